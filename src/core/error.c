@@ -27,9 +27,16 @@ int strata_error_prefix(struct strata_error *err, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return err->code;
-    char old[STRATA_ERROR_MAX];
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+    /* Truncation is acceptable: the tail of a very long message is the least useful part. */
+    size_t plen = strlen(prefix);
+    size_t olen = strnlen(err->msg, sizeof err->msg - 1);
+    if (plen > sizeof err->msg - 1)
+        plen = sizeof err->msg - 1;
+    if (plen + olen > sizeof err->msg - 1)
+        olen = sizeof err->msg - 1 - plen;
+    memmove(err->msg + plen, err->msg, olen);
+    memcpy(err->msg, prefix, plen);
+    err->msg[plen + olen] = '\0';
     return err->code;
 }
 

@@ -1,0 +1,25 @@
+/* Shared pieces of the command-line front end. Only src/cli may print or exit. */
+#ifndef STRATA_CLI_H
+#define STRATA_CLI_H
+
+#include "strata/error.h"
+#include "strata/report.h"
+
+#define STRATA_VERSION "0.1.0"
+
+enum cli_exit {
+    EXIT_CLEAN = 0,
+    EXIT_FINDINGS = 1,
+    EXIT_USAGE = 2,
+    EXIT_INTERNAL = 3,
+};
+
+int cmd_image(int argc, char **argv);
+int cmd_fs(int argc, char **argv);
+
+/* Prints "strata: <message>" and returns the exit code for the error. */
+int cli_fail(const struct strata_error *err);
+/* Prints "strata: <fmt>" plus a hint to run --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,62 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: strata <command> [options]\n"
+    "\n"
+    "Layered container security, one binary, offline.\n"
+    "\n"
+    "commands:\n"
+    "  image SRC   scan a container image: docker-archive tarball, OCI layout directory\n"
+    "              or OCI archive (SRC[:REF], docker-archive:PATH, oci:PATH, oci-archive:PATH)\n"
+    "  fs DIR      scan a root filesystem or unpacked directory\n"
+    "\n"
+    "options:\n"
+    "  -h, --help     show help (also: strata <command> --help)\n"
+    "  --version      print the version\n"
+    "\n"
+    "exit codes: 0 clean, 1 findings at or above the gate, 2 usage or input error,\n"
+    "            3 internal error\n";
+
+int cli_fail(const struct strata_error *err)
+{
+    fprintf(stderr, "strata: %s\n", err->msg[0] ? err->msg : "unknown error");
+    return strata_error_exit_code(err->code);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("strata: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'strata %s--help')\n", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("strata %s\n", STRATA_VERSION);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "image") == 0)
+        return cmd_image(argc - 1, argv + 1);
+    if (strcmp(cmd, "fs") == 0)
+        return cmd_fs(argc - 1, argv + 1);
+    fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,185 @@
+/* `strata image` and `strata fs`: same flags, same output; they differ in the source. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "strata/reporter.h"
+#include "strata/scan.h"
+
+static const char image_help[] =
+    "usage: strata image [options] SRC\n"
+    "\n"
+    "Scan a container image without unpacking it to disk: the OS, its packages (deb, apk,\n"
+    "rpm) and the layer that installed each one.\n"
+    "\n"
+    "SRC is one of\n"
+    "  app.tar                    docker-archive (docker save) or OCI archive, detected\n"
+    "  app.tar:example.com/a:1.0  pick an image by RepoTag (docker-archive) or by\n"
+    "  layout-dir:1.0             org.opencontainers.image.ref.name (OCI)\n"
+    "  docker-archive:PATH, oci:PATH, oci-archive:PATH   force the format\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT      table (default), json, cyclonedx, spdx\n"
+    "  -o, --output FILE     write the report to FILE instead of stdout\n"
+    "      --platform P      os/arch[/variant] to pick from a multi-platform index\n"
+    "  -j, --jobs N          layers to read in parallel (default: number of CPUs)\n"
+    "      --max-layer-size BYTES  refuse layers that expand beyond this (default 16G;\n"
+    "                        suffixes K, M, G)\n"
+    "  -q, --quiet           no progress output\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Every layer's diffID and every blob digest is checked; a mismatch, a truncated or\n"
+    "hostile archive ends with exit code 2 and a message naming the archive, the layer and\n"
+    "the path or offset.\n"
+    "\n"
+    "exit codes: 0 clean, 2 usage or input error, 3 internal error\n"
+    "\n"
+    "examples:\n"
+    "  strata image app.tar\n"
+    "  strata image --format cyclonedx -o sbom.json oci-archive:app.oci.tar:1.0\n";
+
+static const char fs_help[] =
+    "usage: strata fs [options] DIR\n"
+    "\n"
+    "Scan a root filesystem or unpacked directory with the same analyzers as 'strata\n"
+    "image' (no layers: layer_index is null in reports). Symlinks are not followed.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT      table (default), json, cyclonedx, spdx\n"
+    "  -o, --output FILE     write the report to FILE instead of stdout\n"
+    "  -q, --quiet           no progress output\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "exit codes: 0 clean, 2 usage or input error, 3 internal error\n";
+
+enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER };
+
+static int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return -1;
+    int shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int run(int argc, char **argv, int is_image)
+{
+    static const struct option long_opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"platform", required_argument, NULL, OPT_PLATFORM},
+        {"jobs", required_argument, NULL, 'j'},
+        {"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = is_image ? "image " : "fs ";
+    enum strata_format format = STRATA_FORMAT_TABLE;
+    const char *output = NULL;
+    struct strata_scan_opts so = {0};
+    int quiet = 0;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":f:o:j:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strata_format_parse(optarg, &format) != 0)
+                return cli_usage_error(cmd, "--format: unknown format '%s' (table, json, "
+                                       "cyclonedx, spdx)", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_PLATFORM:
+            if (!is_image)
+                return cli_usage_error(cmd, "--platform applies to images only");
+            so.platform = optarg;
+            break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 64)
+                return cli_usage_error(cmd, "--jobs: expected 1..64, got '%s'", optarg);
+            so.jobs = (int)v;
+            break;
+        }
+        case OPT_MAX_LAYER:
+            if (parse_size(optarg, &so.max_layer_bytes) != 0)
+                return cli_usage_error(cmd, "--max-layer-size: expected a size like 512M or "
+                                       "4G, got '%s'", optarg);
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(is_image ? image_help : fs_help, stdout);
+            return EXIT_CLEAN;
+        case ':':
+            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(cmd, optind >= argc ? "missing %s" : "expected one %s",
+                               is_image ? "SRC" : "DIR");
+    const char *target = argv[optind];
+    so.progress = !quiet && isatty(STDERR_FILENO);
+
+    struct strata_error err = {0};
+    struct strata_report *report = NULL;
+    int rc = is_image ? strata_scan_image(target, &so, &report, &err)
+                      : strata_scan_fs(target, &so, &report, &err);
+    if (rc != 0)
+        return cli_fail(&err);
+
+    FILE *out = stdout;
+    if (output && (out = fopen(output, "w")) == NULL) {
+        strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
+        strata_report_free(report);
+        return cli_fail(&err);
+    }
+    struct strata_report_write_opts wo = {
+        .tool_version = STRATA_VERSION,
+        .color = output == NULL && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL,
+    };
+    rc = strata_report_write(report, format, out, &wo, &err);
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
+    strata_report_free(report);
+    if (rc != 0) {
+        if (output)
+            unlink(output);
+        return cli_fail(&err);
+    }
+    return EXIT_CLEAN;
+}
+
+int cmd_image(int argc, char **argv)
+{
+    return run(argc, argv, 1);
+}
+
+int cmd_fs(int argc, char **argv)
+{
+    return run(argc, argv, 0);
+}

@@ -1,0 +1,225 @@
+#include "image/layer_result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/path.h"
+
+#define WHITEOUT_PREFIX ".wh."
+#define WHITEOUT_OPAQUE_NAME ".wh..wh..opq"
+
+int layer_result_init(struct layer_result *lr, int index, const char *source,
+                      const struct strata_analyzer *const *analyzers, size_t n_analyzers,
+                      struct strata_error *err)
+{
+    memset(lr, 0, sizeof *lr);
+    lr->index = index;
+    lr->source = source;
+    lr->analyzers = analyzers;
+    lr->n_analyzers = n_analyzers;
+    lr->states = calloc(n_analyzers ? n_analyzers : 1, sizeof *lr->states);
+    if (lr->states == NULL)
+        return strata_error_nomem(err);
+    for (size_t i = 0; i < n_analyzers; i++) {
+        lr->states[i] = analyzers[i]->layer_new();
+        if (lr->states[i] == NULL) {
+            layer_result_release(lr);
+            return strata_error_nomem(err);
+        }
+    }
+    return 0;
+}
+
+void layer_result_seal(struct layer_result *lr)
+{
+    strmap_release(&lr->by_path);
+}
+
+void layer_result_release(struct layer_result *lr)
+{
+    if (lr->states) {
+        for (size_t i = 0; i < lr->n_analyzers; i++)
+            if (lr->states[i])
+                lr->analyzers[i]->layer_free(lr->states[i]);
+        free(lr->states);
+    }
+    free(lr->entries);
+    strmap_release(&lr->by_path);
+    arena_release(&lr->arena);
+    memset(lr, 0, sizeof *lr);
+}
+
+static const struct layer_entry *find_entry(const struct layer_result *lr, const char *path,
+                                            size_t n)
+{
+    uintptr_t v = (uintptr_t)strmap_getn(&lr->by_path, path, n);
+    return v ? &lr->entries[v - 1] : NULL;
+}
+
+/* An entry below a symlink written by the same layer is how tar extraction breakouts are
+ * made ("evil -> /etc", then "evil/passwd"); no image builder produces it. */
+static int check_parents(const struct layer_result *lr, const char *path,
+                         struct strata_error *err)
+{
+    for (const char *p = path; (p = strchr(p, '/')) != NULL; p++) {
+        const struct layer_entry *e = find_entry(lr, path, (size_t)(p - path));
+        if (e && e->type == STRATA_FT_SYMLINK && e->whiteout == WHITEOUT_NONE)
+            return strata_error_set(err, STRATA_EFORMAT,
+                                    "%s: entry goes through symlink '%.*s' (-> %s) of the "
+                                    "same layer",
+                                    path, (int)(p - path), path, e->link);
+        if (e && e->type != STRATA_FT_DIR && e->whiteout == WHITEOUT_NONE)
+            return strata_error_set(err, STRATA_EFORMAT,
+                                    "%s: parent '%.*s' is not a directory in this layer", path,
+                                    (int)(p - path), path);
+    }
+    return 0;
+}
+
+static int read_content(content_reader reader, void *ctx, uint8_t *buf, size_t len,
+                        const char *path, struct strata_error *err)
+{
+    size_t got = 0;
+    while (got < len) {
+        int64_t n = reader(ctx, buf + got, len - got, err);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            return strata_error_set(err, STRATA_EFORMAT,
+                                    "%s: content ends after %zu of %zu bytes", path, got, len);
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+static int dispatch_content(struct layer_result *lr, const struct layer_entry *e,
+                            content_reader reader, void *ctx, struct strata_error *err)
+{
+    int any = 0;
+    for (size_t i = 0; i < lr->n_analyzers; i++) {
+        int w = strata_analyzer_wants(lr->analyzers[i], e->path, e->size);
+        if (w < 0)
+            return strata_error_set(err, STRATA_ELIMIT,
+                                    "%s: %llu bytes, more than the %llu the %s analyzer reads",
+                                    e->path, (unsigned long long)e->size,
+                                    (unsigned long long)lr->analyzers[i]->max_file_size,
+                                    lr->analyzers[i]->name);
+        any |= w;
+    }
+    if (!any || reader == NULL)
+        return 0;
+    uint8_t *buf = malloc(e->size ? (size_t)e->size : 1);
+    if (buf == NULL)
+        return strata_error_nomem(err);
+    int rc = read_content(reader, ctx, buf, (size_t)e->size, e->path, err);
+    struct strata_layer_file f = {e->path, buf, (size_t)e->size, e->mode, lr->index, lr->source};
+    for (size_t i = 0; i < lr->n_analyzers && rc == 0; i++)
+        if (strata_analyzer_wants(lr->analyzers[i], e->path, e->size) > 0)
+            rc = lr->analyzers[i]->layer_file(lr->states[i], &f, err);
+    lr->content_bytes += e->size;
+    free(buf);
+    return rc;
+}
+
+int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, content_reader reader,
+                     void *reader_ctx, struct strata_error *err)
+{
+    char norm[STRATA_PATH_MAX];
+    enum path_verdict v = path_normalize(raw->path, strlen(raw->path), norm, sizeof norm);
+    if (v == PATH_DOTDOT)
+        return strata_error_set(err, STRATA_EFORMAT, "%s: path climbs out of the root with '..'",
+                                raw->path);
+    if (v == PATH_ABSOLUTE)
+        return strata_error_set(err, STRATA_EFORMAT, "%s: absolute path in a layer", raw->path);
+    if (v == PATH_TOOLONG)
+        return strata_error_set(err, STRATA_ELIMIT, "%.200s…: path longer than %d bytes",
+                                raw->path, STRATA_PATH_MAX);
+    if (v != PATH_OK)
+        return strata_error_set(err, STRATA_EFORMAT, "%s: invalid path", raw->path);
+
+    struct layer_entry e = {0};
+    e.size = raw->type == STRATA_FT_REG ? raw->size : 0;
+    e.mode = raw->mode & 07777;
+    e.uid = raw->uid;
+    e.gid = raw->gid;
+    e.type = (uint8_t)raw->type;
+
+    /* Whiteouts: ".wh.NAME" deletes NAME, ".wh..wh..opq" makes the directory opaque. */
+    const char *base = strrchr(norm, '/');
+    size_t dirlen = base ? (size_t)(base - norm) : 0;
+    base = base ? base + 1 : norm;
+    if (strncmp(base, WHITEOUT_PREFIX, strlen(WHITEOUT_PREFIX)) == 0) {
+        const char *target = base + strlen(WHITEOUT_PREFIX);
+        if (strcmp(base, WHITEOUT_OPAQUE_NAME) == 0) {
+            e.whiteout = WHITEOUT_OPAQUE;
+            norm[dirlen] = '\0';
+        } else if (strncmp(target, WHITEOUT_PREFIX, strlen(WHITEOUT_PREFIX)) == 0) {
+            return 0; /* aufs bookkeeping (.wh..wh.plnk, …): not part of the filesystem */
+        } else if (*target == '\0' || strcmp(target, ".") == 0 || strcmp(target, "..") == 0) {
+            return strata_error_set(err, STRATA_EFORMAT, "%s: malformed whiteout", norm);
+        } else {
+            e.whiteout = WHITEOUT_FILE;
+            memmove(norm + (dirlen ? dirlen + 1 : 0), target, strlen(target) + 1);
+        }
+        e.type = STRATA_FT_OTHER;
+    }
+
+    int rc = check_parents(lr, norm, err);
+    if (rc != 0)
+        return rc;
+
+    if (e.whiteout == WHITEOUT_NONE && (raw->type == STRATA_FT_SYMLINK ||
+                                        raw->type == STRATA_FT_HARDLINK)) {
+        if (raw->link == NULL || raw->link[0] == '\0')
+            return strata_error_set(err, STRATA_EFORMAT, "%s: link without a target", norm);
+        if (raw->type == STRATA_FT_HARDLINK) {
+            char lnorm[STRATA_PATH_MAX];
+            enum path_verdict lv = path_normalize(raw->link, strlen(raw->link), lnorm,
+                                                  sizeof lnorm);
+            if (lv != PATH_OK)
+                return strata_error_set(err, STRATA_EFORMAT,
+                                        "%s: hard link to '%s' outside the layer", norm,
+                                        raw->link);
+            const struct layer_entry *t = find_entry(lr, lnorm, strlen(lnorm));
+            if (t == NULL || t->whiteout != WHITEOUT_NONE || t->type == STRATA_FT_DIR)
+                return strata_error_set(err, STRATA_EFORMAT,
+                                        "%s: hard link to '%s', which is not an earlier file of "
+                                        "this layer",
+                                        norm, raw->link);
+            e.link = arena_strdup(&lr->arena, lnorm);
+            e.size = t->size;
+        } else {
+            if (strlen(raw->link) >= STRATA_PATH_MAX)
+                return strata_error_set(err, STRATA_ELIMIT, "%s: symlink target too long", norm);
+            e.link = arena_strdup(&lr->arena, raw->link);
+        }
+        if (e.link == NULL)
+            return strata_error_nomem(err);
+    }
+
+    /* Duplicates: the same path twice in one layer is ambiguous (which one wins depends on
+     * the extractor); directories repeated with the same type are harmless. */
+    const struct layer_entry *prev = find_entry(lr, norm, strlen(norm));
+    if (prev && !(prev->type == STRATA_FT_DIR && e.type == STRATA_FT_DIR) &&
+        !(prev->whiteout == WHITEOUT_OPAQUE || e.whiteout == WHITEOUT_OPAQUE))
+        return strata_error_set(err, STRATA_EFORMAT, "%s: duplicate entry in the layer", norm);
+
+    e.path = arena_strdup(&lr->arena, norm);
+    if (e.path == NULL)
+        return strata_error_nomem(err);
+    if (lr->n_entries == lr->cap_entries) {
+        size_t cap = lr->cap_entries ? lr->cap_entries * 2 : 256;
+        struct layer_entry *p = realloc(lr->entries, cap * sizeof *p);
+        if (p == NULL)
+            return strata_error_nomem(err);
+        lr->entries = p;
+        lr->cap_entries = cap;
+    }
+    lr->entries[lr->n_entries++] = e;
+    if (e.whiteout != WHITEOUT_OPAQUE &&
+        strmap_put(&lr->by_path, e.path, (void *)(uintptr_t)lr->n_entries) != 0)
+        return strata_error_nomem(err);
+    if (e.type == STRATA_FT_REG && e.whiteout == WHITEOUT_NONE)
+        return dispatch_content(lr, &lr->entries[lr->n_entries - 1], reader, reader_ctx, err);
+    return 0;
+}

@@ -1,0 +1,263 @@
+/* Orchestrates a scan: source -> layers (in parallel) -> squashed view -> analyzers ->
+ * report. Holds no analysis logic of its own. */
+#include "strata/scan.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/layer_tar.h"
+#include "image/view_build.h"
+#include "source/fs_dir.h"
+#include "source/image_source.h"
+#include "strata/analyzer.h"
+
+#define SCAN_MAX_JOBS 64
+
+struct scan_job {
+    struct image_source *src;
+    const struct strata_analyzer *const *analyzers;
+    size_t n_analyzers;
+    struct layer_limits limits;
+    struct layer_result *results;
+    struct strata_error *errors; /* one per layer */
+    int *status;                 /* one per layer: 0 ok, <0 error, 1 not read */
+    atomic_size_t next;
+    atomic_int failed;
+    atomic_size_t done;
+    int progress;
+    pthread_mutex_t progress_lock;
+};
+
+static size_t count_analyzers(const struct strata_analyzer *const *a)
+{
+    size_t n = 0;
+    while (a[n])
+        n++;
+    return n;
+}
+
+/* Reads layer i and checks it against the digests the manifest and config announce. */
+static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
+{
+    struct source_layer *sl = &job->src->layers[i];
+    struct layer_result *lr = &job->results[i];
+    int rc = layer_result_init(lr, (int)i, job->src->path, job->analyzers, job->n_analyzers, err);
+    if (rc == 0)
+        rc = layer_tar_read(&sl->blob, &job->limits, lr, err);
+    if (rc != 0)
+        return rc;
+    if (sl->digest && strcmp(sl->digest, lr->blob_digest) != 0)
+        return strata_error_set(err, STRATA_EDIGEST,
+                                "blob digest mismatch: manifest says %s, content is %s",
+                                sl->digest, lr->blob_digest);
+    if (sl->diff_id && strcmp(sl->diff_id, lr->diff_id) != 0)
+        return strata_error_set(err, STRATA_EDIGEST,
+                                "diffID mismatch: config says %s, uncompressed content is %s",
+                                sl->diff_id, lr->diff_id);
+    return 0;
+}
+
+static void *layer_worker(void *arg)
+{
+    struct scan_job *job = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&job->next, 1);
+        if (i >= job->src->n_layers || atomic_load(&job->failed))
+            break;
+        struct strata_error *e = &job->errors[i];
+        int rc = read_layer(job, i, e);
+        job->status[i] = rc;
+        if (rc != 0) {
+            strata_error_prefix(e, "%s: layer %zu (%s): ", job->src->path, i,
+                                job->src->layers[i].member);
+            atomic_store(&job->failed, 1);
+        }
+        size_t done = atomic_fetch_add(&job->done, 1) + 1;
+        if (job->progress) {
+            pthread_mutex_lock(&job->progress_lock);
+            fprintf(stderr, "\rstrata: %s: read %zu/%zu layers", job->src->path, done,
+                    job->src->n_layers);
+            if (done == job->src->n_layers)
+                fputc('\n', stderr);
+            fflush(stderr);
+            pthread_mutex_unlock(&job->progress_lock);
+        }
+    }
+    return NULL;
+}
+
+static int fill_layers(struct strata_report *r, const struct image_source *src,
+                       const struct layer_result *results, struct strata_error *err)
+{
+    r->layers = calloc(src->n_layers ? src->n_layers : 1, sizeof *r->layers);
+    if (r->layers == NULL)
+        return strata_error_nomem(err);
+    r->n_layers = src->n_layers;
+    int oom = 0;
+    for (size_t i = 0; i < src->n_layers; i++) {
+        struct strata_layer *l = &r->layers[i];
+        const struct source_layer *sl = &src->layers[i];
+        l->index = (int)i;
+        l->diff_id = strata_strdup_or_null(results[i].diff_id, &oom);
+        l->digest = strata_strdup_or_null(results[i].blob_digest, &oom);
+        l->media_type = strata_strdup_or_null(sl->media_type, &oom);
+        l->size = sl->blob.size;
+        l->created_by = strata_strdup_or_null(sl->created_by, &oom);
+    }
+    return oom ? strata_error_nomem(err) : 0;
+}
+
+/* Merges layer results into the view, runs every analyzer's finish, sorts. */
+static int finish_analyzers(const struct strata_analyzer *const *analyzers, size_t n_analyzers,
+                            struct layer_result *results, size_t n_results,
+                            struct strata_report *r, struct strata_error *err)
+{
+    struct strata_view *view = view_new();
+    void **states = calloc(n_results ? n_results : 1, sizeof *states);
+    int rc = 0;
+    if (view == NULL || states == NULL)
+        rc = strata_error_nomem(err);
+    for (size_t i = 0; i < n_results && rc == 0; i++)
+        rc = view_apply_layer(view, (int)i, results[i].entries, results[i].n_entries, err);
+    for (size_t a = 0; a < n_analyzers && rc == 0; a++) {
+        for (size_t i = 0; i < n_results; i++)
+            states[i] = results[i].states[a];
+        rc = analyzers[a]->finish(states, n_results, view, r, err);
+        if (rc != 0)
+            strata_error_prefix(err, "%s analyzer: ", analyzers[a]->name);
+    }
+    if (rc == 0)
+        strata_report_sort_packages(r);
+    free(states);
+    view_free(view);
+    return rc;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (n > SCAN_MAX_JOBS ? SCAN_MAX_JOBS : (int)n);
+}
+
+int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
+                      struct strata_report **out, struct strata_error *err)
+{
+    static const struct strata_scan_opts defaults = {0};
+    if (opts == NULL)
+        opts = &defaults;
+    struct image_source *src = NULL;
+    int rc = image_source_open(src_spec, opts->platform, &src, err);
+    if (rc != 0)
+        return rc;
+    struct scan_job job;
+    memset(&job, 0, sizeof job);
+    job.src = src;
+    job.analyzers = strata_builtin_analyzers();
+    job.n_analyzers = count_analyzers(job.analyzers);
+    job.limits = layer_limits_default;
+    if (opts->max_layer_bytes)
+        job.limits.max_uncompressed = opts->max_layer_bytes;
+    job.progress = opts->progress;
+    pthread_mutex_init(&job.progress_lock, NULL);
+    size_t n = src->n_layers;
+    job.results = calloc(n ? n : 1, sizeof *job.results);
+    job.errors = calloc(n ? n : 1, sizeof *job.errors);
+    job.status = calloc(n ? n : 1, sizeof *job.status);
+    struct strata_report *r = strata_report_new();
+    if (job.results == NULL || job.errors == NULL || job.status == NULL || r == NULL) {
+        rc = strata_error_nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        job.status[i] = 1;
+
+    int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
+    if ((size_t)jobs > n)
+        jobs = n ? (int)n : 1;
+    pthread_t threads[SCAN_MAX_JOBS];
+    int started = 0;
+    for (int t = 1; t < jobs; t++) {
+        if (pthread_create(&threads[started], NULL, layer_worker, &job) != 0)
+            break; /* fewer threads is fine: the calling thread works too */
+        started++;
+    }
+    layer_worker(&job);
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+
+    /* Report the lowest failing layer, so the message does not depend on timing. */
+    for (size_t i = 0; i < n; i++) {
+        if (job.status[i] < 0) {
+            *err = job.errors[i];
+            rc = err->code;
+            goto out;
+        }
+    }
+    int oom = 0;
+    r->target.name = strata_strdup_or_null(src->name, &oom);
+    r->target.kind = strata_strdup_or_null(src->kind, &oom);
+    r->target.digest = strata_strdup_or_null(src->digest, &oom);
+    if (oom) {
+        rc = strata_error_nomem(err);
+        goto out;
+    }
+    rc = fill_layers(r, src, job.results, err);
+    if (rc == 0)
+        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, r, err);
+    if (rc != 0 && err->msg[0] && strncmp(err->msg, src->path, strlen(src->path)) != 0)
+        strata_error_prefix(err, "%s: ", src->path);
+out:
+    for (size_t i = 0; job.results && i < n; i++)
+        layer_result_release(&job.results[i]);
+    free(job.results);
+    free(job.errors);
+    free(job.status);
+    pthread_mutex_destroy(&job.progress_lock);
+    image_source_free(src);
+    if (rc != 0) {
+        strata_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts,
+                   struct strata_report **out, struct strata_error *err)
+{
+    (void)opts;
+    const struct strata_analyzer *const *analyzers = strata_builtin_analyzers();
+    size_t n_analyzers = count_analyzers(analyzers);
+    struct layer_result lr;
+    int rc = layer_result_init(&lr, -1, dir, analyzers, n_analyzers, err);
+    if (rc != 0)
+        return rc;
+    struct strata_report *r = strata_report_new();
+    if (r == NULL) {
+        layer_result_release(&lr);
+        return strata_error_nomem(err);
+    }
+    rc = fs_dir_read(dir, &lr, err);
+    int oom = 0;
+    if (rc == 0) {
+        r->target.name = strata_strdup_or_null(dir, &oom);
+        r->target.kind = strata_strdup_or_null("filesystem", &oom);
+        if (oom)
+            rc = strata_error_nomem(err);
+    }
+    if (rc == 0)
+        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, r, err);
+    if (rc != 0 && strncmp(err->msg, dir, strlen(dir)) != 0)
+        strata_error_prefix(err, "%s: ", dir);
+    layer_result_release(&lr);
+    if (rc != 0) {
+        strata_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}

@@ -1,0 +1,38 @@
+#include <fnmatch.h>
+#include <string.h>
+
+#include "strata/analyzer.h"
+
+int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uint64_t size)
+{
+    for (const struct strata_match *m = a->matches; m && m->kind != STRATA_MATCH_END; m++) {
+        int hit = 0;
+        size_t n, pn;
+        switch (m->kind) {
+        case STRATA_MATCH_EXACT:
+            if (strcmp(path, m->pattern) == 0)
+                /* A file an analyzer names exactly must not silently go unread. */
+                return size > a->max_file_size ? -1 : 1;
+            break;
+        case STRATA_MATCH_PREFIX:
+            hit = strncmp(path, m->pattern, strlen(m->pattern)) == 0;
+            break;
+        case STRATA_MATCH_SUFFIX:
+            n = strlen(path);
+            pn = strlen(m->pattern);
+            hit = n >= pn && strcmp(path + n - pn, m->pattern) == 0;
+            break;
+        case STRATA_MATCH_GLOB:
+            hit = fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
+            break;
+        case STRATA_MATCH_ANY:
+            hit = 1;
+            break;
+        default:
+            break;
+        }
+        if (hit)
+            return size <= a->max_file_size;
+    }
+    return 0;
+}
