@@ -1,0 +1,48 @@
+#!/usr/bin/python3
+"""Compares a strata JSON report with a fixture's *.expected.json: the dpkg packages (name,
+version, arch, source name and version, layer index) and the OS. Prints one line per
+difference and exits 1 when there is any."""
+import json
+import sys
+
+
+def main():
+    report = json.load(open(sys.argv[1]))
+    expected = json.load(open(sys.argv[2]))
+    problems = []
+    got = {}
+    for p in report["packages"]:
+        if p["type"] != "deb":
+            continue
+        got[(p["name"], p["arch"])] = p
+    want = {(p["name"], p["arch"]): p for p in expected["dpkg_packages"]}
+    for key in sorted(set(want) - set(got)):
+        problems.append("missing package %s:%s" % key)
+    for key in sorted(set(got) - set(want)):
+        problems.append("unexpected package %s:%s" % key)
+    for key in sorted(set(want) & set(got)):
+        w, g = want[key], got[key]
+        pairs = [("version", "version"), ("source", "source_name"),
+                 ("source_version", "source_version"), ("layer", "layer_index")]
+        for wk, gk in pairs:
+            if w.get(wk) != g.get(gk):
+                problems.append("%s:%s: %s is %r, expected %r" % (key[0], key[1], gk, g.get(gk), w.get(wk)))
+        layers = report.get("layers") or []
+        li = g.get("layer_index")
+        if li is not None and li < len(layers) and g.get("layer_diff_id") != layers[li]["diff_id"]:
+            problems.append("%s: layer_diff_id does not match layers[%d]" % (key[0], li))
+    eos = expected.get("os", {})
+    ros = report.get("os", {})
+    for wk, gk in [("family", "family"), ("version", "version"), ("pretty_name", "pretty_name")]:
+        if eos.get(wk) is not None and eos.get(wk) != ros.get(gk):
+            problems.append("os.%s is %r, expected %r" % (gk, ros.get(gk), eos.get(wk)))
+    for line in problems[:40]:
+        print(line)
+    if len(problems) > 40:
+        print("... %d more" % (len(problems) - 40))
+    print("%d packages compared, %d problems" % (len(want), len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
