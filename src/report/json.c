@@ -1,0 +1,85 @@
+/* The strata JSON report, schema "strata.report/v1" (docs/report-schema.md). Key names and
+ * order are part of the v1 promise: add keys only at the end of an object, never rename. */
+#include "report/report_internal.h"
+
+#include <stdint.h>
+
+static json_t *int_or_null(long long v, int present)
+{
+    return present ? json_integer(v) : json_null();
+}
+
+static json_t *target_json(const struct strata_report *r, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "name", r->target.name, bad);
+    rj_put_str(o, "kind", r->target.kind, bad);
+    rj_put_str(o, "digest", r->target.digest, bad);
+    return o;
+}
+
+static json_t *os_json(const struct strata_report *r, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "family", r->os.family, bad);
+    rj_put_str(o, "version", r->os.version, bad);
+    rj_put_str(o, "codename", r->os.codename, bad);
+    rj_put_str(o, "pretty_name", r->os.pretty_name, bad);
+    return o;
+}
+
+static json_t *layer_json(const struct strata_layer *l, int *bad)
+{
+    json_t *o = json_object();
+    rj_put(o, "index", json_integer(l->index), bad);
+    rj_put_str(o, "diff_id", l->diff_id, bad);
+    rj_put_str(o, "digest", l->digest, bad);
+    /* json_int_t is signed 64-bit; no real blob comes near the limit. */
+    rj_put(o, "size", json_integer(l->size > INT64_MAX ? INT64_MAX : (json_int_t)l->size), bad);
+    rj_put_str(o, "created_by", l->created_by, bad);
+    return o;
+}
+
+static json_t *package_json(const struct strata_package *p, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "name", p->name, bad);
+    rj_put_str(o, "version", p->version, bad);
+    rj_put_str(o, "type", p->type, bad);
+    rj_put_str(o, "arch", p->arch, bad);
+    rj_put_str(o, "purl", p->purl, bad);
+    rj_put_str(o, "source_name", p->source_name, bad);
+    rj_put_str(o, "source_version", p->source_version, bad);
+    json_t *lic = json_array();
+    for (size_t i = 0; i < p->n_licenses; i++) {
+        if (p->licenses[i] != NULL)
+            rj_append(lic, rj_str(p->licenses[i]), bad);
+    }
+    rj_put(o, "licenses", lic, bad);
+    rj_put(o, "layer_index", int_or_null(p->layer_index, p->layer_index >= 0), bad);
+    rj_put_str(o, "layer_diff_id", p->layer_diff_id, bad);
+    rj_put_str(o, "db_path", p->db_path, bad);
+    return o;
+}
+
+int strata_report_write_json(const struct strata_report *r, FILE *out,
+                             const struct strata_report_write_opts *opts, struct strata_error *err)
+{
+    (void)opts; /* v1 carries no time or tool version: the same input gives the same bytes */
+    int bad = 0;
+    json_t *root = json_object();
+    rj_put(root, "schema", json_string(STRATA_REPORT_SCHEMA), &bad);
+    rj_put(root, "target", target_json(r, &bad), &bad);
+    rj_put(root, "os", os_json(r, &bad), &bad);
+    json_t *layers = json_array();
+    for (size_t i = 0; i < r->n_layers; i++)
+        rj_append(layers, layer_json(&r->layers[i], &bad), &bad);
+    rj_put(root, "layers", layers, &bad);
+    json_t *pkgs = json_array();
+    for (size_t i = 0; i < r->n_packages; i++)
+        rj_append(pkgs, package_json(&r->packages[i], &bad), &bad);
+    rj_put(root, "packages", pkgs, &bad);
+    int rc = bad ? strata_error_nomem(err) : rj_dump(root, out, err);
+    json_decref(root);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* Shared by the reporters in src/report/ only; not part of the public API. */
+#ifndef STRATA_REPORT_INTERNAL_H
+#define STRATA_REPORT_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "strata/reporter.h"
+
+/* One writer per format; opts is never NULL here (the dispatcher supplies defaults). */
+int strata_report_write_table(const struct strata_report *r, FILE *out,
+                              const struct strata_report_write_opts *opts,
+                              struct strata_error *err);
+int strata_report_write_json(const struct strata_report *r, FILE *out,
+                             const struct strata_report_write_opts *opts, struct strata_error *err);
+int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
+                                  const struct strata_report_write_opts *opts,
+                                  struct strata_error *err);
+int strata_report_write_spdx(const struct strata_report *r, FILE *out,
+                             const struct strata_report_write_opts *opts, struct strata_error *err);
+
+/* ---- JSON building. Every helper takes ownership of v (also on failure) and sets *bad
+ * when anything failed, so a writer builds the whole tree and checks once at the end. ---- */
+
+/* A JSON string for s, null for NULL. Invalid UTF-8 (image metadata is untrusted) is
+ * repaired with U+FFFD instead of failing. Returns NULL only on ENOMEM. */
+json_t *rj_str(const char *s);
+void rj_put(json_t *obj, const char *key, json_t *v, int *bad);
+/* Puts the string, or JSON null when s is NULL. */
+void rj_put_str(json_t *obj, const char *key, const char *s, int *bad);
+/* Puts the string only when s is neither NULL nor empty (for optional SBOM fields). */
+void rj_put_opt_str(json_t *obj, const char *key, const char *s, int *bad);
+void rj_append(json_t *arr, json_t *v, int *bad);
+
+/* Dumps root with 2-space indent, insertion key order and a trailing newline; flushes. */
+int rj_dump(const json_t *root, FILE *out, struct strata_error *err);
+
+/* Fills buf (>= 21 bytes) with the report time as "YYYY-MM-DDTHH:MM:SSZ": opts->timestamp
+ * (validated), else SOURCE_DATE_EPOCH, else now. */
+int rj_timestamp(const struct strata_report_write_opts *opts, char *buf, size_t size,
+                 struct strata_error *err);
+
+/* RFC 4122 name-based UUID (version 5, SHA-1) of name in the URL namespace, written as 36
+ * lowercase characters + NUL into out[37]. Deterministic: same name, same UUID. */
+int rj_uuid5(const char *name, size_t len, char out[37]);
+
+/* Canonical SPDX license identifier when s is (case-insensitively) one of a fixed list of
+ * common identifiers, else NULL. Deliberately short: we only claim an id when we are sure
+ * both SBOM schemas and consumers know it. */
+const char *rj_spdx_license_id(const char *s);
+
+/* A set of strings for dedupe (bom-refs, SPDXIDs). Copies what it stores. */
+struct rj_strset {
+    char **slots;
+    size_t cap;
+    size_t len;
+};
+/* Returns 1 if s was added, 0 if already present, -1 on ENOMEM. */
+int rj_strset_add(struct rj_strset *set, const char *s);
+void rj_strset_free(struct rj_strset *set);
+
+#endif

@@ -1,0 +1,395 @@
+/* The human report: a header naming the target, a layers table, a packages table and a
+ * one-line summary. Everything printed comes from the image, so it is sanitized: a hostile
+ * created_by must not be able to move the cursor or recolor the terminal. */
+#include "report/report_internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+
+#define CREATED_BY_COLS 60
+#define SHORT_ID_HEX 12
+
+#define SGR_BOLD "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_CYAN "\033[36m"
+#define SGR_RESET "\033[0m"
+
+struct out {
+    FILE *f;
+    int color;
+};
+
+static const char *sgr(const struct out *o, const char *code)
+{
+    return o->color ? code : "";
+}
+
+/* Display columns of a UTF-8 string, counting one per code point (no wide-char tables: the
+ * names in package databases are ASCII in practice, and a miscount only shifts padding). */
+static size_t cols(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
+}
+
+/* Appends s with control characters replaced (newlines and tabs become spaces, other
+ * controls '?'), whitespace runs collapsed, cut to max columns with an ellipsis (0: no cut). */
+static int add_clean(struct strbuf *sb, const char *s, size_t max)
+{
+    size_t start = sb->len, ncols = 0;
+    int space = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = 1;
+            continue;
+        }
+        if (space && sb->len > start) {
+            if (max && ncols + 1 > max)
+                goto cut;
+            if (strbuf_addch(sb, ' ') != 0)
+                return STRATA_ENOMEM;
+            ncols++;
+        }
+        space = 0;
+        int lead = (c & 0xc0) != 0x80;
+        if (lead && max && ncols + 1 > max)
+            goto cut;
+        if (strbuf_addch(sb, c < 0x20 || c == 0x7f ? '?' : (char)c) != 0)
+            return STRATA_ENOMEM;
+        ncols += lead;
+    }
+    return 0;
+cut:
+    /* Drop the last column to make room for the ellipsis, on a code point boundary. */
+    while (sb->len > start) {
+        unsigned char c = (unsigned char)sb->buf[--sb->len];
+        if ((c & 0xc0) != 0x80)
+            break;
+    }
+    sb->buf[sb->len] = '\0';
+    return strbuf_adds(sb, "\xe2\x80\xa6");
+}
+
+static char *clean(const char *s, size_t max)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (add_clean(&sb, s ? s : "", max) != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    if (sb.len == 0) {
+        strbuf_release(&sb);
+        return strdup("-");
+    }
+    return strbuf_detach(&sb);
+}
+
+/* docker history style: the shell wrapper says nothing, the instruction does. */
+static char *clean_created_by(const char *s)
+{
+    if (s == NULL)
+        return strdup("-");
+    while (*s == ' ')
+        s++;
+    struct strbuf sb = STRBUF_INIT;
+    int rc = 0;
+    static const char nop[] = "/bin/sh -c #(nop) ", sh[] = "/bin/sh -c ",
+                      run_sh[] = "RUN /bin/sh -c ";
+    if (strncmp(s, nop, sizeof nop - 1) == 0) {
+        s += sizeof nop - 1;
+    } else if (strncmp(s, sh, sizeof sh - 1) == 0) {
+        s += sizeof sh - 1;
+        rc = strbuf_adds(&sb, "RUN ");
+    } else if (strncmp(s, run_sh, sizeof run_sh - 1) == 0) {
+        s += sizeof run_sh - 1;
+        rc = strbuf_adds(&sb, "RUN ");
+    }
+    size_t len = strlen(s);
+    static const char bk[] = " # buildkit";
+    if (len >= sizeof bk - 1 && strcmp(s + len - (sizeof bk - 1), bk) == 0)
+        len -= sizeof bk - 1;
+    char *body = strndup(s, len);
+    if (rc != 0 || body == NULL) {
+        free(body);
+        strbuf_release(&sb);
+        return NULL;
+    }
+    size_t used = cols(sb.buf ? sb.buf : "");
+    rc = add_clean(&sb, body, CREATED_BY_COLS > used ? CREATED_BY_COLS - used : 1);
+    free(body);
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return sb.len ? strbuf_detach(&sb) : (strbuf_release(&sb), strdup("-"));
+}
+
+static char *short_id(const char *id)
+{
+    if (id == NULL)
+        return strdup("-");
+    const char *colon = strchr(id, ':');
+    const char *hex = colon ? colon + 1 : id;
+    char buf[SHORT_ID_HEX + 1];
+    snprintf(buf, sizeof buf, "%s", hex);
+    return clean(buf, 0);
+}
+
+static char *human_size(uint64_t n)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    char buf[32];
+    if (n < 1024) {
+        snprintf(buf, sizeof buf, "%" PRIu64 " B", n);
+    } else {
+        double v = (double)n / 1024.0;
+        size_t u = 0;
+        while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+            v /= 1024.0;
+            u++;
+        }
+        snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+    }
+    return strdup(buf);
+}
+
+static char *int_cell(long long v)
+{
+    char buf[24];
+    if (v < 0)
+        return strdup("-");
+    snprintf(buf, sizeof buf, "%lld", v);
+    return strdup(buf);
+}
+
+/* A table of cleaned cells; cells[row * ncols + col], row 0 is the header. */
+struct table {
+    size_t ncols, nrows;
+    char **cells;
+    const int *right; /* per column: right-align */
+};
+
+static int table_init(struct table *t, size_t ncols, size_t nrows, const int *right)
+{
+    t->ncols = ncols;
+    t->nrows = nrows;
+    t->right = right;
+    t->cells = calloc(ncols * nrows, sizeof *t->cells);
+    return t->cells ? 0 : STRATA_ENOMEM;
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; t->cells && i < t->ncols * t->nrows; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    t->cells = NULL;
+}
+
+static int table_ok(const struct table *t)
+{
+    for (size_t i = 0; i < t->ncols * t->nrows; i++) {
+        if (t->cells[i] == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+static void pad(FILE *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fputc(' ', f);
+}
+
+static void table_print(const struct out *o, const struct table *t)
+{
+    size_t width[16] = {0};
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols && c < 16; c++) {
+            size_t w = cols(t->cells[r * t->ncols + c]);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        fputs("  ", o->f);
+        if (r == 0)
+            fputs(sgr(o, SGR_BOLD), o->f);
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * t->ncols + c];
+            size_t gap = width[c] - cols(cell);
+            int last = c + 1 == t->ncols;
+            if (t->right[c])
+                pad(o->f, gap);
+            /* Package names stand out; the rest of a data row stays plain. */
+            int hl = r > 0 && c == 0 && o->color && !t->right[c];
+            fprintf(o->f, "%s%s%s", hl ? SGR_CYAN : "", cell, hl ? SGR_RESET : "");
+            if (!t->right[c] && !last)
+                pad(o->f, gap);
+            if (!last)
+                fputs("  ", o->f);
+        }
+        if (r == 0)
+            fputs(sgr(o, SGR_RESET), o->f);
+        fputc('\n', o->f);
+    }
+}
+
+static int print_header(const struct out *o, const struct strata_report *r)
+{
+    const char *labels[4] = {"Target", "Kind", "Digest", "OS"};
+    char *values[4] = {NULL, NULL, NULL, NULL};
+    values[0] = clean(r->target.name, 0);
+    values[1] = clean(r->target.kind, 0);
+    values[2] = clean(r->target.digest, 0);
+    if (r->os.pretty_name != NULL && *r->os.pretty_name != '\0') {
+        values[3] = clean(r->os.pretty_name, 0);
+    } else {
+        struct strbuf sb = STRBUF_INIT;
+        int rc = strbuf_addf(&sb, "%s%s%s", r->os.family ? r->os.family : "",
+                             r->os.version ? " " : "", r->os.version ? r->os.version : "");
+        values[3] = rc == 0 ? clean(sb.buf ? sb.buf : "", 0) : NULL;
+        strbuf_release(&sb);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < 4; i++)
+        rc = rc ? rc : (values[i] == NULL ? STRATA_ENOMEM : 0);
+    if (rc == 0) {
+        for (size_t i = 0; i < 4; i++) {
+            int dim = i == 2 && strcmp(values[i], "-") != 0;
+            fprintf(o->f, "%s%-7s%s %s%s%s\n", sgr(o, SGR_BOLD), labels[i], sgr(o, SGR_RESET),
+                    dim ? sgr(o, SGR_DIM) : "", values[i], dim ? sgr(o, SGR_RESET) : "");
+        }
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(values[i]);
+    return rc;
+}
+
+static int print_layers(const struct out *o, const struct strata_report *r)
+{
+    static const int right[4] = {1, 0, 1, 0};
+    static const char *const head[4] = {"#", "DIFF ID", "SIZE", "CREATED BY"};
+    struct table t;
+    if (table_init(&t, 4, r->n_layers + 1, right) != 0)
+        return STRATA_ENOMEM;
+    for (size_t c = 0; c < 4; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < r->n_layers; i++) {
+        const struct strata_layer *l = &r->layers[i];
+        char **row = &t.cells[(i + 1) * 4];
+        row[0] = int_cell(l->index);
+        row[1] = short_id(l->diff_id ? l->diff_id : l->digest);
+        row[2] = human_size(l->size);
+        row[3] = clean_created_by(l->created_by);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sLayers (%zu)%s\n", sgr(o, SGR_BOLD), r->n_layers, sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
+static int print_packages(const struct out *o, const struct strata_report *r)
+{
+    static const int right[5] = {0, 0, 0, 0, 1};
+    static const char *const head[5] = {"NAME", "VERSION", "TYPE", "ARCH", "LAYER"};
+    if (r->n_packages == 0) {
+        fprintf(o->f, "\n%sPackages%s: none found\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
+        return 0;
+    }
+    struct table t;
+    if (table_init(&t, 5, r->n_packages + 1, right) != 0)
+        return STRATA_ENOMEM;
+    for (size_t c = 0; c < 5; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < r->n_packages; i++) {
+        const struct strata_package *p = &r->packages[i];
+        char **row = &t.cells[(i + 1) * 5];
+        row[0] = clean(p->name, 0);
+        row[1] = clean(p->version, 0);
+        row[2] = clean(p->type, 0);
+        row[3] = clean(p->arch, 0);
+        row[4] = int_cell(p->layer_index);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sPackages (%zu)%s\n", sgr(o, SGR_BOLD), r->n_packages, sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
+/* "127 packages (deb 127) in 4 layers": per-type counts in name order. */
+static int print_summary(const struct out *o, const struct strata_report *r)
+{
+    struct type_count {
+        const char *type;
+        size_t n;
+    } *types = calloc(r->n_packages ? r->n_packages : 1, sizeof *types);
+    if (types == NULL)
+        return STRATA_ENOMEM;
+    size_t nt = 0;
+    for (size_t i = 0; i < r->n_packages; i++) {
+        const char *ty = r->packages[i].type ? r->packages[i].type : "unknown";
+        size_t j = 0;
+        while (j < nt && strcmp(types[j].type, ty) != 0)
+            j++;
+        if (j == nt)
+            types[nt++].type = ty;
+        types[j].n++;
+    }
+    /* Insertion sort: a handful of types at most. */
+    for (size_t i = 1; i < nt; i++) {
+        for (size_t j = i; j > 0 && strcmp(types[j - 1].type, types[j].type) > 0; j--) {
+            struct type_count tmp = types[j];
+            types[j] = types[j - 1];
+            types[j - 1] = tmp;
+        }
+    }
+    struct strbuf sb = STRBUF_INIT;
+    int rc = strbuf_addf(&sb, "%zu package%s", r->n_packages, r->n_packages == 1 ? "" : "s");
+    for (size_t i = 0; rc == 0 && i < nt; i++) {
+        char *ty = clean(types[i].type, 0);
+        rc = ty ? strbuf_addf(&sb, "%s%s %zu", i ? ", " : " (", ty, types[i].n) : STRATA_ENOMEM;
+        free(ty);
+    }
+    if (rc == 0 && nt > 0)
+        rc = strbuf_addch(&sb, ')');
+    if (rc == 0 && r->n_layers > 0)
+        rc = strbuf_addf(&sb, " in %zu layer%s", r->n_layers, r->n_layers == 1 ? "" : "s");
+    if (rc == 0)
+        fprintf(o->f, "\n%s%s%s\n", sgr(o, SGR_BOLD), sb.buf, sgr(o, SGR_RESET));
+    strbuf_release(&sb);
+    free(types);
+    return rc;
+}
+
+int strata_report_write_table(const struct strata_report *r, FILE *out,
+                              const struct strata_report_write_opts *opts, struct strata_error *err)
+{
+    struct out o = {out, opts->color};
+    int rc = print_header(&o, r);
+    if (rc == 0 && r->n_layers > 0)
+        rc = print_layers(&o, r);
+    if (rc == 0)
+        rc = print_packages(&o, r);
+    if (rc == 0)
+        rc = print_summary(&o, r);
+    if (rc != 0)
+        return strata_error_nomem(err);
+    if (fflush(out) != 0 || ferror(out))
+        return strata_error_set(err, STRATA_EIO, "writing report: %s",
+                                errno ? strerror(errno) : "write error");
+    return 0;
+}
