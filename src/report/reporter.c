@@ -158,6 +158,7 @@ void rj_append(json_t *arr, json_t *v, int *bad)
 
 int rj_dump(const json_t *root, FILE *out, struct strata_error *err)
 {
+    errno = 0; /* so a stale errno is not reported as the cause */
     if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
         fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
         return strata_error_set(err, STRATA_EIO, "writing report: %s",

@@ -307,19 +307,22 @@ static int print_packages(const struct out *o, const struct strata_report *r)
         fprintf(o->f, "\n%sPackages%s: none found\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
         return 0;
     }
+    /* A filesystem has no layers: a column of dashes would only be noise. */
+    size_t nc = r->n_layers > 0 ? 5 : 4;
     struct table t;
-    if (table_init(&t, 5, r->n_packages + 1, right) != 0)
+    if (table_init(&t, nc, r->n_packages + 1, right) != 0)
         return STRATA_ENOMEM;
-    for (size_t c = 0; c < 5; c++)
+    for (size_t c = 0; c < nc; c++)
         t.cells[c] = strdup(head[c]);
     for (size_t i = 0; i < r->n_packages; i++) {
         const struct strata_package *p = &r->packages[i];
-        char **row = &t.cells[(i + 1) * 5];
+        char **row = &t.cells[(i + 1) * nc];
         row[0] = clean(p->name, 0);
         row[1] = clean(p->version, 0);
         row[2] = clean(p->type, 0);
         row[3] = clean(p->arch, 0);
-        row[4] = int_cell(p->layer_index);
+        if (nc == 5)
+            row[4] = int_cell(p->layer_index);
     }
     int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
     if (rc == 0) {
@@ -379,6 +382,7 @@ int strata_report_write_table(const struct strata_report *r, FILE *out,
                               const struct strata_report_write_opts *opts, struct strata_error *err)
 {
     struct out o = {out, opts->color};
+    errno = 0; /* so a stale errno is not reported as the cause */
     int rc = print_header(&o, r);
     if (rc == 0 && r->n_layers > 0)
         rc = print_layers(&o, r);

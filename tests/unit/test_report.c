@@ -225,7 +225,7 @@ static void test_json(void **state)
     struct strata_report *r = sample();
     char *text = render(r, STRATA_FORMAT_JSON, &fixed, 0);
     dump("report.json", text);
-    check_golden("report.json", text);
+    check_golden("reporter-sample.json", text);
     assert_true(strlen(text) > 0 && text[strlen(text) - 1] == '\n');
     assert_non_null(strstr(text, "\n  \"target\": {\n    \"name\""));
 
@@ -293,7 +293,7 @@ static void test_table(void **state)
     struct strata_report *r = sample();
     char *text = render(r, STRATA_FORMAT_TABLE, &fixed, 0);
     dump("report.table.txt", text);
-    check_golden("report.table.txt", text);
+    check_golden("reporter-sample.table.txt", text);
     assert_null(strchr(text, '\033'));
     assert_non_null(strstr(text, "3 packages (deb 3) in 2 layers\n"));
     assert_non_null(strstr(text, "27.8 MiB"));
@@ -626,8 +626,21 @@ static void test_filesystem_target(void **state)
     assert_null(json_object_get(img, "version"));
     json_decref(j);
     free(text);
+    free(r->layers[0].diff_id);
+    free(r->layers[0].digest);
+    free(r->layers[0].media_type);
+    free(r->layers[0].created_by);
+    free(r->layers[1].diff_id);
+    free(r->layers[1].digest);
+    free(r->layers[1].created_by);
+    free(r->layers);
+    r->layers = NULL;
+    r->n_layers = 0;
     text = render(r, STRATA_FORMAT_TABLE, &fixed, 0);
     assert_non_null(strstr(text, "Digest  -\n"));
+    assert_null(strstr(text, "LAYER"));
+    assert_null(strstr(text, "Layers"));
+    assert_non_null(strstr(text, "\n3 packages (deb 3)\n"));
     free(text);
     strata_report_free(r);
 }
@@ -650,6 +663,51 @@ static void test_write_error(void **state)
     strata_report_free(r);
 }
 
+/* jansson allocations that fail after a budget: every JSON writer must then return an error
+ * (ENOMEM, or EIO when the dump itself could not allocate), never crash or leak. */
+static long alloc_budget = -1;
+
+static void *budget_malloc(size_t n)
+{
+    if (alloc_budget == 0)
+        return NULL;
+    if (alloc_budget > 0)
+        alloc_budget--;
+    return malloc(n);
+}
+
+static void test_json_out_of_memory(void **state)
+{
+    (void)state;
+    struct strata_report *r = sample();
+    static const enum strata_format js[] = {STRATA_FORMAT_JSON, STRATA_FORMAT_CYCLONEDX,
+                                            STRATA_FORMAT_SPDX};
+    json_set_alloc_funcs(budget_malloc, free);
+    for (size_t i = 0; i < 3; i++) {
+        int ok = 0;
+        for (long budget = 0; budget < 5000 && !ok; budget++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream(&buf, &len);
+            assert_non_null(m);
+            struct strata_error err = {0};
+            alloc_budget = budget;
+            int rc = strata_report_write(r, js[i], m, &fixed, &err);
+            alloc_budget = -1;
+            fclose(m);
+            free(buf);
+            if (rc == 0)
+                ok = 1;
+            else if (rc != STRATA_ENOMEM && rc != STRATA_EIO)
+                fail_msg("%s with budget %ld: rc %d (%s)", strata_format_name(js[i]), budget, rc,
+                         err.msg);
+        }
+        assert_true(ok);
+    }
+    json_set_alloc_funcs(malloc, free);
+    strata_report_free(r);
+}
+
 int main(void)
 {
     /* Tests set and clear it themselves; an outer value must not leak into goldens. */
@@ -666,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_empty_report),
         cmocka_unit_test(test_filesystem_target),
         cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_json_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
