@@ -33,14 +33,14 @@ struct strata_layer_file {
     const uint8_t *data;
     size_t len;
     uint32_t mode;
-    int layer;              /* layer index, -1 for a filesystem source */
-    const char *source;     /* display name of the input, for error messages */
+    int layer;          /* layer index, -1 for a filesystem source */
+    const char *source; /* display name of the input, for error messages */
 };
 
 struct strata_analyzer {
     const char *name;
     const struct strata_match *matches; /* terminated by STRATA_MATCH_END */
-    uint64_t max_file_size;             /* larger files are an error for EXACT matches, else skipped */
+    uint64_t max_file_size; /* larger files are an error for EXACT matches, else skipped */
 
     /* Per-layer state. layer_new returns NULL only on ENOMEM. */
     void *(*layer_new)(void);

@@ -8,10 +8,10 @@
 #include "strata/report.h"
 
 struct strata_scan_opts {
-    const char *platform;      /* "os/arch[/variant]" for multi-platform indexes, or NULL */
-    int jobs;                  /* layers read in parallel; 0 = number of CPUs */
-    int progress;              /* print progress to stderr */
-    uint64_t max_layer_bytes;  /* uncompressed bound per layer; 0 = default (16 GiB) */
+    const char *platform;     /* "os/arch[/variant]" for multi-platform indexes, or NULL */
+    int jobs;                 /* layers read in parallel; 0 = number of CPUs */
+    int progress;             /* print progress to stderr */
+    uint64_t max_layer_bytes; /* uncompressed bound per layer; 0 = default (16 GiB) */
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */
@@ -19,7 +19,7 @@ int strata_scan_image(const char *src, const struct strata_scan_opts *opts,
                       struct strata_report **out, struct strata_error *err);
 
 /* A root filesystem or unpacked directory: the same analyzers, no layers. */
-int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts,
-                   struct strata_report **out, struct strata_error *err);
+int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct strata_report **out,
+                   struct strata_error *err);
 
 #endif

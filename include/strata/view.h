@@ -20,9 +20,9 @@ enum strata_ftype {
 };
 
 struct strata_node_info {
-    const char *path;        /* normalized path of the node */
-    enum strata_ftype type;  /* type of the last write (meaningless when deleted) */
-    uint32_t mode;           /* permission bits incl. setuid/setgid/sticky (07777) */
+    const char *path;       /* normalized path of the node */
+    enum strata_ftype type; /* type of the last write (meaningless when deleted) */
+    uint32_t mode;          /* permission bits incl. setuid/setgid/sticky (07777) */
     uint32_t uid, gid;
     uint64_t size;
     const char *link_target; /* symlink target as stored, or hard-link target path */
@@ -34,8 +34,7 @@ struct strata_view;
 
 /* Exact lookup, no symlink following. Returns 0 and fills *out (strings owned by the view),
  * or STRATA_ENOTFOUND. Deleted nodes are found too (deleted_by >= 0). */
-int strata_view_lookup(const struct strata_view *v, const char *path,
-                       struct strata_node_info *out);
+int strata_view_lookup(const struct strata_view *v, const char *path, struct strata_node_info *out);
 
 /* Follows symlinks in every component (at most 40), clamping ".." at the root as the kernel
  * does inside a chroot. Writes the resolved path to out (cap bytes). Returns 0,

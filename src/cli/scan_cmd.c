@@ -67,11 +67,25 @@ static int parse_size(const char *s, uint64_t *out)
         return -1;
     int shift = 0;
     switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case '\0': break;
-    default: return -1;
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case '\0':
+        break;
+    default:
+        return -1;
     }
     if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
         return -1;
@@ -103,8 +117,10 @@ static int run(int argc, char **argv, int is_image)
         switch (c) {
         case 'f':
             if (strata_format_parse(optarg, &format) != 0)
-                return cli_usage_error(cmd, "--format: unknown format '%s' (table, json, "
-                                       "cyclonedx, spdx)", optarg);
+                return cli_usage_error(cmd,
+                                       "--format: unknown format '%s' (table, json, "
+                                       "cyclonedx, spdx)",
+                                       optarg);
             break;
         case 'o':
             output = optarg;
@@ -124,8 +140,10 @@ static int run(int argc, char **argv, int is_image)
         }
         case OPT_MAX_LAYER:
             if (parse_size(optarg, &so.max_layer_bytes) != 0)
-                return cli_usage_error(cmd, "--max-layer-size: expected a size like 512M or "
-                                       "4G, got '%s'", optarg);
+                return cli_usage_error(cmd,
+                                       "--max-layer-size: expected a size like 512M or "
+                                       "4G, got '%s'",
+                                       optarg);
             break;
         case 'q':
             quiet = 1;

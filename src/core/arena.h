@@ -12,7 +12,10 @@ struct arena {
     size_t used_total;
 };
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* NULL on ENOMEM. */
 void *arena_alloc(struct arena *a, size_t n);

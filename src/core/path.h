@@ -12,7 +12,7 @@ enum path_verdict {
     PATH_ABSOLUTE = 1, /* started with '/' (normalized anyway) */
     PATH_DOTDOT = -1,  /* contains a ".." component: refused */
     PATH_TOOLONG = -2,
-    PATH_NUL = -3,     /* embedded NUL or control bytes where a name was expected */
+    PATH_NUL = -3, /* embedded NUL or control bytes where a name was expected */
 };
 
 /* Writes the normalized form of in[0..n) into out (cap >= STRATA_PATH_MAX). The root

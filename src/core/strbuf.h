@@ -10,7 +10,10 @@ struct strbuf {
     size_t cap;
 };
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* All return 0 or STRATA_ENOMEM; the buffer is unchanged on failure. */
 int strbuf_grow(struct strbuf *sb, size_t extra);

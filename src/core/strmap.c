@@ -16,8 +16,7 @@ uint64_t strmap_hash(const char *s, size_t n)
     return h;
 }
 
-static struct strmap_slot *find_slot(const struct strmap *m, const char *key, size_t n,
-                                     uint64_t h)
+static struct strmap_slot *find_slot(const struct strmap *m, const char *key, size_t n, uint64_t h)
 {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {

@@ -18,7 +18,10 @@ struct strmap {
     size_t len;
 };
 
-#define STRMAP_INIT {NULL, 0, 0}
+#define STRMAP_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 uint64_t strmap_hash(const char *s, size_t n);
 /* Returns the value or NULL. */

@@ -58,8 +58,7 @@ static const struct layer_entry *find_entry(const struct layer_result *lr, const
 
 /* An entry below a symlink written by the same layer is how tar extraction breakouts are
  * made ("evil -> /etc", then "evil/passwd"); no image builder produces it. */
-static int check_parents(const struct layer_result *lr, const char *path,
-                         struct strata_error *err)
+static int check_parents(const struct layer_result *lr, const char *path, struct strata_error *err)
 {
     for (const char *p = path; (p = strchr(p, '/')) != NULL; p++) {
         const struct layer_entry *e = find_entry(lr, path, (size_t)(p - path));
@@ -85,8 +84,8 @@ static int read_content(content_reader reader, void *ctx, uint8_t *buf, size_t l
         if (n < 0)
             return (int)n;
         if (n == 0)
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "%s: content ends after %zu of %zu bytes", path, got, len);
+            return strata_error_set(err, STRATA_EFORMAT, "%s: content ends after %zu of %zu bytes",
+                                    path, got, len);
         got += (size_t)n;
     }
     return 0;
@@ -99,11 +98,10 @@ static int dispatch_content(struct layer_result *lr, const struct layer_entry *e
     for (size_t i = 0; i < lr->n_analyzers; i++) {
         int w = strata_analyzer_wants(lr->analyzers[i], e->path, e->size);
         if (w < 0)
-            return strata_error_set(err, STRATA_ELIMIT,
-                                    "%s: %llu bytes, more than the %llu the %s analyzer reads",
-                                    e->path, (unsigned long long)e->size,
-                                    (unsigned long long)lr->analyzers[i]->max_file_size,
-                                    lr->analyzers[i]->name);
+            return strata_error_set(
+                err, STRATA_ELIMIT, "%s: %llu bytes, more than the %llu the %s analyzer reads",
+                e->path, (unsigned long long)e->size,
+                (unsigned long long)lr->analyzers[i]->max_file_size, lr->analyzers[i]->name);
         any |= w;
     }
     if (!any || reader == NULL)
@@ -132,8 +130,8 @@ int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, conte
     if (v == PATH_ABSOLUTE)
         return strata_error_set(err, STRATA_EFORMAT, "%s: absolute path in a layer", raw->path);
     if (v == PATH_TOOLONG)
-        return strata_error_set(err, STRATA_ELIMIT, "%.200s…: path longer than %d bytes",
-                                raw->path, STRATA_PATH_MAX);
+        return strata_error_set(err, STRATA_ELIMIT, "%.200s…: path longer than %d bytes", raw->path,
+                                STRATA_PATH_MAX);
     if (v != PATH_OK)
         return strata_error_set(err, STRATA_EFORMAT, "%s: invalid path", raw->path);
 
@@ -168,18 +166,17 @@ int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, conte
     if (rc != 0)
         return rc;
 
-    if (e.whiteout == WHITEOUT_NONE && (raw->type == STRATA_FT_SYMLINK ||
-                                        raw->type == STRATA_FT_HARDLINK)) {
+    if (e.whiteout == WHITEOUT_NONE &&
+        (raw->type == STRATA_FT_SYMLINK || raw->type == STRATA_FT_HARDLINK)) {
         if (raw->link == NULL || raw->link[0] == '\0')
             return strata_error_set(err, STRATA_EFORMAT, "%s: link without a target", norm);
         if (raw->type == STRATA_FT_HARDLINK) {
             char lnorm[STRATA_PATH_MAX];
-            enum path_verdict lv = path_normalize(raw->link, strlen(raw->link), lnorm,
-                                                  sizeof lnorm);
+            enum path_verdict lv =
+                path_normalize(raw->link, strlen(raw->link), lnorm, sizeof lnorm);
             if (lv != PATH_OK)
                 return strata_error_set(err, STRATA_EFORMAT,
-                                        "%s: hard link to '%s' outside the layer", norm,
-                                        raw->link);
+                                        "%s: hard link to '%s' outside the layer", norm, raw->link);
             const struct layer_entry *t = find_entry(lr, lnorm, strlen(lnorm));
             if (t == NULL || t->whiteout != WHITEOUT_NONE || t->type == STRATA_FT_DIR)
                 return strata_error_set(err, STRATA_EFORMAT,

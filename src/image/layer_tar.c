@@ -121,8 +121,8 @@ static int walk(struct tar_feed *feed, struct layer_result *lr, struct strata_er
         int64_t size = archive_entry_size(e);
         struct raw_entry raw = {
             .path = path,
-            .link = archive_entry_hardlink(e) ? archive_entry_hardlink(e)
-                                              : archive_entry_symlink(e),
+            .link =
+                archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e),
             .size = size > 0 ? (uint64_t)size : 0,
             .mode = (uint32_t)archive_entry_perm(e) | ((uint32_t)archive_entry_mode(e) & 07000),
             .uid = (uint32_t)archive_entry_uid(e),
@@ -143,8 +143,8 @@ out:
     return rc;
 }
 
-int layer_tar_read(const struct blob *blob, const struct layer_limits *lim,
-                   struct layer_result *lr, struct strata_error *err)
+int layer_tar_read(const struct blob *blob, const struct layer_limits *lim, struct layer_result *lr,
+                   struct strata_error *err)
 {
     struct layer_stream *s;
     int rc = layer_stream_open(blob, lim, &s, err);

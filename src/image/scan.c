@@ -52,8 +52,8 @@ static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
         return rc;
     if (sl->digest && strcmp(sl->digest, lr->blob_digest) != 0)
         return strata_error_set(err, STRATA_EDIGEST,
-                                "blob digest mismatch: manifest says %s, content is %s",
-                                sl->digest, lr->blob_digest);
+                                "blob digest mismatch: manifest says %s, content is %s", sl->digest,
+                                lr->blob_digest);
     if (sl->diff_id && strcmp(sl->diff_id, lr->diff_id) != 0)
         return strata_error_set(err, STRATA_EDIGEST,
                                 "diffID mismatch: config says %s, uncompressed content is %s",
@@ -113,8 +113,8 @@ static int fill_layers(struct strata_report *r, const struct image_source *src,
 
 /* Merges layer results into the view, runs every analyzer's finish, sorts. */
 static int finish_analyzers(const struct strata_analyzer *const *analyzers, size_t n_analyzers,
-                            struct layer_result *results, size_t n_results,
-                            struct strata_report *r, struct strata_error *err)
+                            struct layer_result *results, size_t n_results, struct strata_report *r,
+                            struct strata_error *err)
 {
     struct strata_view *view = view_new();
     void **states = calloc(n_results ? n_results : 1, sizeof *states);
@@ -226,8 +226,8 @@ out:
     return 0;
 }
 
-int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts,
-                   struct strata_report **out, struct strata_error *err)
+int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct strata_report **out,
+                   struct strata_error *err)
 {
     (void)opts;
     const struct strata_analyzer *const *analyzers = strata_builtin_analyzers();

@@ -163,8 +163,8 @@ static uint32_t get_or_create(struct strata_view *v, const char *path, size_t n,
     return idx;
 }
 
-int view_apply_layer(struct strata_view *v, int layer, const struct layer_entry *entries,
-                     size_t n, struct strata_error *err)
+int view_apply_layer(struct strata_view *v, int layer, const struct layer_entry *entries, size_t n,
+                     struct strata_error *err)
 {
     for (size_t i = 0; i < n; i++) {
         const struct layer_entry *e = &entries[i];
@@ -226,8 +226,7 @@ static void fill_info(const struct vnode *n, struct strata_node_info *out)
     out->deleted_by = n->deleted_by;
 }
 
-int strata_view_lookup(const struct strata_view *v, const char *path,
-                       struct strata_node_info *out)
+int strata_view_lookup(const struct strata_view *v, const char *path, struct strata_node_info *out)
 {
     uint32_t idx = find(v, path, strlen(path));
     if (idx == NO_NODE)
@@ -275,8 +274,8 @@ restart:
         if (cur[j] == '\0')
             break;
         if (n->type != STRATA_FT_DIR)
-            return strata_error_set(err, STRATA_ENOTFOUND, "%s: '%.*s' is not a directory",
-                                    path, (int)j, cur);
+            return strata_error_set(err, STRATA_ENOTFOUND, "%s: '%.*s' is not a directory", path,
+                                    (int)j, cur);
         i = j + 1;
     }
     if (strlen(cur) + 1 > cap)

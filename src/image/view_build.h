@@ -8,8 +8,8 @@
 
 struct strata_view *view_new(void);
 void view_free(struct strata_view *v);
-int view_apply_layer(struct strata_view *v, int layer, const struct layer_entry *entries,
-                     size_t n, struct strata_error *err);
+int view_apply_layer(struct strata_view *v, int layer, const struct layer_entry *entries, size_t n,
+                     struct strata_error *err);
 /* Number of nodes present (not deleted), the root excluded. */
 size_t view_count_present(const struct strata_view *v);
 

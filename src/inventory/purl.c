@@ -9,8 +9,8 @@
 
 static int is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_' || c == '~';
 }
 
 static int append_encoded(struct strbuf *sb, const char *s)
@@ -35,8 +35,8 @@ static int cmp_key(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-char *strata_purl(const char *type, const char *namespace_, const char *name,
-                  const char *version, const char *const *qualifiers)
+char *strata_purl(const char *type, const char *namespace_, const char *name, const char *version,
+                  const char *const *qualifiers)
 {
     struct strbuf sb = STRBUF_INIT;
     int rc = strbuf_adds(&sb, "pkg:");

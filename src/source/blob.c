@@ -22,8 +22,7 @@ int64_t blob_pread(const struct blob *b, void *buf, size_t cap, uint64_t pos,
         if (n == 0)
             return strata_error_set(err, STRATA_EFORMAT,
                                     "%s: truncated: %llu bytes announced, file ends at %llu",
-                                    b->name, (unsigned long long)b->size,
-                                    (unsigned long long)pos);
+                                    b->name, (unsigned long long)b->size, (unsigned long long)pos);
         return n;
     }
 }

@@ -9,9 +9,9 @@
 #include "strata/error.h"
 
 struct blob {
-    int fd;          /* not owned */
-    uint64_t offset; /* start of the range in fd */
-    uint64_t size;   /* length of the range */
+    int fd;           /* not owned */
+    uint64_t offset;  /* start of the range in fd */
+    uint64_t size;    /* length of the range */
     const char *name; /* for messages: "blobs/sha256/ab12…" or the member name */
 };
 

@@ -15,8 +15,8 @@ int container_open(const char *path, struct container *c, struct strata_error *e
     c->display = path;
     c->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (c->fd < 0)
-        return strata_error_set(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
-                                "%s: %s", path, strerror(errno));
+        return strata_error_set(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s: %s",
+                                path, strerror(errno));
     struct stat st;
     if (fstat(c->fd, &st) != 0) {
         int e = errno;
@@ -50,8 +50,8 @@ static int dir_open_member(struct container *c, const char *name, int *fd_out,
                                 name);
     int fd = openat(c->fd, norm, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return strata_error_set(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO,
-                                "%s: %s: %s", c->display, norm, strerror(errno));
+        return strata_error_set(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s: %s: %s",
+                                c->display, norm, strerror(errno));
     *fd_out = fd;
     return 0;
 }

@@ -46,8 +46,8 @@ static int pick_image(struct image_source *s, json_t *manifest, const char *ref,
     }
     int rc;
     if (ref)
-        rc = strata_error_set(err, STRATA_ENOTFOUND, "%s: no image tagged '%s'; choices: %s",
-                              arch, ref, choices.buf ? choices.buf : "none");
+        rc = strata_error_set(err, STRATA_ENOTFOUND, "%s: no image tagged '%s'; choices: %s", arch,
+                              ref, choices.buf ? choices.buf : "none");
     else
         rc = strata_error_set(err, STRATA_EUSAGE,
                               "%s: holds %zu images; pick one with %s:TAG; choices: %s", arch,

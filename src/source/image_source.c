@@ -33,8 +33,8 @@ int source_parse_json(const char *data, size_t len, const char *what, json_t **o
     json_error_t je;
     json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL)
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %d, column %d: %s", what,
-                                je.line, je.column, je.text);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %d, column %d: %s", what, je.line,
+                                je.column, je.text);
     *out = j;
     return 0;
 }

@@ -16,18 +16,18 @@
 
 struct source_layer {
     struct blob blob;
-    char *member;      /* file inside the archive/layout holding the blob */
-    char *digest;      /* expected blob digest, NULL when the format records none */
-    char *media_type;  /* NULL when unknown */
-    char *diff_id;     /* expected diffID from the config */
-    char *created_by;  /* matching config history entry, NULL when absent */
+    char *member;     /* file inside the archive/layout holding the blob */
+    char *digest;     /* expected blob digest, NULL when the format records none */
+    char *media_type; /* NULL when unknown */
+    char *diff_id;    /* expected diffID from the config */
+    char *created_by; /* matching config history entry, NULL when absent */
 };
 
 struct image_source {
-    char *path;    /* archive or layout path as given (without transport and :REF) */
-    char *kind;    /* "docker-archive", "oci-archive", "oci-layout" */
-    char *name;    /* image reference or NULL */
-    char *digest;  /* manifest digest (OCI) or config digest (docker-archive) */
+    char *path;   /* archive or layout path as given (without transport and :REF) */
+    char *kind;   /* "docker-archive", "oci-archive", "oci-layout" */
+    char *name;   /* image reference or NULL */
+    char *digest; /* manifest digest (OCI) or config digest (docker-archive) */
     json_t *config;
     struct source_layer *layers;
     size_t n_layers;

@@ -96,7 +96,10 @@ int layer_stream_open(const struct blob *b, const struct layer_limits *lim,
             return strata_error_nomem(err);
         }
         ZSTD_initDStream(s->zs);
-    } else if (n >= 6 && memcmp(magic, "\xfd" "7zXZ\0", 6) == 0) {
+    } else if (n >= 6 && memcmp(magic,
+                                "\xfd"
+                                "7zXZ\0",
+                                6) == 0) {
         layer_stream_free(s);
         return strata_error_set(err, STRATA_EFORMAT,
                                 "xz-compressed layers are not supported (only tar, gzip, zstd)");
@@ -129,8 +132,7 @@ static int64_t fill_input(struct layer_stream *s, struct strata_error *err)
 static int check_limits(struct layer_stream *s, struct strata_error *err)
 {
     if (s->out_total > s->lim.max_uncompressed)
-        return strata_error_set(err, STRATA_ELIMIT,
-                                "uncompressed layer exceeds %llu bytes (limit)",
+        return strata_error_set(err, STRATA_ELIMIT, "uncompressed layer exceeds %llu bytes (limit)",
                                 (unsigned long long)s->lim.max_uncompressed);
     if (s->out_total > s->lim.ratio_after && s->in_pos > 0 &&
         s->out_total / s->in_pos > s->lim.max_ratio)
@@ -139,8 +141,7 @@ static int check_limits(struct layer_stream *s, struct strata_error *err)
                                 "refusing a likely decompression bomb",
                                 layer_compression_name(s->comp),
                                 (unsigned long long)s->lim.max_ratio,
-                                (unsigned long long)s->out_total,
-                                (unsigned long long)s->in_pos);
+                                (unsigned long long)s->out_total, (unsigned long long)s->in_pos);
     return 0;
 }
 
@@ -225,10 +226,9 @@ static int64_t read_zstd(struct layer_stream *s, void *buf, size_t cap, struct s
         size_t ret = ZSTD_decompressStream(s->zs, &out, &in);
         s->in_off = in.pos;
         if (ZSTD_isError(ret))
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "corrupt zstd stream near compressed offset %llu: %s",
-                                    (unsigned long long)(s->in_pos - (s->in_len - s->in_off)),
-                                    ZSTD_getErrorName(ret));
+            return strata_error_set(
+                err, STRATA_EFORMAT, "corrupt zstd stream near compressed offset %llu: %s",
+                (unsigned long long)(s->in_pos - (s->in_len - s->in_off)), ZSTD_getErrorName(ret));
         s->member_done = ret == 0;
         if (out.pos > 0)
             return (int64_t)out.pos;

@@ -36,8 +36,7 @@ const char *layer_compression_name(enum layer_compression c);
 
 /* Reads up to cap uncompressed bytes. Returns the count, 0 at the end of the stream, or a
  * negative STRATA_E*. A truncated or corrupt stream is an error, never a silent end. */
-int64_t layer_stream_read(struct layer_stream *s, void *buf, size_t cap,
-                          struct strata_error *err);
+int64_t layer_stream_read(struct layer_stream *s, void *buf, size_t cap, struct strata_error *err);
 
 /* Reads and hashes whatever is left (tar padding after the end-of-archive blocks), then
  * writes both digests. Returns 0 or an error. */

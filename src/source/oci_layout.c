@@ -42,8 +42,10 @@ static int read_verified(struct image_source *s, json_t *desc, const char *what,
     const char *digest = json_string_value(json_object_get(desc, "digest"));
     char member[128];
     if (blob_member(digest, member, sizeof member) != 0)
-        return strata_error_set(err, STRATA_EFORMAT, "%s: %s: descriptor digest '%s' is not "
-                                "a sha256 digest", s->path, what, digest ? digest : "(none)");
+        return strata_error_set(err, STRATA_EFORMAT,
+                                "%s: %s: descriptor digest '%s' is not "
+                                "a sha256 digest",
+                                s->path, what, digest ? digest : "(none)");
     int rc = container_read(&s->container, member, data, len, err);
     if (rc != 0) {
         strata_error_prefix(err, "%s: ", what);
@@ -55,7 +57,8 @@ static int read_verified(struct image_source *s, json_t *desc, const char *what,
         return strata_error_nomem(err);
     }
     json_t *size = json_object_get(desc, "size");
-    if (strcmp(got, digest) != 0 || (json_is_integer(size) && (size_t)json_integer_value(size) != *len)) {
+    if (strcmp(got, digest) != 0 ||
+        (json_is_integer(size) && (size_t)json_integer_value(size) != *len)) {
         free(*data);
         return strata_error_set(err, STRATA_EDIGEST,
                                 "%s: %s %s: content does not match its descriptor (digest %s, "
@@ -90,8 +93,8 @@ static int collect(struct walk *w, json_t *index, const char *ref, int top, int 
     json_t *d;
     json_array_foreach(manifests, i, d)
     {
-        const char *r = top ? json_string_value(json_object_get(
-                                  json_object_get(d, "annotations"), REF_ANNOTATION))
+        const char *r = top ? json_string_value(json_object_get(json_object_get(d, "annotations"),
+                                                                REF_ANNOTATION))
                             : ref;
         if (top && ref && (r == NULL || strcmp(r, ref) != 0))
             continue;
@@ -118,8 +121,8 @@ static int collect(struct walk *w, json_t *index, const char *ref, int top, int 
             continue;
         }
         if (w->n >= OCI_MAX_CANDIDATES)
-            return strata_error_set(err, STRATA_ELIMIT, "%s: more than %d manifests",
-                                    w->s->path, OCI_MAX_CANDIDATES);
+            return strata_error_set(err, STRATA_ELIMIT, "%s: more than %d manifests", w->s->path,
+                                    OCI_MAX_CANDIDATES);
         struct candidate *c = &w->cand[w->n++];
         c->desc = d;
         c->ref = r;
@@ -166,9 +169,9 @@ static int choose(struct walk *w, const struct image_open_opts *o, struct candid
         rc = strata_error_set(err, STRATA_ENOTFOUND, "%s: no manifest with ref.name '%s'",
                               w->s->path, o->ref ? o->ref : "");
     else if (n == 0)
-        rc = strata_error_set(err, STRATA_ENOTFOUND,
-                              "%s: no manifest for platform %s; choices: %s", w->s->path,
-                              o->platform ? o->platform : "(any)", sb.buf ? sb.buf : "");
+        rc =
+            strata_error_set(err, STRATA_ENOTFOUND, "%s: no manifest for platform %s; choices: %s",
+                             w->s->path, o->platform ? o->platform : "(any)", sb.buf ? sb.buf : "");
     else
         rc = strata_error_set(err, STRATA_EUSAGE,
                               "%s: %zu manifests match; pick one with %s:REF or --platform "
@@ -255,8 +258,8 @@ int oci_layout_load(struct image_source *s, const struct image_open_opts *o,
         const char *mt = json_string_value(json_object_get(l, "mediaType"));
         char member[128];
         if (blob_member(digest, member, sizeof member) != 0) {
-            rc = strata_error_set(err, STRATA_EFORMAT, "%s: layer %zu: bad digest '%s'", what,
-                                  i, digest ? digest : "(none)");
+            rc = strata_error_set(err, STRATA_EFORMAT, "%s: layer %zu: bad digest '%s'", what, i,
+                                  digest ? digest : "(none)");
             goto out;
         }
         if ((sl->member = strdup(member)) == NULL || (sl->digest = strdup(digest)) == NULL ||

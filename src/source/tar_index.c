@@ -87,8 +87,8 @@ static int parse_pax(const char *archive, uint64_t off, const char *body, size_t
         const char *kv = body + j + 1, *end = body + i + rec_len - 1; /* *end == '\n' */
         if (*end != '\n')
             return strata_error_set(err, STRATA_EFORMAT,
-                                    "%s: offset %llu: pax record not newline-terminated",
-                                    archive, (unsigned long long)off);
+                                    "%s: offset %llu: pax record not newline-terminated", archive,
+                                    (unsigned long long)off);
         const char *eq = memchr(kv, '=', (size_t)(end - kv));
         if (eq) {
             size_t klen = (size_t)(eq - kv), vlen = (size_t)(end - eq - 1);
@@ -158,8 +158,8 @@ int tar_index_build(int fd, uint64_t file_size, const char *archive, struct tar_
         }
         uint64_t size;
         if (tar_number(h + 124, 12, &size) != 0) {
-            rc = strata_error_set(err, STRATA_EFORMAT, "%s: offset %llu: bad size field",
-                                  archive, (unsigned long long)off);
+            rc = strata_error_set(err, STRATA_EFORMAT, "%s: offset %llu: bad size field", archive,
+                                  (unsigned long long)off);
             break;
         }
         char type = h[156] ? (char)h[156] : '0';
@@ -240,10 +240,9 @@ int tar_index_build(int fd, uint64_t file_size, const char *archive, struct tar_
         char norm[STRATA_PATH_MAX];
         enum path_verdict v = path_normalize(raw, strlen(raw), norm, sizeof norm);
         if (v == PATH_DOTDOT || v == PATH_ABSOLUTE || v < 0) {
-            rc = strata_error_set(err, STRATA_EFORMAT,
-                                  "%s: member '%s' at offset %llu: %s", archive, raw,
-                                  (unsigned long long)hdr_off,
-                                  v == PATH_DOTDOT   ? "path climbs out with '..'"
+            rc = strata_error_set(err, STRATA_EFORMAT, "%s: member '%s' at offset %llu: %s",
+                                  archive, raw, (unsigned long long)hdr_off,
+                                  v == PATH_DOTDOT     ? "path climbs out with '..'"
                                   : v == PATH_ABSOLUTE ? "absolute path"
                                                        : "invalid path");
             break;
@@ -279,9 +278,10 @@ int tar_index_build(int fd, uint64_t file_size, const char *archive, struct tar_
         if (type == '1' || type == '2') {
             char lnorm[STRATA_PATH_MAX];
             /* Hard links name archive members; symlinks are relative to the member's dir. */
-            int ok = type == '1' ? (path_normalize(linkraw, strlen(linkraw), lnorm,
-                                                   sizeof lnorm) == PATH_OK)
-                                 : (path_resolve_link(norm, linkraw, lnorm, sizeof lnorm) == 0);
+            int ok =
+                type == '1'
+                    ? (path_normalize(linkraw, strlen(linkraw), lnorm, sizeof lnorm) == PATH_OK)
+                    : (path_resolve_link(norm, linkraw, lnorm, sizeof lnorm) == 0);
             if (ok)
                 m->link = arena_strdup(&idx->arena, lnorm);
         }
@@ -307,19 +307,18 @@ int tar_index_blob(const struct tar_index *idx, const char *name, struct blob *o
 {
     char norm[STRATA_PATH_MAX];
     if (path_normalize(name, strlen(name), norm, sizeof norm) < 0)
-        return strata_error_set(err, STRATA_EFORMAT, "%s: invalid member name '%s'",
-                                idx->archive, name);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: invalid member name '%s'", idx->archive,
+                                name);
     const char *cur = norm;
     for (int hops = 0; hops < 16; hops++) {
         const struct tar_member *m = strmap_get(&idx->by_name, cur);
         if (m == NULL)
-            return strata_error_set(err, STRATA_ENOTFOUND, "%s: no member '%s'", idx->archive,
-                                    cur);
+            return strata_error_set(err, STRATA_ENOTFOUND, "%s: no member '%s'", idx->archive, cur);
         if (m->type == '1' || m->type == '2') {
             if (m->link == NULL)
                 return strata_error_set(err, STRATA_EFORMAT,
-                                        "%s: member '%s' links outside the archive",
-                                        idx->archive, cur);
+                                        "%s: member '%s' links outside the archive", idx->archive,
+                                        cur);
             cur = m->link;
             continue;
         }

@@ -15,10 +15,10 @@
 #define TAR_INDEX_MAX_PAX (1U << 20)
 
 struct tar_member {
-    const char *name;   /* normalized path */
-    const char *link;   /* symlink / hard-link target, normalized relative to the root */
-    char type;          /* '0' regular, '5' dir, '2' symlink, '1' hard link, other */
-    uint64_t offset;    /* of the data in the archive file */
+    const char *name; /* normalized path */
+    const char *link; /* symlink / hard-link target, normalized relative to the root */
+    char type;        /* '0' regular, '5' dir, '2' symlink, '1' hard link, other */
+    uint64_t offset;  /* of the data in the archive file */
     uint64_t size;
 };
 

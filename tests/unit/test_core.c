@@ -121,10 +121,11 @@ static void test_digest(void **state)
     char d[STRATA_DIGEST_STRLEN];
     assert_int_equal(sha256_buffer_str("abc", 3, d), 0);
     assert_string_equal(d,
-        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+                        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_true(digest_is_valid_sha256(d));
     assert_false(digest_is_valid_sha256("sha256:ABC"));
-    assert_false(digest_is_valid_sha256("sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    assert_false(digest_is_valid_sha256(
+        "sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
 static void test_purl(void **state)
@@ -132,7 +133,8 @@ static void test_purl(void **state)
     (void)state;
     const char *q[] = {"distro", "debian-12", "arch", "amd64", "epoch", NULL, NULL};
     char *p = strata_purl("deb", "debian", "libbpf1", "1:1.1.2-0+deb12u1", q);
-    assert_string_equal(p, "pkg:deb/debian/libbpf1@1%3A1.1.2-0%2Bdeb12u1?arch=amd64&distro=debian-12");
+    assert_string_equal(p,
+                        "pkg:deb/debian/libbpf1@1%3A1.1.2-0%2Bdeb12u1?arch=amd64&distro=debian-12");
     free(p);
     p = strata_purl("apk", NULL, "musl", "1.2.4-r2", NULL);
     assert_string_equal(p, "pkg:apk/musl@1.2.4-r2");

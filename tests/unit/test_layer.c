@@ -199,8 +199,9 @@ static void test_walk_garbage(void **state)
     layer_result_release(&lr);
     /* A truncated tar: cut a valid one in the middle of a file's data. */
     static unsigned char buf[1 << 16];
-    const struct tar_spec spec[] = {{"big", 'f', "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-                                                 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}};
+    const struct tar_spec spec[] = {{"big", 'f',
+                                     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}};
     make_tar(spec, 1, buf, sizeof buf);
     assert_int_equal(layer_result_init(&lr, 0, "t", analyzers, 1, &err), 0);
     /* pax_restricted writes no pax header for plain names: data starts at 512 */
@@ -322,15 +323,15 @@ static void test_stream_bomb(void **state)
     unsigned char *zeros = calloc(1, n);
     unsigned char *comp = malloc(n);
     size_t gz = gzip_bytes(zeros, n, comp, n);
-    struct layer_limits lim = {.max_uncompressed = 1ULL << 40, .ratio_after = 1 << 20,
-                               .max_ratio = 100};
+    struct layer_limits lim = {
+        .max_uncompressed = 1ULL << 40, .ratio_after = 1 << 20, .max_ratio = 100};
     struct strata_error err = {0};
     char got[STRATA_DIGEST_STRLEN];
     uint64_t size;
     assert_int_equal(read_all(comp, gz, &lim, &size, got, &err, NULL), STRATA_ELIMIT);
     assert_non_null(strstr(err.msg, "decompression bomb"));
-    struct layer_limits small = {.max_uncompressed = 1 << 20, .ratio_after = 1ULL << 40,
-                                 .max_ratio = 1};
+    struct layer_limits small = {
+        .max_uncompressed = 1 << 20, .ratio_after = 1ULL << 40, .max_ratio = 1};
     assert_int_equal(read_all(comp, gz, &small, &size, got, &err, NULL), STRATA_ELIMIT);
     assert_non_null(strstr(err.msg, "exceeds"));
     free(zeros);

@@ -9,11 +9,26 @@
 
 #include "image/view_build.h"
 
-#define REG(p) {.path = (p), .type = STRATA_FT_REG, .mode = 0644}
-#define DIR_(p) {.path = (p), .type = STRATA_FT_DIR, .mode = 0755}
-#define LNK(p, t) {.path = (p), .link = (t), .type = STRATA_FT_SYMLINK, .mode = 0777}
-#define WH(p) {.path = (p), .type = STRATA_FT_OTHER, .whiteout = WHITEOUT_FILE}
-#define OPQ(p) {.path = (p), .type = STRATA_FT_OTHER, .whiteout = WHITEOUT_OPAQUE}
+#define REG(p)                                                                                     \
+    {                                                                                              \
+        .path = (p), .type = STRATA_FT_REG, .mode = 0644                                           \
+    }
+#define DIR_(p)                                                                                    \
+    {                                                                                              \
+        .path = (p), .type = STRATA_FT_DIR, .mode = 0755                                           \
+    }
+#define LNK(p, t)                                                                                  \
+    {                                                                                              \
+        .path = (p), .link = (t), .type = STRATA_FT_SYMLINK, .mode = 0777                          \
+    }
+#define WH(p)                                                                                      \
+    {                                                                                              \
+        .path = (p), .type = STRATA_FT_OTHER, .whiteout = WHITEOUT_FILE                            \
+    }
+#define OPQ(p)                                                                                     \
+    {                                                                                              \
+        .path = (p), .type = STRATA_FT_OTHER, .whiteout = WHITEOUT_OPAQUE                          \
+    }
 
 static void apply(struct strata_view *v, int layer, const struct layer_entry *e, size_t n)
 {
@@ -34,9 +49,10 @@ static void test_whiteouts_and_attribution(void **state)
     (void)state;
     struct strata_view *v = view_new();
     assert_non_null(v);
-    const struct layer_entry l0[] = {DIR_("app"), REG("app/id_rsa"), REG("app/a"),
-                                     DIR_("etc"), DIR_("etc/nginx"),
-                                     LNK("etc/nginx/default", "../x"), REG("etc/nginx/keep")};
+    const struct layer_entry l0[] = {DIR_("app"),          REG("app/id_rsa"),
+                                     REG("app/a"),         DIR_("etc"),
+                                     DIR_("etc/nginx"),    LNK("etc/nginx/default", "../x"),
+                                     REG("etc/nginx/keep")};
     const struct layer_entry l1[] = {REG("app/a"), REG("usr/bin/age-keygen")};
     const struct layer_entry l2[] = {WH("app/id_rsa"), OPQ("etc/nginx"), DIR_("etc/nginx"),
                                      REG("etc/nginx/app.conf"), WH("usr/bin/age-keygen")};
@@ -82,10 +98,14 @@ static void test_resolve(void **state)
 {
     (void)state;
     struct strata_view *v = view_new();
-    const struct layer_entry l0[] = {DIR_("usr"), DIR_("usr/lib"), REG("usr/lib/os-release"),
+    const struct layer_entry l0[] = {DIR_("usr"),
+                                     DIR_("usr/lib"),
+                                     REG("usr/lib/os-release"),
                                      LNK("etc/os-release", "../usr/lib/os-release"),
-                                     LNK("bin", "usr/bin"), LNK("loop1", "loop2"),
-                                     LNK("loop2", "/loop1"), LNK("escape", "../../../usr")};
+                                     LNK("bin", "usr/bin"),
+                                     LNK("loop1", "loop2"),
+                                     LNK("loop2", "/loop1"),
+                                     LNK("escape", "../../../usr")};
     apply(v, 0, l0, sizeof l0 / sizeof *l0);
     char out[4096];
     struct strata_error err = {0};
