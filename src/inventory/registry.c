@@ -23,7 +23,10 @@ int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uin
             hit = n >= pn && strcmp(path + n - pn, m->pattern) == 0;
             break;
         case STRATA_MATCH_GLOB:
-            hit = fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
+            /* Every file of every layer passes here: compare the literal head first. */
+            pn = strcspn(m->pattern, "*?[\\");
+            hit = strncmp(path, m->pattern, pn) == 0 &&
+                  fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
             break;
         case STRATA_MATCH_ANY:
             hit = 1;
