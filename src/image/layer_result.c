@@ -44,6 +44,7 @@ void layer_result_release(struct layer_result *lr)
         free(lr->states);
     }
     free(lr->entries);
+    free(lr->pending);
     strmap_release(&lr->by_path);
     arena_release(&lr->arena);
     memset(lr, 0, sizeof *lr);
@@ -91,32 +92,87 @@ static int read_content(content_reader reader, void *ctx, uint8_t *buf, size_t l
     return 0;
 }
 
-static int dispatch_content(struct layer_result *lr, const struct layer_entry *e,
-                            content_reader reader, void *ctx, struct strata_error *err)
+/* 1 when some analyzer wants path, 0 when none, <0 when a file an analyzer names exactly is
+ * too large to read. */
+static int wanted(const struct layer_result *lr, const char *path, uint64_t size,
+                  struct strata_error *err)
 {
     int any = 0;
     for (size_t i = 0; i < lr->n_analyzers; i++) {
-        int w = strata_analyzer_wants(lr->analyzers[i], e->path, e->size);
+        int w = strata_analyzer_wants(lr->analyzers[i], path, size);
         if (w < 0)
             return strata_error_set(
                 err, STRATA_ELIMIT, "%s: %llu bytes, more than the %llu the %s analyzer reads",
-                e->path, (unsigned long long)e->size,
-                (unsigned long long)lr->analyzers[i]->max_file_size, lr->analyzers[i]->name);
+                path, (unsigned long long)size, (unsigned long long)lr->analyzers[i]->max_file_size,
+                lr->analyzers[i]->name);
         any |= w;
     }
-    if (!any || reader == NULL)
-        return 0;
-    uint8_t *buf = malloc(e->size ? (size_t)e->size : 1);
+    return any;
+}
+
+static int deliver(struct layer_result *lr, const char *const *paths, size_t n_paths, uint64_t size,
+                   uint32_t mode, content_reader reader, void *ctx, struct strata_error *err)
+{
+    uint8_t *buf = malloc(size ? (size_t)size : 1);
     if (buf == NULL)
         return strata_error_nomem(err);
-    int rc = read_content(reader, ctx, buf, (size_t)e->size, e->path, err);
-    struct strata_layer_file f = {e->path, buf, (size_t)e->size, e->mode, lr->index, lr->source};
-    for (size_t i = 0; i < lr->n_analyzers && rc == 0; i++)
-        if (strata_analyzer_wants(lr->analyzers[i], e->path, e->size) > 0)
-            rc = lr->analyzers[i]->layer_file(lr->states[i], &f, err);
-    lr->content_bytes += e->size;
+    int rc = read_content(reader, ctx, buf, (size_t)size, paths[0], err);
+    for (size_t p = 0; p < n_paths && rc == 0; p++) {
+        struct strata_layer_file f = {paths[p], buf, (size_t)size, mode, lr->index, lr->source};
+        for (size_t i = 0; i < lr->n_analyzers && rc == 0; i++)
+            if (strata_analyzer_wants(lr->analyzers[i], paths[p], size) > 0)
+                rc = lr->analyzers[i]->layer_file(lr->states[i], &f, err);
+    }
+    lr->content_bytes += size;
     free(buf);
     return rc;
+}
+
+static int dispatch_content(struct layer_result *lr, const struct layer_entry *e,
+                            content_reader reader, void *ctx, struct strata_error *err)
+{
+    int w = wanted(lr, e->path, e->size, err);
+    if (w <= 0 || reader == NULL)
+        return w;
+    return deliver(lr, &e->path, 1, e->size, e->mode, reader, ctx, err);
+}
+
+static int add_pending_link(struct layer_result *lr, const struct layer_entry *e,
+                            struct strata_error *err)
+{
+    int w = wanted(lr, e->path, e->size, err);
+    if (w <= 0)
+        return w;
+    if (lr->n_pending == lr->cap_pending) {
+        size_t cap = lr->cap_pending ? lr->cap_pending * 2 : 8;
+        struct pending_link *p = realloc(lr->pending, cap * sizeof *p);
+        if (p == NULL)
+            return strata_error_nomem(err);
+        lr->pending = p;
+        lr->cap_pending = cap;
+    }
+    lr->pending[lr->n_pending++] = (struct pending_link){e->path, e->link, e->size, e->mode};
+    return 0;
+}
+
+int layer_result_deliver_links(struct layer_result *lr, const char *target, content_reader reader,
+                               void *reader_ctx, struct strata_error *err)
+{
+    const char *paths[64];
+    size_t n = 0;
+    uint64_t size = 0;
+    uint32_t mode = 0;
+    for (size_t i = 0; i < lr->n_pending; i++) {
+        if (strcmp(lr->pending[i].target, target) != 0)
+            continue;
+        if (n == sizeof paths / sizeof *paths)
+            return strata_error_set(err, STRATA_ELIMIT, "%s: more than 64 wanted hard links",
+                                    target);
+        paths[n++] = lr->pending[i].path;
+        size = lr->pending[i].size;
+        mode = lr->pending[i].mode;
+    }
+    return n ? deliver(lr, paths, n, size, mode, reader, reader_ctx, err) : 0;
 }
 
 int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, content_reader reader,
@@ -218,5 +274,7 @@ int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, conte
         return strata_error_nomem(err);
     if (e.type == STRATA_FT_REG && e.whiteout == WHITEOUT_NONE)
         return dispatch_content(lr, &lr->entries[lr->n_entries - 1], reader, reader_ctx, err);
+    if (e.type == STRATA_FT_HARDLINK)
+        return add_pending_link(lr, &lr->entries[lr->n_entries - 1], err);
     return 0;
 }

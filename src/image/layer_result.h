@@ -29,6 +29,15 @@ struct layer_entry {
     uint8_t whiteout; /* enum whiteout_kind */
 };
 
+/* A hard link an analyzer wants: tar stores no data for it, so its target's content is
+ * fetched in a second pass over the layer (rare: only when such a link exists). */
+struct pending_link {
+    const char *path;   /* the link, as analyzers will see it */
+    const char *target; /* the earlier regular file holding the data */
+    uint64_t size;
+    uint32_t mode;
+};
+
 struct layer_result {
     int index;          /* layer index, -1 for a filesystem */
     const char *source; /* display name for messages */
@@ -39,6 +48,8 @@ struct layer_result {
     const struct strata_analyzer *const *analyzers;
     size_t n_analyzers;
     void **states; /* one per analyzer */
+    struct pending_link *pending;
+    size_t n_pending, cap_pending;
     char blob_digest[STRATA_DIGEST_STRLEN];
     char diff_id[STRATA_DIGEST_STRLEN];
     uint64_t uncompressed_size;
@@ -64,6 +75,11 @@ int layer_result_init(struct layer_result *lr, int index, const char *source,
  * the analyzers. Errors name the path; the caller adds source and layer. */
 int layer_result_add(struct layer_result *lr, const struct raw_entry *e, content_reader reader,
                      void *reader_ctx, struct strata_error *err);
+/* Second pass: if target (a normalized path) is the target of pending links, reads its
+ * content once and hands it to the analyzers under each link's path. */
+int layer_result_deliver_links(struct layer_result *lr, const char *target, content_reader reader,
+                               void *reader_ctx, struct strata_error *err);
+
 /* Drops the reading-time index (entries and states stay). */
 void layer_result_seal(struct layer_result *lr);
 void layer_result_release(struct layer_result *lr);

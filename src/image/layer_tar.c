@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/path.h"
+
 #define LAYER_READ_CHUNK (256 * 1024)
 
 struct tar_feed {
@@ -78,7 +80,10 @@ static int stream_failure(struct tar_feed *feed, struct strata_error *err)
     return err->code;
 }
 
-static int walk(struct tar_feed *feed, struct layer_result *lr, struct strata_error *err)
+/* links_pass: the second pass for pending hard links; entries are only matched against
+ * link targets (the first pass already validated and recorded everything). */
+static int walk(struct tar_feed *feed, struct layer_result *lr, int links_pass,
+                struct strata_error *err)
 {
     struct archive *a = archive_read_new();
     if (a == NULL)
@@ -129,7 +134,15 @@ static int walk(struct tar_feed *feed, struct layer_result *lr, struct strata_er
             .gid = (uint32_t)archive_entry_gid(e),
             .type = entry_type(e),
         };
-        rc = layer_result_add(lr, &raw, read_entry_content, &cc, err);
+        if (links_pass) {
+            char norm[STRATA_PATH_MAX];
+            rc = 0;
+            if (raw.type == STRATA_FT_REG &&
+                path_normalize(path, strlen(path), norm, sizeof norm) == PATH_OK)
+                rc = layer_result_deliver_links(lr, norm, read_entry_content, &cc, err);
+        } else {
+            rc = layer_result_add(lr, &raw, read_entry_content, &cc, err);
+        }
         if (rc != 0) {
             if (feed->failed) /* the stream broke while reading content: report that */
                 rc = stream_failure(feed, err);
@@ -156,11 +169,19 @@ int layer_tar_read(const struct blob *blob, const struct layer_limits *lim, stru
         layer_stream_free(s);
         return strata_error_nomem(err);
     }
-    rc = walk(&feed, lr, err);
+    rc = walk(&feed, lr, 0, err);
     if (rc == 0)
         rc = layer_stream_finish(s, lr->blob_digest, lr->diff_id, &lr->uncompressed_size, err);
-    free(feed.buf);
     layer_stream_free(s);
+    if (rc == 0 && lr->n_pending > 0) {
+        struct tar_feed again = {.buf = feed.buf};
+        rc = layer_stream_open(blob, lim, &again.stream, err);
+        if (rc == 0) {
+            rc = walk(&again, lr, 1, err);
+            layer_stream_free(again.stream);
+        }
+    }
+    free(feed.buf);
     layer_result_seal(lr);
     return rc;
 }
@@ -169,7 +190,11 @@ int layer_tar_read_memory(const void *data, size_t len, struct layer_result *lr,
                           struct strata_error *err)
 {
     struct tar_feed feed = {.mem = data, .mem_len = len};
-    int rc = walk(&feed, lr, err);
+    int rc = walk(&feed, lr, 0, err);
+    if (rc == 0 && lr->n_pending > 0) {
+        struct tar_feed again = {.mem = data, .mem_len = len};
+        rc = walk(&again, lr, 1, err);
+    }
     layer_result_seal(lr);
     return rc;
 }

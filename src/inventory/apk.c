@@ -109,8 +109,8 @@ static int build_index(struct apk_layer *l)
     return 0;
 }
 
-static int emit(const struct apk_pkg *p, const char *db_path, void *const *states,
-                size_t n_states, struct strata_report *r)
+static int emit(const struct apk_pkg *p, const char *db_path, void *const *states, size_t n_states,
+                struct strata_report *r)
 {
     struct strata_package *out = strata_report_add_package(r);
     if (out == NULL)
@@ -226,8 +226,8 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
                                 db_paths[w], ni.layer);
 
     struct apk_pkg_list full = {0};
-    int rc = apk_installed_parse((const uint8_t *)l->data[w], l->len[w], db_paths[w], 1, &full,
-                                 err);
+    int rc =
+        apk_installed_parse((const uint8_t *)l->data[w], l->len[w], db_paths[w], 1, &full, err);
     /* apk keeps one package per name; a repeated record is reported once (the first). */
     const struct apk_pkg **order = NULL;
     if (rc == 0 && full.n > 0 && (order = malloc(full.n * sizeof *order)) == NULL)

@@ -51,8 +51,8 @@ static int end_record(struct parser *p, struct strata_error *err)
         return rc;
     }
     if (++p->n_records > APK_MAX_RECORDS) {
-        int rc = strata_error_set(err, STRATA_ELIMIT, "%s: line %zu: more than %d records",
-                                  p->path, c->line, APK_MAX_RECORDS);
+        int rc = strata_error_set(err, STRATA_ELIMIT, "%s: line %zu: more than %d records", p->path,
+                                  c->line, APK_MAX_RECORDS);
         pkg_free(c);
         return rc;
     }
@@ -72,8 +72,8 @@ static int end_record(struct parser *p, struct strata_error *err)
     return 0;
 }
 
-static int set_once(struct parser *p, char **slot, char key, const char *v, size_t n,
-                    size_t lineno, struct strata_error *err)
+static int set_once(struct parser *p, char **slot, char key, const char *v, size_t n, size_t lineno,
+                    struct strata_error *err)
 {
     if (*slot != NULL)
         return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: second %c: line in a record",
@@ -100,7 +100,8 @@ static int add_file(struct parser *p, const char *v, size_t n, size_t lineno,
     }
     /* R: lines before any F: name files in the root directory. */
     strbuf_reset(&p->file);
-    if (strbuf_addch(&p->file, '/') || strbuf_add(&p->file, p->dir.buf ? p->dir.buf : "", p->dir.len) ||
+    if (strbuf_addch(&p->file, '/') ||
+        strbuf_add(&p->file, p->dir.buf ? p->dir.buf : "", p->dir.len) ||
         (p->dir.len && strbuf_addch(&p->file, '/')) || strbuf_add(&p->file, v, n))
         return strata_error_nomem(err);
     char *s = strbuf_detach(&p->file);
@@ -114,8 +115,8 @@ static int add_line(struct parser *p, const char *line, size_t ll, size_t lineno
                     struct strata_error *err)
 {
     if (ll < 2 || line[1] != ':')
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: expected 'X:value'",
-                                p->path, lineno);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: expected 'X:value'", p->path,
+                                lineno);
     if (!p->in_record) {
         p->in_record = 1;
         p->cur.line = lineno;
@@ -149,8 +150,11 @@ static int add_line(struct parser *p, const char *line, size_t ll, size_t lineno
 int apk_installed_parse(const uint8_t *data, size_t len, const char *path, int want_files,
                         struct apk_pkg_list *out, struct strata_error *err)
 {
-    struct parser p = {.path = path, .want_files = want_files, .out = out,
-                       .dir = STRBUF_INIT, .file = STRBUF_INIT};
+    struct parser p = {.path = path,
+                       .want_files = want_files,
+                       .out = out,
+                       .dir = STRBUF_INIT,
+                       .file = STRBUF_INIT};
     const char *text = (const char *)data;
     size_t pos = 0, lineno = 0;
     int rc = 0;

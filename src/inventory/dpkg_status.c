@@ -78,8 +78,8 @@ static int add_field(struct parser *p, const char *line, size_t len, size_t line
 {
     const char *colon = memchr(line, ':', len);
     if (colon == NULL)
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: field without a colon",
-                                p->path, lineno);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: field without a colon", p->path,
+                                lineno);
     size_t nlen = (size_t)(colon - line);
     if (nlen == 0)
         return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: empty field name", p->path,
@@ -290,15 +290,15 @@ static int status_installed(const char *path, const struct dpkg_field *f, int *i
         n++;
     }
     if (n != 3)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "%s: line %zu: Status must have three words", path, f->line);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: Status must have three words",
+                                path, f->line);
     *installed = wl[2] == strlen("installed") && memcmp(w[2], "installed", wl[2]) == 0;
     return 0;
 }
 
 /* "Source: name" or "Source: name (version)". */
-static int parse_source(const char *path, const struct dpkg_field *f, char **name,
-                        char **version, struct strata_error *err)
+static int parse_source(const char *path, const struct dpkg_field *f, char **name, char **version,
+                        struct strata_error *err)
 {
     const char *s = f->value;
     size_t nl = strcspn(s, " \t(");
@@ -319,8 +319,8 @@ static int parse_source(const char *path, const struct dpkg_field *f, char **nam
         while (vl > 0 && v[vl - 1] == ' ')
             vl--;
     } else if (*rest != '\0') {
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: malformed Source field",
-                                path, f->line);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: malformed Source field", path,
+                                f->line);
     }
     *name = strndup(s, nl);
     if (*name == NULL)
@@ -347,8 +347,8 @@ static int on_stanza(const struct dpkg_stanza *s, void *arg, struct strata_error
         return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: stanza without a Package field",
                                 c->path, s->line);
     if (!valid_name(pf->value))
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: invalid package name",
-                                c->path, pf->line);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: invalid package name", c->path,
+                                pf->line);
     const struct dpkg_field *sf = dpkg_stanza_field(s, "Status");
     int installed = c->status_optional;
     if (sf != NULL) {
@@ -368,8 +368,8 @@ static int on_stanza(const struct dpkg_stanza *s, void *arg, struct strata_error
                                 vf->line);
     const struct dpkg_field *af = dpkg_stanza_field(s, "Architecture");
     if (af != NULL && !valid_arch(af->value))
-        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: invalid architecture",
-                                c->path, af->line);
+        return strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: invalid architecture", c->path,
+                                af->line);
 
     struct dpkg_pkg_list *l = c->out;
     if (l->n == l->cap) {

@@ -249,7 +249,7 @@ int release_line_parse(const char *data, size_t len, struct release_line *out)
 #define MAX_FILE (64 * 1024)
 
 static const char *const wanted[] = {
-    OS_RELEASE_ETC,       OS_RELEASE_USR,    DEBIAN_VERSION,       ALPINE_RELEASE,
+    OS_RELEASE_ETC,       OS_RELEASE_USR,       DEBIAN_VERSION,       ALPINE_RELEASE,
     "etc/redhat-release", "etc/centos-release", "etc/fedora-release",
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
@@ -289,8 +289,7 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
     if (w < 0)
         return 0;
     if (f->len > MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: larger than %d bytes", f->path,
-                                MAX_FILE);
+        return strata_error_set(err, STRATA_ELIMIT, "%s: larger than %d bytes", f->path, MAX_FILE);
     char *d = malloc(f->len + 1);
     if (d == NULL)
         return strata_error_nomem(err);
@@ -445,14 +444,14 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
         goto out;
     }
 
-    codename = osr.version_codename ? strdup(osr.version_codename)
+    codename = osr.version_codename  ? strdup(osr.version_codename)
                : osr.ubuntu_codename ? strdup(osr.ubuntu_codename)
                                      : codename_from_version(osr.version);
     if (codename == NULL && (osr.version_codename || osr.ubuntu_codename)) {
         rc = strata_error_nomem(err);
         goto out;
     }
-    const char *version = osr.version_id ? osr.version_id
+    const char *version = osr.version_id     ? osr.version_id
                           : fallback_version ? fallback_version
                                              : rl.version;
     rc = set_field(&report->os.family, family);
@@ -473,14 +472,10 @@ out:
 }
 
 static const struct strata_match os_matches[] = {
-    {STRATA_MATCH_EXACT, OS_RELEASE_ETC},
-    {STRATA_MATCH_EXACT, OS_RELEASE_USR},
-    {STRATA_MATCH_EXACT, DEBIAN_VERSION},
-    {STRATA_MATCH_EXACT, ALPINE_RELEASE},
-    {STRATA_MATCH_EXACT, "etc/redhat-release"},
-    {STRATA_MATCH_EXACT, "etc/centos-release"},
-    {STRATA_MATCH_EXACT, "etc/fedora-release"},
-    {STRATA_MATCH_END, NULL},
+    {STRATA_MATCH_EXACT, OS_RELEASE_ETC},       {STRATA_MATCH_EXACT, OS_RELEASE_USR},
+    {STRATA_MATCH_EXACT, DEBIAN_VERSION},       {STRATA_MATCH_EXACT, ALPINE_RELEASE},
+    {STRATA_MATCH_EXACT, "etc/redhat-release"}, {STRATA_MATCH_EXACT, "etc/centos-release"},
+    {STRATA_MATCH_EXACT, "etc/fedora-release"}, {STRATA_MATCH_END, NULL},
 };
 
 const struct strata_analyzer strata_analyzer_os = {

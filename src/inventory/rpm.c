@@ -37,12 +37,9 @@ static const struct db_location {
     const char *path;
     enum db_format format;
 } db_locations[] = {
-    {"usr/lib/sysimage/rpm/rpmdb.sqlite", FMT_SQLITE},
-    {"var/lib/rpm/rpmdb.sqlite", FMT_SQLITE},
-    {"usr/lib/sysimage/rpm/Packages.db", FMT_NDB},
-    {"var/lib/rpm/Packages.db", FMT_NDB},
-    {"usr/lib/sysimage/rpm/Packages", FMT_BDB},
-    {"var/lib/rpm/Packages", FMT_BDB},
+    {"usr/lib/sysimage/rpm/rpmdb.sqlite", FMT_SQLITE}, {"var/lib/rpm/rpmdb.sqlite", FMT_SQLITE},
+    {"usr/lib/sysimage/rpm/Packages.db", FMT_NDB},     {"var/lib/rpm/Packages.db", FMT_NDB},
+    {"usr/lib/sysimage/rpm/Packages", FMT_BDB},        {"var/lib/rpm/Packages", FMT_BDB},
 };
 #define N_LOCATIONS (sizeof db_locations / sizeof db_locations[0])
 
@@ -337,8 +334,7 @@ static char *make_purl(const struct rpm_pkg *p, const struct strata_report *r)
         rc = rc ? rc : strbuf_addf(&epoch, "%u", p->h.epoch);
     char *purl = NULL;
     if (rc == 0) {
-        const char *quals[] = {"arch",   p->h.arch,  "epoch", epoch.buf,
-                               "distro", distro.buf, NULL};
+        const char *quals[] = {"arch", p->h.arch, "epoch", epoch.buf, "distro", distro.buf, NULL};
         purl = strata_purl("rpm", family, p->h.name, ver.buf, quals);
     }
     strbuf_release(&distro);
@@ -347,8 +343,8 @@ static char *make_purl(const struct rpm_pkg *p, const struct strata_report *r)
     return purl;
 }
 
-static int emit(const struct rpm_pkg *p, const char *db_path, void *const *states,
-                size_t n_states, struct strata_report *r)
+static int emit(const struct rpm_pkg *p, const char *db_path, void *const *states, size_t n_states,
+                struct strata_report *r)
 {
     struct strata_package *out = strata_report_add_package(r);
     if (out == NULL)

@@ -101,7 +101,7 @@ static int wanted_slot(uint32_t tag)
 static const char *slot_name(int slot)
 {
     static const char *const names[W_COUNT] = {
-        "NAME",    "VERSION",   "RELEASE",    "EPOCH",     "LICENSE",  "ARCH",
+        "NAME",         "VERSION",   "RELEASE",    "EPOCH",     "LICENSE",  "ARCH",
         "OLDFILENAMES", "SOURCERPM", "DIRINDEXES", "BASENAMES", "DIRNAMES",
     };
     return names[slot];
@@ -149,8 +149,8 @@ static int check_entry(const uint8_t *data, uint32_t dl, uint32_t i, size_t inde
                                 index_off, e->tag);
     if (e->type == T_NULL || e->type > T_MAX)
         return strata_error_set(err, STRATA_EFORMAT,
-                                "header: index entry %u (tag %u) at offset %zu: invalid type %u",
-                                i, e->tag, index_off, e->type);
+                                "header: index entry %u (tag %u) at offset %zu: invalid type %u", i,
+                                e->tag, index_off, e->type);
     if (e->count == 0)
         return strata_error_set(err, STRATA_EFORMAT,
                                 "header: index entry %u (tag %u) at offset %zu: count is 0", i,
@@ -246,8 +246,9 @@ static int take_string(const uint8_t *data, const struct entry *e, int slot, cha
     if (!e->present)
         return 0;
     if (e->type != T_STRING && e->type != T_STRING_ARRAY && e->type != T_I18NSTRING)
-        return strata_error_set(err, STRATA_EFORMAT, "header: tag %s (%u) has type %u, want a string",
-                                slot_name(slot), e->tag, e->type);
+        return strata_error_set(err, STRATA_EFORMAT,
+                                "header: tag %s (%u) has type %u, want a string", slot_name(slot),
+                                e->tag, e->type);
     const uint8_t *s = data + e->offset;
     *out = strdup((const char *)s); /* terminated inside the store: checked by check_entry */
     return *out == NULL ? strata_error_nomem(err) : 0;
@@ -294,17 +295,15 @@ static int build_files(const uint8_t *data, size_t blob_len, const struct entry 
 
     if (bn->present) {
         if (!dn->present || !di->present)
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "header: BASENAMES without %s",
+            return strata_error_set(err, STRATA_EFORMAT, "header: BASENAMES without %s",
                                     dn->present ? "DIRINDEXES" : "DIRNAMES");
         if ((rc = require_type(bn, W_BASENAMES, T_STRING_ARRAY, err)) ||
             (rc = require_type(dn, W_DIRNAMES, T_STRING_ARRAY, err)) ||
             (rc = require_type(di, W_DIRINDEXES, T_INT32, err)))
             return rc;
         if (di->count != bn->count)
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "header: %u BASENAMES but %u DIRINDEXES", bn->count,
-                                    di->count);
+            return strata_error_set(err, STRATA_EFORMAT, "header: %u BASENAMES but %u DIRINDEXES",
+                                    bn->count, di->count);
         const char **base = split_strings(data, bn);
         const char **dirs = split_strings(data, dn);
         size_t *dirlen = calloc(dn->count, sizeof *dirlen);
@@ -366,8 +365,8 @@ static int build_files(const uint8_t *data, size_t blob_len, const struct entry 
             size_t n = strlen((const char *)p);
             if (n > RPM_HEADER_MAX_PATH)
                 return strata_error_set(err, STRATA_EFORMAT,
-                                        "header: OLDFILENAMES[%u]: path of %zu bytes exceeds %u",
-                                        i, n, RPM_HEADER_MAX_PATH);
+                                        "header: OLDFILENAMES[%u]: path of %zu bytes exceeds %u", i,
+                                        n, RPM_HEADER_MAX_PATH);
             char *path = dup_range(p, n);
             if (path == NULL)
                 return strata_error_nomem(err);

@@ -60,8 +60,8 @@ static int get_page(struct bdb *b, uint32_t pgno, const char *what, const uint8_
                     struct strata_error *err)
 {
     if (pgno == 0 || pgno > b->last_pgno)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "bdb: %s page %u outside pages 1..%u", what, pgno, b->last_pgno);
+        return strata_error_set(err, STRATA_EFORMAT, "bdb: %s page %u outside pages 1..%u", what,
+                                pgno, b->last_pgno);
     size_t off = page_off(b, pgno);
     if (b->seen[pgno / 8] & (1u << (pgno % 8)))
         return strata_error_set(err, STRATA_EFORMAT,
@@ -102,8 +102,8 @@ static int read_overflow(struct bdb *b, uint32_t pgno, uint32_t tlen, size_t ite
         size_t off = page_off(b, pgno);
         if (p[25] != P_OVERFLOW)
             return strata_error_set(err, STRATA_EFORMAT,
-                                    "bdb: page %u at offset %zu: type %u, want overflow (%u)",
-                                    pgno, off, p[25], P_OVERFLOW);
+                                    "bdb: page %u at offset %zu: type %u, want overflow (%u)", pgno,
+                                    off, p[25], P_OVERFLOW);
         uint32_t n = rd16(b, p + 22);
         if (n == 0 || n > b->pagesize - PAGE_HDR || n > tlen - have)
             return strata_error_set(err, STRATA_EFORMAT,
@@ -203,8 +203,7 @@ static int walk(struct bdb *b, const uint8_t *meta, rpmdb_blob_fn fn, void *arg,
         spares[i] = rd32(b, meta + 96 + 4 * i);
     /* Every bucket owns at least one page. */
     if (max_bucket >= b->last_pgno)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "bdb: offset 72: %u buckets but only %u pages",
+        return strata_error_set(err, STRATA_EFORMAT, "bdb: offset 72: %u buckets but only %u pages",
                                 max_bucket + 1, b->last_pgno);
     for (uint32_t bucket = 0; bucket <= max_bucket; bucket++) {
         unsigned bits = 0;
@@ -212,8 +211,7 @@ static int walk(struct bdb *b, const uint8_t *meta, rpmdb_blob_fn fn, void *arg,
             bits++;
         uint64_t pg = (uint64_t)bucket + spares[bits];
         if (pg > UINT32_MAX)
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "bdb: bucket %u maps to page %llu", bucket,
+            return strata_error_set(err, STRATA_EFORMAT, "bdb: bucket %u maps to page %llu", bucket,
                                     (unsigned long long)pg);
         for (uint32_t pgno = (uint32_t)pg; pgno != 0;) {
             const uint8_t *p;
@@ -240,8 +238,8 @@ int rpmdb_bdb_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *arg,
     if (len == 0)
         return 0;
     if (len < 512)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "bdb: %zu bytes, too short for a meta page", len);
+        return strata_error_set(err, STRATA_EFORMAT, "bdb: %zu bytes, too short for a meta page",
+                                len);
     struct bdb b = {.data = data, .len = len};
     const uint8_t *m = data;
     b.big = 1;
@@ -259,8 +257,8 @@ int rpmdb_bdb_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *arg,
     b.big = be == HASH_MAGIC;
     uint32_t version = rd32(&b, m + 16);
     if (version < 8 || version > 10)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "bdb: offset 16: unsupported hash version %u", version);
+        return strata_error_set(err, STRATA_EFORMAT, "bdb: offset 16: unsupported hash version %u",
+                                version);
     b.pagesize = rd32(&b, m + 20);
     if (b.pagesize < 512 || b.pagesize > 65536 || (b.pagesize & (b.pagesize - 1)) != 0)
         return strata_error_set(err, STRATA_EFORMAT, "bdb: offset 20: invalid page size %u",
@@ -269,8 +267,8 @@ int rpmdb_bdb_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *arg,
         return strata_error_set(err, STRATA_EFORMAT,
                                 "bdb: offset 24: encrypted databases are not supported");
     if (m[25] != P_HASHMETA)
-        return strata_error_set(err, STRATA_EFORMAT, "bdb: offset 25: page type %u, want %u",
-                                m[25], P_HASHMETA);
+        return strata_error_set(err, STRATA_EFORMAT, "bdb: offset 25: page type %u, want %u", m[25],
+                                P_HASHMETA);
     /* Checksummed pages shift the item index; rpm never creates them (and its own read-only
      * reader does not handle them either). */
     if (m[26] & 1)
@@ -279,7 +277,7 @@ int rpmdb_bdb_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *arg,
     b.last_pgno = rd32(&b, m + 32);
     if (b.last_pgno == 0 || ((uint64_t)b.last_pgno + 1) * b.pagesize > len)
         return strata_error_set(err, STRATA_EFORMAT,
-                                "bdb: offset 32: last page %u of %u bytes lies beyond the "
+                                "bdb: offset 32: last page %u (page size %u) lies beyond the "
                                 "%zu-byte file",
                                 b.last_pgno, b.pagesize, len);
     b.seen = calloc((size_t)b.last_pgno / 8 + 1, 1);

@@ -22,7 +22,8 @@
 #define NDB_BLOB_TAIL 12u
 #define NDB_VERSION 0u
 
-#define MAGIC(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define MAGIC(a, b, c, d)                                                                          \
+    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 #define NDB_MAGIC MAGIC('R', 'p', 'm', 'P')
 #define SLOT_MAGIC MAGIC('S', 'l', 'o', 't')
 #define BLOB_HEAD_MAGIC MAGIC('B', 'l', 'b', 'S')
@@ -107,8 +108,8 @@ int rpmdb_ndb_each(const uint8_t *db, size_t len, rpmdb_blob_fn fn, void *arg,
         return strata_error_set(err, STRATA_EFORMAT, "ndb: offset 4: unsupported version %u",
                                 le32(db + 4));
     if (len % NDB_BLK != 0)
-        return strata_error_set(err, STRATA_EFORMAT,
-                                "ndb: file size %zu is not a multiple of %u", len, NDB_BLK);
+        return strata_error_set(err, STRATA_EFORMAT, "ndb: file size %zu is not a multiple of %u",
+                                len, NDB_BLK);
     uint32_t npages = le32(db + 12);
     if (npages == 0 || (uint64_t)npages * NDB_PAGE > len)
         return strata_error_set(err, STRATA_EFORMAT,
@@ -163,10 +164,10 @@ int rpmdb_ndb_each(const uint8_t *db, size_t len, rpmdb_blob_fn fn, void *arg,
     qsort(slots, n, sizeof *slots, by_blkoff);
     for (size_t i = 1; i < n; i++)
         if ((uint64_t)slots[i - 1].blkoff + slots[i - 1].blkcnt > slots[i].blkoff) {
-            rc = strata_error_set(err, STRATA_EFORMAT,
-                                  "ndb: blobs at offsets %llu and %llu overlap",
-                                  (unsigned long long)slots[i - 1].blkoff * NDB_BLK,
-                                  (unsigned long long)slots[i].blkoff * NDB_BLK);
+            rc =
+                strata_error_set(err, STRATA_EFORMAT, "ndb: blobs at offsets %llu and %llu overlap",
+                                 (unsigned long long)slots[i - 1].blkoff * NDB_BLK,
+                                 (unsigned long long)slots[i].blkoff * NDB_BLK);
             goto out;
         }
     for (size_t i = 0; i < n && rc == 0; i++)

@@ -86,7 +86,8 @@ int rpmdb_sqlite_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *a
     rc = sqlite3_prepare_v2(db, "SELECT hnum, blob FROM Packages ORDER BY hnum", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         int code = map_sqlite_error(rc);
-        strata_error_set(err, code, "sqlite: no readable Packages table: %s", sqlite3_errmsg(db));
+        strata_error_set(err, code, "sqlite: cannot read the Packages table: %s",
+                         sqlite3_errmsg(db));
         sqlite3_finalize(st);
         sqlite3_close(db);
         return code;
@@ -116,8 +117,8 @@ int rpmdb_sqlite_each(const uint8_t *data, size_t len, rpmdb_blob_fn fn, void *a
     }
     if (ret == 0 && rc != SQLITE_DONE) {
         ret = map_sqlite_error(rc);
-        strata_error_set(err, ret, "sqlite: reading Packages after hnum %lld: %s",
-                         (long long)last, sqlite3_errmsg(db));
+        strata_error_set(err, ret, "sqlite: reading Packages after hnum %lld: %s", (long long)last,
+                         sqlite3_errmsg(db));
     }
     sqlite3_finalize(st);
     sqlite3_close(db);

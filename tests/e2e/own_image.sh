@@ -46,3 +46,23 @@ if "$STRATA" fs -q --format json -o "$WORK/fs.json" "$WORK/root" 2>"$WORK/fs.err
 else
     fail fs "$(cat "$WORK/fs.err")"
 fi
+
+# A dpkg database that is a hard link in its layer: tar stores no data for the link, so the
+# walker must fetch its target's content (regression: the dpkg analyzer then saw nothing).
+hl="$WORK/hardlink"
+mkdir -p "$hl/r/var/lib/dpkg" "$hl/img"
+printf 'Package: linked\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n' >"$hl/r/var/lib/dpkg/status.real"
+ln "$hl/r/var/lib/dpkg/status.real" "$hl/r/var/lib/dpkg/status"
+tar --owner=0 --group=0 -C "$hl/r" -cf "$hl/layer.tar" ./var/lib/dpkg/status.real ./var/lib/dpkg/status
+d=$(sha256sum "$hl/layer.tar" | cut -d' ' -f1)
+cp "$hl/layer.tar" "$hl/img/$d.tar"
+printf '{"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"x"}]}' "$d" >"$hl/cfg.json"
+c=$(sha256sum "$hl/cfg.json" | cut -d' ' -f1)
+cp "$hl/cfg.json" "$hl/img/$c.json"
+printf '[{"Config":"%s.json","RepoTags":["hl:1"],"Layers":["%s.tar"]}]' "$c" "$d" >"$hl/img/manifest.json"
+tar -C "$hl/img" -cf "$hl/image.tar" .
+if out=$("$STRATA" image -q --format json "$hl/image.tar" 2>&1) && printf '%s' "$out" | grep -q '"name": "linked"'; then
+    pass "hard-linked dpkg status is read"
+else
+    fail hardlink-status "$out"
+fi
