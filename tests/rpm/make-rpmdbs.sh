@@ -4,13 +4,16 @@
 # Usage: make-rpmdbs.sh OUT
 #
 # rpmbuild makes four small packages (one with an epoch, one with many files in several
-# directories so that its header is larger than a Berkeley DB page, a noarch one, a plain one),
-# Debian's rpm installs them (--justdb) into OUT/sqlite, and the same real header blobs are then
+# directories so that its header is larger than a Berkeley DB page, a noarch one, one without
+# files), Debian's rpm installs them (--justdb) into OUT/sqlite and, when gpg is installed,
+# imports a throwaway key (a gpg-pubkey pseudo-package); the same real header blobs are then
 # written in the two other formats:
 #   OUT/sqlite/var/lib/rpm/rpmdb.sqlite   written by rpm itself (Debian's rpm 4.18 default backend)
 #   OUT/bdb/var/lib/rpm/Packages          Berkeley DB hash, little-endian, 4096-byte pages,
 #                                         written by db_load; read back with rpm's bdb_ro backend
 #   OUT/bdb-be/var/lib/rpm/Packages       the same, big-endian, 512-byte pages (long overflow chains)
+#   OUT/bdb-many/var/lib/rpm/Packages     200 copies of every header (hundreds of buckets); rpm
+#                                         -qa lists each copy, and so must we
 #   OUT/ndb/var/lib/rpm/Packages.db       rpm's ndb format. Debian's rpm is built without ndb, so
 #                                         this file is written by the small writer below, which
 #                                         follows rpm's lib/backend/ndb/rpmpkg.c layout; there
@@ -26,7 +29,8 @@ out=${1:?usage: make-rpmdbs.sh OUT}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work="$out/.build"
-rm -rf "$work" "$out"/sqlite "$out"/ndb "$out"/bdb "$out"/bdb-be "$out"/layer0 "$out"/rpms
+rm -rf "$work" "$out"/sqlite "$out"/ndb "$out"/bdb "$out"/bdb-be "$out"/bdb-many "$out"/layer0 \
+    "$out"/rpms "$out"/headers
 mkdir -p "$work/specs" "$out/rpms"
 
 for t in rpm rpmbuild db_load python3; do
@@ -131,9 +135,20 @@ install_into() { # ROOT RPM...
 
 install_into "$out/layer0" "$out"/rpms/hello-*.rpm
 install_into "$out/sqlite" "$out"/rpms/*.rpm
+want=4
+# `rpm --import` adds a gpg-pubkey pseudo-package (no arch, no source rpm) that `rpm -qa`
+# lists like any other: import a throwaway key when gpg is there.
+if command -v gpg >/dev/null; then
+    mkdir -m 700 "$work/gnupg"
+    GNUPGHOME="$work/gnupg" gpg --batch --quiet --passphrase '' \
+        --quick-gen-key 'strata rpm test <rpm-test@example.invalid>' ed25519 sign never 2>/dev/null
+    GNUPGHOME="$work/gnupg" gpg --batch --armor --export rpm-test@example.invalid >"$work/key.asc"
+    rpmq --root "$out/sqlite" --dbpath /var/lib/rpm --define '_db_backend sqlite' --import "$work/key.asc"
+    want=5
+fi
 expected "$out/layer0" sqlite >"$out/layer0.expected"
 expected "$out/sqlite" sqlite >"$out/sqlite.expected"
-[ "$(wc -l <"$out/sqlite.expected")" -eq 4 ] || { echo "make-rpmdbs.sh: rpm -qa lists $(wc -l <"$out/sqlite.expected") packages, want 4" >&2; exit 1; }
+[ "$(wc -l <"$out/sqlite.expected")" -eq "$want" ] || { echo "make-rpmdbs.sh: rpm -qa lists $(wc -l <"$out/sqlite.expected") packages, want $want" >&2; exit 1; }
 
 # Header blobs as rpm stored them, in hnum order.
 mkdir -p "$work/blobs"
@@ -147,32 +162,35 @@ PY
 
 # Berkeley DB hash: key = header number as a 4-byte integer in the writer's byte order, value =
 # header blob; plus rpm's record 0, which holds the next free header number.
-make_bdb() { # DIR LORDER PAGESIZE
-    local dir=$1 lorder=$2 pagesize=$3
+make_bdb() { # DIR LORDER PAGESIZE [COPIES]
+    local dir=$1 lorder=$2 pagesize=$3 copies=${4:-1}
     mkdir -p "$dir/var/lib/rpm"
-    python3 - "$work/blobs" "$lorder" >"$work/bdb-$lorder.dump" <<'PY'
+    python3 - "$work/blobs" "$lorder" "$copies" >"$work/bdb.dump" <<'PY'
 import os, struct, sys
-d, lorder = sys.argv[1], sys.argv[2]
+d, lorder, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
 fmt = "<I" if lorder == "1234" else ">I"
 print("VERSION=3\nformat=bytevalue\ntype=hash\nHEADER=END")
-names = sorted(os.listdir(d))
-last = 0
-for n in names:
-    hnum = int(n.split(".")[0])
-    last = max(last, hnum)
-    print(" " + struct.pack(fmt, hnum).hex())
-    print(" " + open(os.path.join(d, n), "rb").read().hex())
+blobs = [open(os.path.join(d, n), "rb").read() for n in sorted(os.listdir(d))]
+hnum = 0
+for c in range(copies):
+    for b in blobs:
+        hnum += 1
+        print(" " + struct.pack(fmt, hnum).hex())
+        print(" " + b.hex())
 print(" " + struct.pack(fmt, 0).hex())
-print(" " + struct.pack(fmt, last + 1).hex())
+print(" " + struct.pack(fmt, hnum + 1).hex())
 print("DATA=END")
 PY
-    db_load -c db_lorder="$lorder" -c db_pagesize="$pagesize" -f "$work/bdb-$lorder.dump" \
+    db_load -c db_lorder="$lorder" -c db_pagesize="$pagesize" -f "$work/bdb.dump" \
         "$dir/var/lib/rpm/Packages"
 }
 make_bdb "$out/bdb" 1234 4096
 make_bdb "$out/bdb-be" 4321 512
+# Many records: the hash table splits into hundreds of buckets (spares[] mapping, chains).
+make_bdb "$out/bdb-many" 1234 1024 200
 expected "$out/bdb" bdb_ro >"$out/bdb.expected"
 expected "$out/bdb-be" bdb_ro >"$out/bdb-be.expected"
+expected "$out/bdb-many" bdb_ro >"$out/bdb-many.expected"
 
 # ndb: one 4096-byte slot page (file header in its first 32 bytes, then 16-byte slots), then
 # each blob in 16-byte blocks: head (BlbS, pkgidx, timestamp, length), the header, zero padding,
@@ -223,4 +241,4 @@ find "$out" \( -name 'rpmdb.sqlite-wal' -o -name 'rpmdb.sqlite-shm' -o -name '.r
 mkdir -p "$out/headers"
 cp "$work"/blobs/*.hdr "$out/headers/"
 rm -rf "$work"
-echo "make-rpmdbs.sh: wrote sqlite ndb bdb bdb-be layer0 under $out"
+echo "make-rpmdbs.sh: wrote sqlite ndb bdb bdb-be bdb-many layer0 under $out"

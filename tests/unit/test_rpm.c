@@ -507,8 +507,7 @@ struct collected {
     uint32_t hnums[16];
 };
 
-static int collect(uint32_t hnum, const uint8_t *b, size_t len, void *arg,
-                   struct strata_error *err)
+static int collect(uint32_t hnum, const uint8_t *b, size_t len, void *arg, struct strata_error *err)
 {
     struct collected *c = arg;
     struct rpm_header_info h;
@@ -535,9 +534,9 @@ static unsigned char *make_sqlite(const char *schema, int nblobs, sqlite3_int64 
         snprintf(name, sizeof name, "pkg%d", i);
         size_t n = build_pkg(blob, name, "1.0", "1", -1, "x86_64");
         sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO Packages(blob) VALUES (?)", -1, &st,
-                                            NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(db, "INSERT INTO Packages(blob) VALUES (?)", -1, &st, NULL),
+            SQLITE_OK);
         sqlite3_bind_blob(st, 1, blob, (int)n, SQLITE_TRANSIENT);
         assert_int_equal(sqlite3_step(st), SQLITE_DONE);
         sqlite3_finalize(st);
@@ -584,7 +583,8 @@ static void test_sqlite_hostile(void **state)
 
     sqlite3_int64 len;
     /* no Packages table */
-    unsigned char *db = make_sqlite("CREATE TABLE Other(x); CREATE TABLE Packages2(blob);", 0, &len);
+    unsigned char *db =
+        make_sqlite("CREATE TABLE Other(x); CREATE TABLE Packages2(blob);", 0, &len);
     assert_int_equal(rpmdb_sqlite_each(db, (size_t)len, collect, &c, &err), STRATA_EFORMAT);
     assert_non_null(strstr(err.msg, "Packages"));
     sqlite3_free(db);
@@ -685,13 +685,13 @@ static void test_ndb(void **state)
     NDB_EXPECT_FAIL(put_le32(b + 32 + 8, 3));           /* blob inside the slot pages */
     NDB_EXPECT_FAIL(put_le32(b + 32 + 8, 0x7fffffffu)); /* blob past the end */
     NDB_EXPECT_FAIL(put_le32(b + 32 + 12, 0xffffffffu));
-    NDB_EXPECT_FAIL(put_le32(b + 32 + 4, 0));               /* package 0 */
-    NDB_EXPECT_FAIL(put_le32(b + 48 + 4, 1));               /* two slots, one package */
-    NDB_EXPECT_FAIL(memcpy(b + 48 + 8, b + 32 + 8, 8));     /* overlapping blobs */
-    NDB_EXPECT_FAIL(b[4096 + 100] ^= 1);                    /* Adler-32 */
-    NDB_EXPECT_FAIL(b[4096] = 'x');                         /* blob head magic */
+    NDB_EXPECT_FAIL(put_le32(b + 32 + 4, 0));              /* package 0 */
+    NDB_EXPECT_FAIL(put_le32(b + 48 + 4, 1));              /* two slots, one package */
+    NDB_EXPECT_FAIL(memcpy(b + 48 + 8, b + 32 + 8, 8));    /* overlapping blobs */
+    NDB_EXPECT_FAIL(b[4096 + 100] ^= 1);                   /* Adler-32 */
+    NDB_EXPECT_FAIL(b[4096] = 'x');                        /* blob head magic */
     NDB_EXPECT_FAIL(put_le32(b + 4096 + 12, 0xfffffff0u)); /* blob length */
-    NDB_EXPECT_FAIL(put_le32(b + 4096 + 4, 9));             /* blob package index */
+    NDB_EXPECT_FAIL(put_le32(b + 4096 + 4, 9));            /* blob package index */
     /* file size not a multiple of 16, and truncations */
     for (size_t cut = 1; cut < n; cut += 7) {
         memset(&err, 0, sizeof err);
@@ -846,28 +846,28 @@ static void test_bdb(void **state)
         assert_true(rc_ == STRATA_EFORMAT || rc_ == STRATA_ELIMIT);                                \
         assert_true(strncmp(err.msg, "bdb: ", 5) == 0);                                            \
     } while (0)
-        BDB_EXPECT_FAIL(b[12] ^= 0xff);                     /* magic */
-        BDB_EXPECT_FAIL(w32(&w, b + 12, 0x053162));         /* btree */
-        BDB_EXPECT_FAIL(w32(&w, b + 16, 3));                /* version */
-        BDB_EXPECT_FAIL(w32(&w, b + 20, 1000));             /* page size */
-        BDB_EXPECT_FAIL(b[24] = 1);                         /* encrypted */
-        BDB_EXPECT_FAIL(b[25] = 9);                         /* not a hash meta page */
-        BDB_EXPECT_FAIL(b[26] = 1);                         /* checksummed */
-        BDB_EXPECT_FAIL(w32(&w, b + 32, 0xfffffff0u));      /* last page beyond the file */
-        BDB_EXPECT_FAIL(w32(&w, b + 72, 500));              /* buckets beyond pages */
-        BDB_EXPECT_FAIL(w32(&w, b + 96, 0x7ffffff0u));      /* bucket page out of range */
-        BDB_EXPECT_FAIL(w32(&w, b + 96, 2));                /* bucket on an overflow page */
-        BDB_EXPECT_FAIL(w32(&w, b + ps + 8, 7));            /* page number mismatch */
-        BDB_EXPECT_FAIL(w32(&w, b + ps + 16, 1));           /* bucket chain loops */
-        BDB_EXPECT_FAIL(w16(&w, b + ps + 20, 5));           /* odd entry count */
-        BDB_EXPECT_FAIL(w16(&w, b + ps + 20, 0xfff0));      /* entries beyond the page */
-        BDB_EXPECT_FAIL(w16(&w, b + ps + 26, 10));          /* item inside the index */
+        BDB_EXPECT_FAIL(b[12] ^= 0xff);                            /* magic */
+        BDB_EXPECT_FAIL(w32(&w, b + 12, 0x053162));                /* btree */
+        BDB_EXPECT_FAIL(w32(&w, b + 16, 3));                       /* version */
+        BDB_EXPECT_FAIL(w32(&w, b + 20, 1000));                    /* page size */
+        BDB_EXPECT_FAIL(b[24] = 1);                                /* encrypted */
+        BDB_EXPECT_FAIL(b[25] = 9);                                /* not a hash meta page */
+        BDB_EXPECT_FAIL(b[26] = 1);                                /* checksummed */
+        BDB_EXPECT_FAIL(w32(&w, b + 32, 0xfffffff0u));             /* last page beyond the file */
+        BDB_EXPECT_FAIL(w32(&w, b + 72, 500));                     /* buckets beyond pages */
+        BDB_EXPECT_FAIL(w32(&w, b + 96, 0x7ffffff0u));             /* bucket page out of range */
+        BDB_EXPECT_FAIL(w32(&w, b + 96, 2));                       /* bucket on an overflow page */
+        BDB_EXPECT_FAIL(w32(&w, b + ps + 8, 7));                   /* page number mismatch */
+        BDB_EXPECT_FAIL(w32(&w, b + ps + 16, 1));                  /* bucket chain loops */
+        BDB_EXPECT_FAIL(w16(&w, b + ps + 20, 5));                  /* odd entry count */
+        BDB_EXPECT_FAIL(w16(&w, b + ps + 20, 0xfff0));             /* entries beyond the page */
+        BDB_EXPECT_FAIL(w16(&w, b + ps + 26, 10));                 /* item inside the index */
         BDB_EXPECT_FAIL(w16(&w, b + ps + 28, (uint16_t)(ps - 1))); /* items out of order */
-        BDB_EXPECT_FAIL(w32(&w, b + 2 * ps + 16, 2));       /* overflow chain loops */
-        BDB_EXPECT_FAIL(w32(&w, b + 2 * ps + 16, 0));       /* overflow chain too short */
-        BDB_EXPECT_FAIL(b[2 * ps + 25] = 13);               /* overflow page of wrong type */
-        BDB_EXPECT_FAIL(w16(&w, b + 2 * ps + 22, 0));       /* empty overflow page */
-        BDB_EXPECT_FAIL(w16(&w, b + 2 * ps + 22, 0xffff));  /* overflow bytes beyond the page */
+        BDB_EXPECT_FAIL(w32(&w, b + 2 * ps + 16, 2));              /* overflow chain loops */
+        BDB_EXPECT_FAIL(w32(&w, b + 2 * ps + 16, 0));              /* overflow chain too short */
+        BDB_EXPECT_FAIL(b[2 * ps + 25] = 13);                      /* overflow page of wrong type */
+        BDB_EXPECT_FAIL(w16(&w, b + 2 * ps + 22, 0));              /* empty overflow page */
+        BDB_EXPECT_FAIL(w16(&w, b + 2 * ps + 22, 0xffff)); /* overflow bytes beyond the page */
         /* a corrupt header inside: the callback's error comes back unchanged */
         memcpy(b, db, n);
         b[2 * ps + 26 + 8 + 16 + 7] ^= 0xff; /* type of index entry 1 */
@@ -936,9 +936,10 @@ static void test_analyzer_filesystem(void **state)
     sqlite3 *s;
     /* put two real-looking packages in it */
     assert_int_equal(sqlite3_open(":memory:", &s), SQLITE_OK);
-    assert_int_equal(sqlite3_deserialize(s, "main", db, len, len, SQLITE_DESERIALIZE_FREEONCLOSE |
-                                                                      SQLITE_DESERIALIZE_RESIZEABLE),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_deserialize(s, "main", db, len, len,
+                            SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE),
+        SQLITE_OK);
     const char *names[] = {"bash", "kernel-core"};
     for (int i = 0; i < 2; i++) {
         size_t n = build_pkg(blob, names[i], i ? "5.14.0" : "5.1.8", i ? "70.el9" : "9.el9",
@@ -1141,8 +1142,8 @@ static void test_sourcerpm_split(void **state)
 
         void *st = a->layer_new();
         struct strata_error err = {0};
-        struct strata_layer_file f = lfile("usr/lib/sysimage/rpm/Packages.db", db,
-                                           4096 + blkcnt * 16, -1);
+        struct strata_layer_file f =
+            lfile("usr/lib/sysimage/rpm/Packages.db", db, 4096 + blkcnt * 16, -1);
         assert_int_equal(a->layer_file(st, &f, &err), 0);
         struct strata_report *r = strata_report_new();
         void *states[1] = {st};
@@ -1211,9 +1212,11 @@ static void check_real(const char *dir, const char *backend, const char *dbfile)
     for (size_t i = 0; i < r->n_packages; i++) {
         const struct strata_package *p = &r->packages[i];
         char buf[2048];
-        snprintf(buf, sizeof buf, "%s\t%s\t%s\t%s-%s.src.rpm\t%s\n", p->name, p->version,
-                 p->arch ? p->arch : "(none)", p->source_name, p->source_version,
-                 p->n_licenses ? p->licenses[0] : "(none)");
+        char srpm[512] = "(none)";
+        if (p->source_name)
+            snprintf(srpm, sizeof srpm, "%s-%s.src.rpm", p->source_name, p->source_version);
+        snprintf(buf, sizeof buf, "%s\t%s\t%s\t%s\t%s\n", p->name, p->version,
+                 p->arch ? p->arch : "(none)", srpm, p->n_licenses ? p->licenses[0] : "(none)");
         lines[i] = strdup(buf);
         files = realloc(files, (n_files + p->n_files + 1) * sizeof *files);
         for (size_t j = 0; j < p->n_files; j++) {
@@ -1242,8 +1245,7 @@ static void check_real(const char *dir, const char *backend, const char *dbfile)
     wantf = realloc(wantf, el + 1);
     wantf[el] = '\0';
     if (strcmp(gotf, wantf) != 0)
-        fail_msg("%s: files differ from rpm -ql\n--- rpm\n%s--- strata\n%s", backend, wantf,
-                 gotf);
+        fail_msg("%s: files differ from rpm -ql\n--- rpm\n%s--- strata\n%s", backend, wantf, gotf);
     print_message("%s: %zu packages, %zu files match rpm\n", backend, r->n_packages, n_files);
 
     for (size_t i = 0; i < r->n_packages; i++)
