@@ -10,6 +10,7 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 export STRATA="$build/strata"
 export SHARED="${SHARED:-$root/../shared}"
 export SRCROOT="$root"
+case "$build" in *san*) export STRATA_SANITIZED=1 ;; esac
 passed=0
 failed=0
 failures=()

@@ -118,7 +118,11 @@ int docker_archive_load(struct image_source *s, const struct image_open_opts *o,
         }
         rc = container_blob(&s->container, s->layers[i].member, &s->layers[i].blob, err);
         if (rc != 0) {
-            strata_error_prefix(err, "layer %zu: manifest names a missing blob: ", i);
+            if (rc == STRATA_ENOTFOUND)
+                strata_error_set(err, rc, "%s: layer %zu: manifest names a missing blob '%s'",
+                                 s->path, i, s->layers[i].member);
+            else
+                strata_error_prefix(err, "layer %zu: ", i);
             goto out;
         }
     }

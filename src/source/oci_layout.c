@@ -269,7 +269,11 @@ int oci_layout_load(struct image_source *s, const struct image_open_opts *o,
         }
         rc = container_blob(&s->container, sl->member, &sl->blob, err);
         if (rc != 0) {
-            strata_error_prefix(err, "layer %zu: manifest names a missing blob: ", i);
+            if (rc == STRATA_ENOTFOUND)
+                strata_error_set(err, rc, "%s: layer %zu: manifest names a missing blob '%s'",
+                                 s->path, i, sl->member);
+            else
+                strata_error_prefix(err, "layer %zu: ", i);
             goto out;
         }
         json_t *size = json_object_get(l, "size");
