@@ -34,7 +34,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps test unit e2e demo fuzz format clean bench
+.PHONY: all deps deps-fuzz test unit e2e demo fuzz format clean bench
 all: $(BUILD)/strata
 
 # Installs only what is missing, so it is quick when everything is there.
@@ -74,17 +74,27 @@ demo: deps
 
 # libFuzzer targets: one per parser. FUZZ_SECONDS=N runs each for N seconds on its corpus.
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
-               -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(LIB_SRC)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+               -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+$(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lpthread
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lpthread
 
-fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
-	  echo "fuzz: $$n for $${FUZZ_SECONDS:-10}s"; \
-	  $$f -max_total_time=$${FUZZ_SECONDS:-10} -max_len=65536 $(BUILD)/fuzz/corpus-$$n tests/fuzz/seeds/$$n 2>&1 | tail -2 || exit 1; \
-	done
+deps-fuzz:
+	@missing=""; for p in $(DEB_FUZZ); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+fuzz: deps deps-fuzz
+	$(MAKE) --no-print-directory $(FUZZ_BIN)
+	tests/fuzz/run-fuzz.sh $(BUILD)
 
 bench: $(BUILD)/strata
 	bench/scan-image.sh
