@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lines.h"
 #include "core/strbuf.h"
 
 static void pkg_free(struct apk_pkg *p)
@@ -155,30 +156,18 @@ int apk_installed_parse(const uint8_t *data, size_t len, const char *path, int w
                        .out = out,
                        .dir = STRBUF_INIT,
                        .file = STRBUF_INIT};
-    const char *text = (const char *)data;
-    size_t pos = 0, lineno = 0;
-    int rc = 0;
-    while (rc == 0 && pos < len) {
-        lineno++;
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
-        if (ll > APK_MAX_LINE) {
-            rc = strata_error_set(err, STRATA_ELIMIT, "%s: line %zu: longer than %d bytes", path,
-                                  lineno, APK_MAX_LINE);
-            break;
-        }
-        if (memchr(line, '\0', ll) != NULL) {
-            rc = strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: NUL byte", path, lineno);
-            break;
-        }
-        if (ll > 0 && line[ll - 1] == '\r')
-            ll--;
+    struct line_reader lr;
+    line_reader_init(&lr, data, len, APK_MAX_LINE, path);
+    const char *line;
+    size_t ll;
+    int rc;
+    while ((rc = line_reader_next(&lr, &line, &ll, err)) > 0) {
         if (ll == 0)
             rc = end_record(&p, err);
         else
-            rc = add_line(&p, line, ll, lineno, err);
+            rc = add_line(&p, line, ll, lr.lineno, err);
+        if (rc != 0)
+            break;
     }
     if (rc == 0)
         rc = end_record(&p, err);

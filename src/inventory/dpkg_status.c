@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/lines.h"
 #include "core/strbuf.h"
 
 /* While a stanza is being read its strings live in one growing buffer, so fields hold offsets;
@@ -166,26 +167,12 @@ int dpkg_control_parse(const uint8_t *data, size_t len, const char *path, dpkg_s
     p->stanza = s;
     p->fn = fn;
     p->arg = arg;
-    int rc = 0;
-    size_t pos = 0, lineno = 0;
-    const char *text = (const char *)data;
-    while (rc == 0 && pos < len) {
-        lineno++;
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
-        if (ll > DPKG_MAX_LINE) {
-            rc = strata_error_set(err, STRATA_ELIMIT, "%s: line %zu: longer than %d bytes", path,
-                                  lineno, DPKG_MAX_LINE);
-            break;
-        }
-        if (memchr(line, '\0', ll) != NULL) {
-            rc = strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: NUL byte", path, lineno);
-            break;
-        }
-        if (ll > 0 && line[ll - 1] == '\r')
-            ll--;
+    struct line_reader lines;
+    line_reader_init(&lines, data, len, DPKG_MAX_LINE, path);
+    const char *line;
+    size_t ll;
+    int rc;
+    while ((rc = line_reader_next(&lines, &line, &ll, err)) > 0) {
         size_t i = 0;
         while (i < ll && is_blank(line[i]))
             i++;
@@ -194,9 +181,11 @@ int dpkg_control_parse(const uint8_t *data, size_t len, const char *path, dpkg_s
         else if (line[0] == '#') /* comment, as in deb822 */
             continue;
         else if (is_blank(line[0]))
-            rc = add_continuation(p, line, ll, lineno, err);
+            rc = add_continuation(p, line, ll, lines.lineno, err);
         else
-            rc = add_field(p, line, ll, lineno, err);
+            rc = add_field(p, line, ll, lines.lineno, err);
+        if (rc != 0)
+            break;
     }
     if (rc == 0)
         rc = end_stanza(p, err);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lines.h"
 #include "core/strbuf.h"
 #include "strata/analyzer.h"
 
@@ -108,26 +109,14 @@ static char **os_field(struct os_release *r, const char *key, size_t klen)
 int os_release_parse(const char *data, size_t len, const char *path, struct os_release *out,
                      struct strata_error *err)
 {
-    size_t pos = 0, lineno = 0;
     struct strbuf sb = STRBUF_INIT;
-    int rc = 0;
-    while (rc == 0 && pos < len) {
-        lineno++;
-        const char *line = data + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
-        if (ll > OS_RELEASE_MAX_LINE) {
-            rc = strata_error_set(err, STRATA_ELIMIT, "%s: line %zu: longer than %d bytes", path,
-                                  lineno, OS_RELEASE_MAX_LINE);
-            break;
-        }
-        if (memchr(line, '\0', ll) != NULL) {
-            rc = strata_error_set(err, STRATA_EFORMAT, "%s: line %zu: NUL byte", path, lineno);
-            break;
-        }
-        if (ll > 0 && line[ll - 1] == '\r')
-            ll--;
+    struct line_reader lines;
+    line_reader_init(&lines, data, len, OS_RELEASE_MAX_LINE, path);
+    const char *line;
+    size_t ll;
+    int rc;
+    while ((rc = line_reader_next(&lines, &line, &ll, err)) > 0) {
+        size_t lineno = lines.lineno;
         size_t i = 0;
         while (i < ll && (line[i] == ' ' || line[i] == '\t'))
             i++;

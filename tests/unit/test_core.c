@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/digest.h"
+#include "core/lines.h"
 #include "core/path.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
@@ -141,13 +142,44 @@ static void test_purl(void **state)
     free(p);
 }
 
+static void test_line_reader(void **state)
+{
+    (void)state;
+    const char text[] = "a: 1\r\n\nlast";
+    struct line_reader r;
+    line_reader_init(&r, text, sizeof text - 1, 16, "f");
+    const char *line;
+    size_t n;
+    struct strata_error err = {0};
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), 1);
+    assert_int_equal(n, 4); /* CR dropped */
+    assert_memory_equal(line, "a: 1", 4);
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), 1);
+    assert_int_equal(n, 0);
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), 1);
+    assert_int_equal(r.lineno, 3);
+    assert_memory_equal(line, "last", 4); /* no final newline */
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), 0);
+
+    const char nul[] = "ok\nb\0d\n";
+    line_reader_init(&r, nul, sizeof nul - 1, 16, "status");
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), 1);
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), STRATA_EFORMAT);
+    assert_string_equal(err.msg, "status: line 2: NUL byte");
+
+    const char longl[] = "0123456789abcdefXYZ\n";
+    line_reader_init(&r, longl, sizeof longl - 1, 16, "db");
+    assert_int_equal(line_reader_next(&r, &line, &n, &err), STRATA_ELIMIT);
+    assert_string_equal(err.msg, "db: line 1: longer than 16 bytes");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_normalize), cmocka_unit_test(test_path_resolve_link),
         cmocka_unit_test(test_strmap),         cmocka_unit_test(test_strbuf_arena),
         cmocka_unit_test(test_error_prefix),   cmocka_unit_test(test_digest),
-        cmocka_unit_test(test_purl),
+        cmocka_unit_test(test_purl),           cmocka_unit_test(test_line_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
