@@ -116,17 +116,14 @@ static int emit(const struct apk_pkg *p, const char *db_path, void *const *state
     if (out == NULL)
         return STRATA_ENOMEM;
     const char *family = r->os.family && *r->os.family ? r->os.family : NULL;
-    struct strbuf distro = STRBUF_INIT;
-    int rc = 0;
-    if (family && r->os.version && *r->os.version)
-        rc = strbuf_addf(&distro, "%s-%s", family, r->os.version);
-    else if (family)
-        rc = strbuf_adds(&distro, family);
+    int distro_oom = 0;
+    char *distro = strata_purl_distro(&r->os, &distro_oom);
+    int rc = distro_oom ? STRATA_ENOMEM : 0;
     if (rc != 0)
         return STRATA_ENOMEM;
-    const char *quals[] = {"arch", p->arch, "distro", distro.buf, NULL};
+    const char *quals[] = {"arch", p->arch, "distro", distro, NULL};
     out->purl = strata_purl("apk", family ? family : "alpine", p->name, p->version, quals);
-    strbuf_release(&distro);
+    free(distro);
     int oom = 0;
     out->name = strdup(p->name);
     out->version = strdup(p->version);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "strata/report.h"
 
 #define PURL_MAX_QUALIFIERS 16
 
@@ -73,4 +74,19 @@ char *strata_purl(const char *type, const char *namespace_, const char *name, co
         return NULL;
     }
     return strbuf_detach(&sb);
+}
+
+char *strata_purl_distro(const struct strata_os *os, int *oom)
+{
+    if (os->family == NULL || *os->family == '\0')
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    int rc = os->version && *os->version ? strbuf_addf(&sb, "%s-%s", os->family, os->version)
+                                         : strbuf_adds(&sb, os->family);
+    char *d = rc == 0 ? strbuf_detach(&sb) : NULL;
+    if (d == NULL) {
+        strbuf_release(&sb);
+        *oom = 1;
+    }
+    return d;
 }

@@ -318,12 +318,10 @@ static int split_sourcerpm(const char *srpm, char **name, char **version)
 static char *make_purl(const struct rpm_pkg *p, const struct strata_report *r)
 {
     const char *family = r->os.family && *r->os.family ? r->os.family : NULL;
-    struct strbuf distro = STRBUF_INIT, ver = STRBUF_INIT, epoch = STRBUF_INIT;
-    int rc = 0;
-    if (family && r->os.version && *r->os.version)
-        rc = strbuf_addf(&distro, "%s-%s", family, r->os.version);
-    else if (family)
-        rc = strbuf_adds(&distro, family);
+    int distro_oom = 0;
+    char *distro = strata_purl_distro(&r->os, &distro_oom);
+    struct strbuf ver = STRBUF_INIT, epoch = STRBUF_INIT;
+    int rc = distro_oom ? STRATA_ENOMEM : 0;
     /* purl-spec's rpm type: the version is version-release, the epoch a qualifier. */
     rc = rc ? rc : strbuf_adds(&ver, p->h.version ? p->h.version : "");
     if (p->h.release) {
@@ -334,10 +332,10 @@ static char *make_purl(const struct rpm_pkg *p, const struct strata_report *r)
         rc = rc ? rc : strbuf_addf(&epoch, "%u", p->h.epoch);
     char *purl = NULL;
     if (rc == 0) {
-        const char *quals[] = {"arch", p->h.arch, "epoch", epoch.buf, "distro", distro.buf, NULL};
+        const char *quals[] = {"arch", p->h.arch, "epoch", epoch.buf, "distro", distro, NULL};
         purl = strata_purl("rpm", family, p->h.name, ver.buf, quals);
     }
-    strbuf_release(&distro);
+    free(distro);
     strbuf_release(&ver);
     strbuf_release(&epoch);
     return purl;

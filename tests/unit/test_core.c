@@ -16,6 +16,7 @@
 #include "core/strmap.h"
 #include "strata/error.h"
 #include "strata/purl.h"
+#include "strata/report.h"
 
 static void norm_is(const char *in, enum path_verdict want_v, const char *want)
 {
@@ -137,6 +138,18 @@ static void test_purl(void **state)
     assert_string_equal(p,
                         "pkg:deb/debian/libbpf1@1%3A1.1.2-0%2Bdeb12u1?arch=amd64&distro=debian-12");
     free(p);
+    int oom = 0;
+    struct strata_os os = {.family = "alpine", .version = "3.19.1"};
+    char *d = strata_purl_distro(&os, &oom);
+    assert_string_equal(d, "alpine-3.19.1");
+    free(d);
+    os.version = NULL;
+    d = strata_purl_distro(&os, &oom);
+    assert_string_equal(d, "alpine");
+    free(d);
+    os.family = "";
+    assert_null(strata_purl_distro(&os, &oom));
+    assert_int_equal(oom, 0);
     p = strata_purl("apk", NULL, "musl", "1.2.4-r2", NULL);
     assert_string_equal(p, "pkg:apk/musl@1.2.4-r2");
     free(p);
