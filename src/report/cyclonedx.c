@@ -78,14 +78,9 @@ static json_t *licenses_json(const struct strata_package *p, int *bad)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < p->n_licenses; i++) {
+        if (rj_license_skip(p, i))
+            continue;
         const char *l = p->licenses[i];
-        if (l == NULL || *l == '\0')
-            continue;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = p->licenses[j] != NULL && strcmp(p->licenses[j], l) == 0;
-        if (seen)
-            continue;
         /* An id only for names we know to be SPDX ids; anything else is a free-form name,
          * which the schema accepts without claiming a meaning we cannot vouch for. */
         const char *id = rj_spdx_license_id(l);

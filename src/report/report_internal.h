@@ -45,6 +45,9 @@ int rj_timestamp(const struct strata_report_write_opts *opts, char *buf, size_t 
  * lowercase characters + NUL into out[37]. Deterministic: same name, same UUID. */
 int rj_uuid5(const char *name, size_t len, char out[37]);
 
+/* 1 when p->licenses[i] is empty or repeats an earlier entry: SBOMs list each license once. */
+int rj_license_skip(const struct strata_package *p, size_t i);
+
 /* Canonical SPDX license identifier when s is (case-insensitively) one of a fixed list of
  * common identifiers, else NULL. Deliberately short: we only claim an id when we are sure
  * both SBOM schemas and consumers know it. */

@@ -387,3 +387,14 @@ void rj_strset_free(struct rj_strset *set)
     free(set->slots);
     memset(set, 0, sizeof *set);
 }
+
+int rj_license_skip(const struct strata_package *p, size_t i)
+{
+    const char *l = p->licenses[i];
+    if (l == NULL || *l == '\0')
+        return 1;
+    for (size_t j = 0; j < i; j++)
+        if (p->licenses[j] != NULL && strcmp(p->licenses[j], l) == 0)
+            return 1;
+    return 0;
+}

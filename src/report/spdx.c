@@ -91,14 +91,9 @@ static void licenses(struct spdx *s, json_t *o, const struct strata_package *p)
     struct strbuf expr = STRBUF_INIT, names = STRBUF_INIT;
     int all_known = 1, any = 0, rc = 0;
     for (size_t i = 0; i < p->n_licenses && rc == 0; i++) {
+        if (rj_license_skip(p, i))
+            continue;
         const char *l = p->licenses[i];
-        if (l == NULL || *l == '\0')
-            continue;
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = p->licenses[j] != NULL && strcmp(p->licenses[j], l) == 0;
-        if (seen)
-            continue;
         const char *id = rj_spdx_license_id(l);
         all_known = all_known && id != NULL;
         if (id != NULL)
