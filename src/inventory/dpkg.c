@@ -417,6 +417,18 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
     struct candidate *cv = NULL;
     size_t n = 0, cap = 0, order = 0;
     int rc = 0;
+    /* dpkg opens the status file through symlinks: a loop there is an image defect to report,
+     * not an image without packages. (A status symlinked elsewhere is not read: only the
+     * database paths themselves are captured while streaming.) */
+    char resolved[4096];
+    struct strata_error tmp = {0};
+    rc = strata_view_resolve(view, STATUS_PATH, resolved, sizeof resolved, &tmp);
+    if (rc != 0 && rc != STRATA_ENOTFOUND) {
+        if (err)
+            *err = tmp;
+        return rc;
+    }
+    rc = 0;
     long s = visible_in(view, STATUS_PATH, n_states, report);
     if (s >= 0) {
         const struct dpkg_layer *l = states[s];

@@ -130,7 +130,9 @@ int docker_archive_load(struct image_source *s, const struct image_open_opts *o,
      * image ID. When the name carries a digest, the content must match it. */
     rc = container_read(&s->container, config_name, &data, &len, err);
     if (rc != 0) {
-        strata_error_prefix(err, "config: ");
+        if (rc == STRATA_ENOTFOUND)
+            strata_error_set(err, rc, "%s: manifest names a missing config blob '%s'", s->path,
+                             config_name);
         goto out;
     }
     char digest[STRATA_DIGEST_STRLEN];

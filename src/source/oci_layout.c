@@ -46,20 +46,27 @@ static int read_verified(struct image_source *s, json_t *desc, const char *what,
                                 "%s: %s: descriptor digest '%s' is not "
                                 "a sha256 digest",
                                 s->path, what, digest ? digest : "(none)");
+    json_t *size = json_object_get(desc, "size");
+    if (size != NULL && (!json_is_integer(size) || json_integer_value(size) < 0))
+        return strata_error_set(err, STRATA_EFORMAT,
+                                "%s: %s %s: descriptor size is not a non-negative integer", s->path,
+                                what, digest);
     int rc = container_read(&s->container, member, data, len, err);
     if (rc != 0) {
-        strata_error_prefix(err, "%s: ", what);
+        if (rc == STRATA_ENOTFOUND)
+            strata_error_set(err, rc, "%s: %s %s: missing blob '%s'", s->path, what, digest,
+                             member);
         return rc;
     }
     char got[STRATA_DIGEST_STRLEN];
     if (sha256_buffer_str(*data, *len, got) != 0) {
         free(*data);
+        *data = NULL; /* callers free *data on every path */
         return strata_error_nomem(err);
     }
-    json_t *size = json_object_get(desc, "size");
-    if (strcmp(got, digest) != 0 ||
-        (json_is_integer(size) && (size_t)json_integer_value(size) != *len)) {
+    if (strcmp(got, digest) != 0 || (size != NULL && (size_t)json_integer_value(size) != *len)) {
         free(*data);
+        *data = NULL;
         return strata_error_set(err, STRATA_EDIGEST,
                                 "%s: %s %s: content does not match its descriptor (digest %s, "
                                 "%zu bytes)",
@@ -277,7 +284,14 @@ int oci_layout_load(struct image_source *s, const struct image_open_opts *o,
             goto out;
         }
         json_t *size = json_object_get(l, "size");
-        if (json_is_integer(size) && (uint64_t)json_integer_value(size) != sl->blob.size) {
+        if (size != NULL && (!json_is_integer(size) || json_integer_value(size) < 0)) {
+            rc = strata_error_set(err, STRATA_EFORMAT,
+                                  "%s: layer %zu (%s): descriptor size is not a non-negative "
+                                  "integer",
+                                  s->path, i, digest);
+            goto out;
+        }
+        if (size != NULL && (uint64_t)json_integer_value(size) != sl->blob.size) {
             rc = strata_error_set(err, STRATA_EDIGEST,
                                   "%s: layer %zu (%s): blob has %llu bytes, manifest says %lld",
                                   s->path, i, digest, (unsigned long long)sl->blob.size,

@@ -288,6 +288,12 @@ int tar_index_build(int fd, uint64_t file_size, const char *archive, struct tar_
         m->type = type;
         m->offset = off;
         m->size = (type == '0' || type == '7') ? size : 0;
+        /* members moves while it grows: map names to a placeholder now (for the duplicate
+         * check above) and to the member once the array is final. */
+        if (strmap_put(&idx->by_name, m->name, m) != 0) {
+            rc = strata_error_nomem(err);
+            break;
+        }
         idx->n_members++;
         off += round_block(type == '0' || type == '7' ? size : (type == '5' ? 0 : size));
     }

@@ -7,20 +7,23 @@ if ! /usr/bin/python3 "$SRCROOT/tests/e2e/gen_hostile.py" "$gen" 2>"$WORK/gen.er
     fail hostile-generate "$(tail -5 "$WORK/gen.err")"
     exit 0
 fi
-marker=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["marker"])' "$gen/cases.json")
-rm -f "$marker"
+mapfile -t markers < <(/usr/bin/python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["markers"]))' "$gen/cases.json")
+rm -f "${markers[@]}"
 /usr/bin/python3 -c '
 import json, sys
 for c in json.load(open(sys.argv[1]))["cases"]:
-    print("\t".join([c["name"], str(c["exit"]), c["stderr"]] + c["args"]))
+    want = "-"  # read -a collapses empty tab-separated fields
+    if "os" in c:
+        want = c["os"] + ":" + ",".join(c["packages"])
+    print("\t".join([c["name"], str(c["exit"]), c["stderr"], want] + c["args"]))
 ' "$gen/cases.json" >"$WORK/cases.tsv"
 n=0
 while IFS=$'\t' read -r -a f; do
-    name=${f[0]} want=${f[1]} regex=${f[2]}
-    args=("${f[@]:3}")
+    name=${f[0]} want=${f[1]} regex=${f[2]} inventory=${f[3]}
+    args=("${f[@]:4}")
     n=$((n + 1))
     # ASan reserves terabytes of address space: bound memory only in the plain build.
-    (cd "$gen" && { [ -n "${STRATA_SANITIZED:-}" ] || ulimit -v 4000000; } && exec /usr/bin/time -f 'MAXRSS %M' timeout 60 "$STRATA" image -q --format json -o /dev/null "${args[@]}") \
+    (cd "$gen" && { [ -n "${STRATA_SANITIZED:-}" ] || ulimit -v 4000000; } && exec /usr/bin/time -f 'MAXRSS %M' timeout 60 "$STRATA" image -q --format json -o "$WORK/$name.json" "${args[@]}") \
         >/dev/null 2>"$WORK/$name.err"
     rc=$?
     rss=$(sed -n 's/^MAXRSS \([0-9]*\)$/\1/p' "$WORK/$name.err")
@@ -33,6 +36,10 @@ while IFS=$'\t' read -r -a f; do
         fail "hostile $name" "message does not match /$regex/: $msg"
     elif [ "$want" -eq 0 ] && [ -n "$msg" ]; then
         fail "hostile $name" "unexpected stderr: $msg"
+    elif [ "$want" -eq 0 ] && [ "$inventory" != - ] &&
+        got=$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print((r.get("os") or {}).get("family","") + ":" + ",".join(sorted(p["name"] for p in r["packages"])))' "$WORK/$name.json") &&
+        [ "$got" != "$inventory" ]; then
+        fail "hostile $name" "inventory $got, want $inventory"
     elif [ -n "$rss" ] && [ "$rss" -gt 204800 ] && [ -z "${STRATA_SANITIZED:-}" ]; then
         fail "hostile $name" "peak RSS ${rss} KB > 200 MB"
     else
@@ -40,4 +47,6 @@ while IFS=$'\t' read -r -a f; do
     fi
 done <"$WORK/cases.tsv"
 [ "$n" -ge 15 ] && pass "at least 15 hostile/tricky cases ($n)" || fail hostile-count "only $n cases"
-[ -e "$marker" ] && fail "hostile no-escape" "traversal wrote $marker" || pass "hostile: nothing written outside the scratch dir"
+escaped=""
+for m in "${markers[@]}"; do [ -e "$m" ] && escaped="$escaped $m"; done
+[ -n "$escaped" ] && fail "hostile no-escape" "hostile entries wrote$escaped" || pass "hostile: nothing written outside the scratch dir (${#markers[@]} marker paths)"
