@@ -1,10 +1,12 @@
 # strata — build, test, demo. Out-of-tree objects under build/ (build-san/ for SANITIZE=1).
 .DEFAULT_GOAL := all
 
-PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3
+PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml
 DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev libjansson-dev \
-             libssl-dev libsqlite3-dev libcmocka-dev
-DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar
+             libssl-dev libsqlite3-dev libcmocka-dev libzip-dev libcurl4-openssl-dev \
+             libfyaml-dev
+DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \
+             python3-packaging nodejs node-semver
 DEB_FUZZ  := clang libclang-rt-14-dev
 
 CC       ?= cc
@@ -24,7 +26,8 @@ CFLAGS   += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Isrc $(PKG_C
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   := $(PKG_LIBS) -lpthread
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/source/*.c src/image/*.c src/inventory/*.c src/report/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/source/*.c src/image/*.c src/inventory/*.c \
+                src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

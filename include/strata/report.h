@@ -48,6 +48,40 @@ struct strata_package {
     size_t n_files;
 };
 
+/* One finding per (vulnerability, package): an advisory and the ids it aliases are merged. */
+struct strata_vulnerability {
+    char *id;       /* primary id: the CVE for CVE-keyed feeds, else the advisory id */
+    char **aliases; /* the other ids of the merged advisories, sorted */
+    size_t n_aliases;
+    char *package_name; /* binary package as installed */
+    char *package_version;
+    char *package_type;   /* "deb", "apk", "rpm", "npm", … (the package's type) */
+    char *source_name;    /* the name matched: deb source, apk origin; NULL when the same */
+    char *fixed_version;  /* NULL when no fix */
+    char *status;         /* "fixed", "affected", "will_not_fix", "fix_deferred" */
+    char *severity;       /* "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN" */
+    char *severity_source; /* "cvss_v3" or the distribution ("debian", "alpine") */
+    double cvss_score;     /* CVSS v3 base score, or -1 when there is no vector */
+    char *cvss_vector;
+    char *title;
+    int layer_index; /* layer that installed the package, -1 for filesystems */
+    char *layer_diff_id;
+    char *data_source; /* e.g. "osv:Debian", "debian-tracker", "alpine-secdb" */
+    /* Set by the gate (src/policy): suppressed findings are not printed unless asked. */
+    int suppressed;
+    char *suppressed_by; /* "ignorefile", "vex" */
+    char *suppression_reason;
+};
+
+/* What the scan knew about vulnerabilities: absent unless matching ran. */
+struct strata_vuln_scan {
+    int ran;          /* 1 when the image was matched against a database */
+    char *db_path;
+    char *db_built_at; /* RFC 3339 */
+    char **warnings;   /* e.g. "the database has no data for Debian:12" */
+    size_t n_warnings;
+};
+
 struct strata_report {
     struct strata_target target;
     struct strata_os os;
@@ -56,6 +90,10 @@ struct strata_report {
     struct strata_package *packages;
     size_t n_packages;
     size_t cap_packages;
+    struct strata_vulnerability *vulnerabilities;
+    size_t n_vulnerabilities;
+    size_t cap_vulnerabilities;
+    struct strata_vuln_scan vuln_scan;
 };
 
 struct strata_report *strata_report_new(void);
@@ -64,6 +102,18 @@ void strata_report_free(struct strata_report *r);
 /* Appends a zeroed package and returns it (NULL on ENOMEM); the report owns its strings. */
 struct strata_package *strata_report_add_package(struct strata_report *r);
 void strata_package_clear(struct strata_package *p);
+
+/* Appends a zeroed vulnerability (cvss_score -1, layer_index -1) and returns it (NULL on
+ * ENOMEM); the report owns its strings. */
+struct strata_vulnerability *strata_report_add_vulnerability(struct strata_report *r);
+/* Frees every vulnerability and the vuln_scan record (strata_report_free calls it). */
+void strata_report_clear_vulnerabilities(struct strata_report *r);
+/* Appends a copy of msg to vuln_scan.warnings. Returns 0 or STRATA_ENOMEM. */
+int strata_report_add_vuln_warning(struct strata_report *r, const char *msg);
+/* Sorts vulnerabilities by severity (most severe first), package name, id. */
+void strata_report_sort_vulnerabilities(struct strata_report *r);
+/* Severity rank: CRITICAL 4, HIGH 3, MEDIUM 2, LOW 1, anything else (UNKNOWN) 0. */
+int strata_severity_rank(const char *severity);
 
 /* Sorts packages by type, name, version, arch for stable output. */
 void strata_report_sort_packages(struct strata_report *r);

@@ -49,6 +49,10 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return EXIT_CLEAN;
     }
+    if (strcmp(cmd, "version") == 0 && argc > 2)
+        return cmd_version(argc - 1, argv + 1);
+    if (strcmp(cmd, "db") == 0)
+        return cmd_db(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("strata %s\n", STRATA_VERSION);
         return EXIT_CLEAN;

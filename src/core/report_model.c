@@ -50,6 +50,7 @@ void strata_report_free(struct strata_report *r)
     for (size_t i = 0; i < r->n_packages; i++)
         strata_package_clear(&r->packages[i]);
     free(r->packages);
+    strata_report_clear_vulnerabilities(r);
     free(r);
 }
 
