@@ -56,6 +56,7 @@ struct strata_vulnerability {
     char *package_name; /* binary package as installed */
     char *package_version;
     char *package_type;   /* "deb", "apk", "rpm", "npm", … (the package's type) */
+    char *package_purl;   /* the package's purl, for VEX and SBOM cross-references */
     char *source_name;    /* the name matched: deb source, apk origin; NULL when the same */
     char *fixed_version;  /* NULL when no fix */
     char *status;         /* "fixed", "affected", "will_not_fix", "fix_deferred" */

@@ -14,6 +14,7 @@ static void vulnerability_clear(struct strata_vulnerability *v)
     free(v->package_name);
     free(v->package_version);
     free(v->package_type);
+    free(v->package_purl);
     free(v->source_name);
     free(v->fixed_version);
     free(v->status);
