@@ -109,6 +109,11 @@ void strata_package_clear(struct strata_package *p);
 struct strata_vulnerability *strata_report_add_vulnerability(struct strata_report *r);
 /* Frees every vulnerability and the vuln_scan record (strata_report_free calls it). */
 void strata_report_clear_vulnerabilities(struct strata_report *r);
+/* Keeps the vulnerabilities for which keep(v, ctx) is non-zero, in order; frees the others. */
+void strata_report_keep_vulnerabilities(struct strata_report *r,
+                                        int (*keep)(const struct strata_vulnerability *v,
+                                                    void *ctx),
+                                        void *ctx);
 /* Appends a copy of msg to vuln_scan.warnings. Returns 0 or STRATA_ENOMEM. */
 int strata_report_add_vuln_warning(struct strata_report *r, const char *msg);
 /* Sorts vulnerabilities by severity (most severe first), package name, id. */

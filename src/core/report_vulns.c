@@ -60,6 +60,21 @@ struct strata_vulnerability *strata_report_add_vulnerability(struct strata_repor
     return v;
 }
 
+void strata_report_keep_vulnerabilities(struct strata_report *r,
+                                        int (*keep)(const struct strata_vulnerability *v,
+                                                    void *ctx),
+                                        void *ctx)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_vulnerabilities; i++) {
+        if (keep(&r->vulnerabilities[i], ctx))
+            r->vulnerabilities[k++] = r->vulnerabilities[i];
+        else
+            vulnerability_clear(&r->vulnerabilities[i]);
+    }
+    r->n_vulnerabilities = k;
+}
+
 int strata_report_add_vuln_warning(struct strata_report *r, const char *msg)
 {
     char **w = realloc(r->vuln_scan.warnings, (r->vuln_scan.n_warnings + 1) * sizeof *w);
