@@ -1,6 +1,7 @@
 /* Reporters: render one struct strata_report as a table for people, the versioned strata JSON
- * report for scripts (docs/report-schema.md), or an SBOM (CycloneDX 1.5 JSON, SPDX 2.3 JSON).
- * Reporters only read the report; they never decide what is in it. */
+ * report for scripts (docs/report-schema.md), an SBOM (CycloneDX 1.5 JSON, SPDX 2.3 JSON) or
+ * SARIF 2.1.0 for code-scanning dashboards. Reporters only read the report; they never decide
+ * what is in it. */
 #ifndef STRATA_REPORTER_H
 #define STRATA_REPORTER_H
 
@@ -14,6 +15,7 @@ enum strata_format {
     STRATA_FORMAT_JSON,
     STRATA_FORMAT_CYCLONEDX,
     STRATA_FORMAT_SPDX,
+    STRATA_FORMAT_SARIF,
 };
 
 struct strata_report_write_opts {
@@ -25,14 +27,18 @@ struct strata_report_write_opts {
     const char *timestamp;
     /* Non-zero: the table may use ANSI colors. The caller decides (isatty, NO_COLOR, flags). */
     int color;
+    /* Non-zero: findings the gate suppressed (ignore file, VEX) are printed too, each with its
+     * suppression. Zero (the default): every format leaves them out. */
+    int show_suppressed;
 };
 
 /* Parses a --format value: "table", "json", "cyclonedx" (also "cyclonedx-json", "cdx"),
- * "spdx" (also "spdx-json"); case-insensitive. Returns 0, or STRATA_EUSAGE for anything
+ * "spdx" (also "spdx-json"), "sarif"; case-insensitive. Returns 0, or STRATA_EUSAGE for anything
  * else (then *out is untouched). */
 int strata_format_parse(const char *name, enum strata_format *out);
 
-/* Canonical name of a format ("table", "json", "cyclonedx", "spdx"), "?" when out of range. */
+/* Canonical name of a format ("table", "json", "cyclonedx", "spdx", "sarif"), "?" when out of
+ * range. */
 const char *strata_format_name(enum strata_format f);
 
 /* Writes r to out in format f. opts may be NULL (defaults: no color, unknown version, time

@@ -1,6 +1,7 @@
 /* CycloneDX 1.5 JSON (https://cyclonedx.org/docs/1.5/json/). The target is metadata.component,
- * the OS and every package are components, and the target depends on all of them. strata
- * details without a CycloneDX field go into properties under the "strata:" namespace. */
+ * the OS and every package are components, and the target depends on all of them. Each finding
+ * is a vulnerability that affects its package's component. strata details without a CycloneDX
+ * field go into properties under the "strata:" namespace. */
 #include "report/report_internal.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@ struct cdx {
     const struct strata_report *r;
     struct rj_strset refs;
     json_t *dep_refs; /* what the target depends on: every component's bom-ref */
+    char **pkg_refs;  /* bom-ref of r->packages[i], for vulnerabilities' affects */
     int bad;
 };
 
@@ -129,8 +131,9 @@ static void os_component(struct cdx *c, json_t *components)
     free(ref);
 }
 
-static void package_component(struct cdx *c, json_t *components, const struct strata_package *p)
+static void package_component(struct cdx *c, json_t *components, size_t pi)
 {
+    const struct strata_package *p = &c->r->packages[pi];
     struct strbuf want = STRBUF_INIT;
     int rc = p->purl ? strbuf_adds(&want, p->purl)
                      : strbuf_addf(&want, "strata:package:%s/%s@%s", p->type ? p->type : "",
@@ -168,7 +171,7 @@ static void package_component(struct cdx *c, json_t *components, const struct st
     else
         json_decref(props);
     add_component(c, components, o, ref);
-    free(ref);
+    c->pkg_refs[pi] = ref;
 }
 
 static json_t *metadata_json(struct cdx *c, const char *ts, const char *tool_version,
@@ -212,6 +215,144 @@ static json_t *metadata_json(struct cdx *c, const char *ts, const char *tool_ver
     return md;
 }
 
+/* {"name": …, "url": …} of the database that publishes id. */
+static json_t *vuln_source_json(const char *id, int *bad)
+{
+    struct strbuf url = STRBUF_INIT;
+    const char *name = NULL;
+    json_t *o = json_object();
+    if (rj_vuln_url(&url, id, &name) != 0) {
+        *bad = 1;
+    } else {
+        rj_put(o, "name", json_string(name), bad);
+        rj_put_str(o, "url", url.buf, bad);
+    }
+    strbuf_release(&url);
+    return o;
+}
+
+static const char *rating_method(const struct strata_vulnerability *v)
+{
+    const char *vec = v->cvss_vector ? v->cvss_vector : "";
+    if (strncmp(vec, "CVSS:3.1/", 9) == 0)
+        return "CVSSv31";
+    if (strncmp(vec, "CVSS:3.0/", 9) == 0)
+        return "CVSSv3";
+    if (strncmp(vec, "CVSS:4.0/", 9) == 0)
+        return "CVSSv4";
+    return "other";
+}
+
+static json_t *rating_json(const struct strata_vulnerability *v, int *bad)
+{
+    static const char *const lower[] = {"unknown", "low", "medium", "high", "critical"};
+    json_t *o = json_object();
+    const char *by = v->severity_source ? v->severity_source : v->data_source;
+    if (by != NULL && *by != '\0') {
+        json_t *src = json_object();
+        rj_put_str(src, "name", by, bad);
+        rj_put(o, "source", src, bad);
+    }
+    if (v->cvss_score >= 0)
+        rj_put(o, "score", json_real(v->cvss_score), bad);
+    rj_put(o, "severity", json_string(lower[strata_severity_rank(v->severity)]), bad);
+    rj_put(o, "method", json_string(rating_method(v)), bad);
+    rj_put_opt_str(o, "vector", v->cvss_vector, bad);
+    return o;
+}
+
+static json_t *vulnerability_json(struct cdx *c, const struct strata_vulnerability *v,
+                                  const char *target_ref)
+{
+    int *bad = &c->bad;
+    const char *id = v->id && *v->id ? v->id : "UNKNOWN";
+    long pi = rj_vuln_package(c->r, v);
+    /* A finding about a package the report does not list is pinned on the target itself. */
+    const char *affected = pi >= 0 && c->pkg_refs[pi] ? c->pkg_refs[pi] : target_ref;
+    struct strbuf want = STRBUF_INIT;
+    char *ref = NULL;
+    if (strbuf_addf(&want, "vulnerability:%s:%s", id, affected ? affected : "") == 0)
+        ref = unique_ref(c, want.buf);
+    strbuf_release(&want);
+    if (ref == NULL)
+        *bad = 1;
+
+    json_t *o = json_object();
+    rj_put_str(o, "bom-ref", ref, bad);
+    free(ref);
+    rj_put_str(o, "id", id, bad);
+    rj_put(o, "source", vuln_source_json(id, bad), bad);
+    if (v->n_aliases > 0) {
+        json_t *refs = json_array();
+        for (size_t i = 0; i < v->n_aliases; i++) {
+            if (v->aliases[i] == NULL || *v->aliases[i] == '\0')
+                continue;
+            json_t *a = json_object();
+            rj_put_str(a, "id", v->aliases[i], bad);
+            rj_put(a, "source", vuln_source_json(v->aliases[i], bad), bad);
+            rj_append(refs, a, bad);
+        }
+        rj_put(o, "references", refs, bad);
+    }
+    json_t *ratings = json_array();
+    rj_append(ratings, rating_json(v, bad), bad);
+    rj_put(o, "ratings", ratings, bad);
+    rj_put_opt_str(o, "description", v->title, bad);
+    if (v->fixed_version != NULL && *v->fixed_version != '\0') {
+        struct strbuf rec = STRBUF_INIT;
+        if (strbuf_addf(&rec, "Upgrade %s to %s", v->package_name ? v->package_name : "the package",
+                        v->fixed_version) != 0)
+            *bad = 1;
+        else
+            rj_put_str(o, "recommendation", rec.buf, bad);
+        strbuf_release(&rec);
+    }
+    if (v->suppressed) {
+        /* The gate accepted it (VEX or ignore file): the reason is free text, so it goes in
+         * detail; CycloneDX's justification is an enum strata cannot honestly pick from. */
+        json_t *an = json_object();
+        rj_put(an, "state", json_string("not_affected"), bad);
+        struct strbuf detail = STRBUF_INIT;
+        const char *by = v->suppressed_by ? v->suppressed_by : "policy";
+        int rc = v->suppression_reason && *v->suppression_reason
+                     ? strbuf_addf(&detail, "suppressed by %s: %s", by, v->suppression_reason)
+                     : strbuf_addf(&detail, "suppressed by %s", by);
+        if (rc != 0)
+            *bad = 1;
+        else
+            rj_put_str(an, "detail", detail.buf, bad);
+        strbuf_release(&detail);
+        rj_put(o, "analysis", an, bad);
+    }
+    json_t *version = json_object();
+    rj_put_str(version, "version",
+               v->package_version && *v->package_version ? v->package_version : "unknown", bad);
+    rj_put(version, "status", json_string("affected"), bad);
+    json_t *versions = json_array();
+    rj_append(versions, version, bad);
+    json_t *affect = json_object();
+    rj_put_str(affect, "ref", affected ? affected : "unknown", bad);
+    rj_put(affect, "versions", versions, bad);
+    json_t *affects = json_array();
+    rj_append(affects, affect, bad);
+    rj_put(o, "affects", affects, bad);
+
+    json_t *props = json_array();
+    char idx[24];
+    snprintf(idx, sizeof idx, "%d", v->layer_index);
+    add_property(props, "strata:status", v->status, bad);
+    add_property(props, "strata:fixed_version", v->fixed_version, bad);
+    add_property(props, "strata:data_source", v->data_source, bad);
+    add_property(props, "strata:source_name", v->source_name, bad);
+    add_property(props, "strata:layer_index", v->layer_index >= 0 ? idx : NULL, bad);
+    add_property(props, "strata:suppressed_by", v->suppressed ? v->suppressed_by : NULL, bad);
+    if (json_array_size(props) > 0)
+        rj_put(o, "properties", props, bad);
+    else
+        json_decref(props);
+    return o;
+}
+
 int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
                                   const struct strata_report_write_opts *opts,
                                   struct strata_error *err)
@@ -227,6 +368,9 @@ int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
 
     struct cdx c = {.r = r};
     c.dep_refs = json_array();
+    c.pkg_refs = calloc(r->n_packages ? r->n_packages : 1, sizeof *c.pkg_refs);
+    if (c.pkg_refs == NULL)
+        c.bad = 1;
     json_t *root = json_object();
     rj_put(root, "$schema", json_string("http://cyclonedx.org/schema/bom-1.5.schema.json"), &c.bad);
     rj_put(root, "bomFormat", json_string("CycloneDX"), &c.bad);
@@ -238,8 +382,8 @@ int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
 
     json_t *components = json_array();
     os_component(&c, components);
-    for (size_t i = 0; i < r->n_packages; i++)
-        package_component(&c, components, &r->packages[i]);
+    for (size_t i = 0; c.pkg_refs != NULL && i < r->n_packages; i++)
+        package_component(&c, components, i);
     rj_put(root, "components", components, &c.bad);
 
     /* The target depends on everything found in it; leaves are listed with no dependsOn, as
@@ -259,8 +403,22 @@ int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
     }
     rj_put(root, "dependencies", deps, &c.bad);
 
+    /* Only when there are findings to list: an SBOM of an unmatched image stays as it was. */
+    if (rj_vulns_shown(r, opts) > 0) {
+        json_t *vulns = json_array();
+        for (size_t i = 0; i < r->n_vulnerabilities; i++) {
+            if (rj_vuln_shown(opts, &r->vulnerabilities[i]))
+                rj_append(vulns, vulnerability_json(&c, &r->vulnerabilities[i], target_ref),
+                          &c.bad);
+        }
+        rj_put(root, "vulnerabilities", vulns, &c.bad);
+    }
+
     rc = c.bad ? strata_error_nomem(err) : rj_dump(root, out, err);
     free(target_ref);
+    for (size_t i = 0; c.pkg_refs != NULL && i < r->n_packages; i++)
+        free(c.pkg_refs[i]);
+    free(c.pkg_refs);
     json_decref(c.dep_refs);
     json_decref(root);
     rj_strset_free(&c.refs);

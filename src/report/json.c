@@ -62,10 +62,57 @@ static json_t *package_json(const struct strata_package *p, int *bad)
     return o;
 }
 
+static json_t *vulnerability_json(const struct strata_vulnerability *v, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "id", v->id, bad);
+    json_t *aliases = json_array();
+    for (size_t i = 0; i < v->n_aliases; i++) {
+        if (v->aliases[i] != NULL)
+            rj_append(aliases, rj_str(v->aliases[i]), bad);
+    }
+    rj_put(o, "aliases", aliases, bad);
+    rj_put_str(o, "package_name", v->package_name, bad);
+    rj_put_str(o, "package_version", v->package_version, bad);
+    rj_put_str(o, "package_type", v->package_type, bad);
+    rj_put_str(o, "fixed_version", v->fixed_version, bad);
+    rj_put_str(o, "status", v->status, bad);
+    rj_put_str(o, "severity", v->severity, bad);
+    rj_put(o, "cvss_score", v->cvss_score >= 0 ? json_real(v->cvss_score) : json_null(), bad);
+    rj_put(o, "layer_index", int_or_null(v->layer_index, v->layer_index >= 0), bad);
+    rj_put_str(o, "data_source", v->data_source, bad);
+    rj_put_str(o, "source_name", v->source_name, bad);
+    rj_put_str(o, "package_purl", v->package_purl, bad);
+    rj_put_str(o, "severity_source", v->severity_source, bad);
+    rj_put_str(o, "cvss_vector", v->cvss_vector, bad);
+    rj_put_str(o, "title", v->title, bad);
+    rj_put_str(o, "layer_diff_id", v->layer_diff_id, bad);
+    rj_put(o, "suppressed", json_boolean(v->suppressed), bad);
+    rj_put_str(o, "suppressed_by", v->suppressed ? v->suppressed_by : NULL, bad);
+    rj_put_str(o, "suppression_reason", v->suppressed ? v->suppression_reason : NULL, bad);
+    return o;
+}
+
+static json_t *vuln_scan_json(const struct strata_vuln_scan *s, int *bad)
+{
+    if (!s->ran)
+        return json_null();
+    json_t *o = json_object();
+    rj_put_str(o, "db_path", s->db_path, bad);
+    rj_put_str(o, "db_built_at", s->db_built_at, bad);
+    json_t *warnings = json_array();
+    for (size_t i = 0; i < s->n_warnings; i++) {
+        if (s->warnings[i] != NULL)
+            rj_append(warnings, rj_str(s->warnings[i]), bad);
+    }
+    rj_put(o, "warnings", warnings, bad);
+    return o;
+}
+
 int strata_report_write_json(const struct strata_report *r, FILE *out,
                              const struct strata_report_write_opts *opts, struct strata_error *err)
 {
-    (void)opts; /* v1 carries no time or tool version: the same input gives the same bytes */
+    /* v1 carries no time or tool version: the same input gives the same bytes. */
     int bad = 0;
     json_t *root = json_object();
     rj_put(root, "schema", json_string(STRATA_REPORT_SCHEMA), &bad);
@@ -79,6 +126,13 @@ int strata_report_write_json(const struct strata_report *r, FILE *out,
     for (size_t i = 0; i < r->n_packages; i++)
         rj_append(pkgs, package_json(&r->packages[i], &bad), &bad);
     rj_put(root, "packages", pkgs, &bad);
+    rj_put(root, "vulnerability_scan", vuln_scan_json(&r->vuln_scan, &bad), &bad);
+    json_t *vulns = json_array();
+    for (size_t i = 0; i < r->n_vulnerabilities; i++) {
+        if (rj_vuln_shown(opts, &r->vulnerabilities[i]))
+            rj_append(vulns, vulnerability_json(&r->vulnerabilities[i], &bad), &bad);
+    }
+    rj_put(root, "vulnerabilities", vulns, &bad);
     int rc = bad ? strata_error_nomem(err) : rj_dump(root, out, err);
     json_decref(root);
     return rc;

@@ -19,6 +19,9 @@ int strata_report_write_cyclonedx(const struct strata_report *r, FILE *out,
                                   struct strata_error *err);
 int strata_report_write_spdx(const struct strata_report *r, FILE *out,
                              const struct strata_report_write_opts *opts, struct strata_error *err);
+int strata_report_write_sarif(const struct strata_report *r, FILE *out,
+                              const struct strata_report_write_opts *opts,
+                              struct strata_error *err);
 
 /* ---- JSON building. Every helper takes ownership of v (also on failure) and sets *bad
  * when anything failed, so a writer builds the whole tree and checks once at the end. ---- */
@@ -62,5 +65,28 @@ struct rj_strset {
 /* Returns 1 if s was added, 0 if already present, -1 on ENOMEM. */
 int rj_strset_add(struct rj_strset *set, const char *s);
 void rj_strset_free(struct rj_strset *set);
+
+/* ---- vulnerabilities ---- */
+
+struct strbuf;
+
+/* 1 when the finding is printed: not suppressed, or suppressed ones are asked for. */
+int rj_vuln_shown(const struct strata_report_write_opts *opts,
+                  const struct strata_vulnerability *v);
+/* Number of findings rj_vuln_shown lets through. */
+size_t rj_vulns_shown(const struct strata_report *r, const struct strata_report_write_opts *opts);
+/* Index in r->packages of the package a finding is about: same purl, else same type, name and
+ * version. -1 when the report does not list it. */
+long rj_vuln_package(const struct strata_report *r, const struct strata_vulnerability *v);
+/* The canonical severity word ("CRITICAL" … "LOW", anything else "UNKNOWN"). */
+const char *rj_severity(const char *severity);
+/* Appends s percent-encoded for a URI: unreserved characters stay, so does '/' when
+ * keep_slash; every other byte (':' too, so a relative reference never reads as a scheme, and
+ * any invalid UTF-8) becomes %XX. Returns 0 or STRATA_ENOMEM. */
+int rj_uri_encode(struct strbuf *sb, const char *s, int keep_slash);
+/* Where people read about an advisory id: NVD for CVE-, GitHub for GHSA-, the Debian tracker
+ * for DSA-/DLA-/DTSA-, else osv.dev. Appends the URL (id percent-encoded) and returns 0 or
+ * STRATA_ENOMEM; *source (may be NULL) gets the name of that database. */
+int rj_vuln_url(struct strbuf *sb, const char *id, const char **source);
 
 #endif

@@ -19,7 +19,7 @@ static const struct {
     {"table", STRATA_FORMAT_TABLE},         {"json", STRATA_FORMAT_JSON},
     {"cyclonedx", STRATA_FORMAT_CYCLONEDX}, {"cyclonedx-json", STRATA_FORMAT_CYCLONEDX},
     {"cdx", STRATA_FORMAT_CYCLONEDX},       {"spdx", STRATA_FORMAT_SPDX},
-    {"spdx-json", STRATA_FORMAT_SPDX},
+    {"spdx-json", STRATA_FORMAT_SPDX},      {"sarif", STRATA_FORMAT_SARIF},
 };
 
 int strata_format_parse(const char *name, enum strata_format *out)
@@ -46,6 +46,8 @@ const char *strata_format_name(enum strata_format f)
         return "cyclonedx";
     case STRATA_FORMAT_SPDX:
         return "spdx";
+    case STRATA_FORMAT_SARIF:
+        return "sarif";
     }
     return "?";
 }
@@ -53,7 +55,7 @@ const char *strata_format_name(enum strata_format f)
 int strata_report_write(const struct strata_report *r, enum strata_format f, FILE *out,
                         const struct strata_report_write_opts *opts, struct strata_error *err)
 {
-    static const struct strata_report_write_opts defaults = {NULL, NULL, 0};
+    static const struct strata_report_write_opts defaults = {NULL, NULL, 0, 0};
     if (r == NULL || out == NULL)
         return strata_error_set(err, STRATA_EUSAGE, "report writer: no report or stream");
     if (opts == NULL)
@@ -67,6 +69,8 @@ int strata_report_write(const struct strata_report *r, enum strata_format f, FIL
         return strata_report_write_cyclonedx(r, out, opts, err);
     case STRATA_FORMAT_SPDX:
         return strata_report_write_spdx(r, out, opts, err);
+    case STRATA_FORMAT_SARIF:
+        return strata_report_write_sarif(r, out, opts, err);
     }
     return strata_error_set(err, STRATA_EUSAGE, "report writer: unknown format %d", (int)f);
 }
@@ -159,7 +163,9 @@ void rj_append(json_t *arr, json_t *v, int *bad)
 int rj_dump(const json_t *root, FILE *out, struct strata_error *err)
 {
     errno = 0; /* so a stale errno is not reported as the cause */
-    if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+    /* 15 significant digits: a CVSS score of 9.8 prints as 9.8, not 9.8000000000000007. */
+    if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) !=
+            0 ||
         fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
         return strata_error_set(err, STRATA_EIO, "writing report: %s",
                                 errno ? strerror(errno) : "write error");
@@ -397,4 +403,86 @@ int rj_license_skip(const struct strata_package *p, size_t i)
         if (p->licenses[j] != NULL && strcmp(p->licenses[j], l) == 0)
             return 1;
     return 0;
+}
+
+/* ---- vulnerabilities ---- */
+
+int rj_vuln_shown(const struct strata_report_write_opts *opts, const struct strata_vulnerability *v)
+{
+    return !v->suppressed || opts->show_suppressed;
+}
+
+size_t rj_vulns_shown(const struct strata_report *r, const struct strata_report_write_opts *opts)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_vulnerabilities; i++)
+        n += rj_vuln_shown(opts, &r->vulnerabilities[i]) != 0;
+    return n;
+}
+
+static int same(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+long rj_vuln_package(const struct strata_report *r, const struct strata_vulnerability *v)
+{
+    if (v->package_purl != NULL) {
+        for (size_t i = 0; i < r->n_packages; i++)
+            if (same(r->packages[i].purl, v->package_purl))
+                return (long)i;
+    }
+    for (size_t i = 0; i < r->n_packages; i++) {
+        const struct strata_package *p = &r->packages[i];
+        if (same(p->name, v->package_name) && same(p->version, v->package_version) &&
+            (v->package_type == NULL || same(p->type, v->package_type)))
+            return (long)i;
+    }
+    return -1;
+}
+
+const char *rj_severity(const char *severity)
+{
+    static const char *const words[] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+    return words[strata_severity_rank(severity)];
+}
+
+int rj_uri_encode(struct strbuf *sb, const char *s, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned char c = *p;
+        int keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
+        char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+        if ((keep ? strbuf_addch(sb, (char)c) : strbuf_add(sb, enc, 3)) != 0)
+            return STRATA_ENOMEM;
+    }
+    return 0;
+}
+
+int rj_vuln_url(struct strbuf *sb, const char *id, const char **source)
+{
+    static const struct {
+        const char *prefix, *source, *base;
+    } dbs[] = {
+        {"CVE-", "NVD", "https://nvd.nist.gov/vuln/detail/"},
+        {"GHSA-", "GitHub Advisory Database", "https://github.com/advisories/"},
+        {"DSA-", "Debian Security Tracker", "https://security-tracker.debian.org/tracker/"},
+        {"DLA-", "Debian Security Tracker", "https://security-tracker.debian.org/tracker/"},
+        {"DTSA-", "Debian Security Tracker", "https://security-tracker.debian.org/tracker/"},
+    };
+    const char *src = "OSV", *base = "https://osv.dev/vulnerability/";
+    for (size_t i = 0; id != NULL && i < sizeof dbs / sizeof dbs[0]; i++) {
+        if (strncmp(id, dbs[i].prefix, strlen(dbs[i].prefix)) == 0) {
+            src = dbs[i].source;
+            base = dbs[i].base;
+            break;
+        }
+    }
+    if (source != NULL)
+        *source = src;
+    if (strbuf_adds(sb, base) != 0)
+        return STRATA_ENOMEM;
+    return rj_uri_encode(sb, id ? id : "", 0);
 }

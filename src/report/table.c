@@ -1,10 +1,12 @@
-/* The human report: a header naming the target, a layers table, a packages table and a
- * one-line summary. Everything printed comes from the image, so it is sanitized: a hostile
- * created_by must not be able to move the cursor or recolor the terminal. */
+/* The human report: a header naming the target, a layers table, a packages table, the
+ * vulnerabilities grouped by package with totals per severity, and a one-line summary. Everything
+ * printed comes from the image, so it is sanitized: a hostile created_by must not be able to move
+ * the cursor or recolor the terminal. */
 #include "report/report_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,9 @@
 #define SGR_DIM "\033[2m"
 #define SGR_CYAN "\033[36m"
 #define SGR_RESET "\033[0m"
+#define SGR_YELLOW "\033[33m"
+
+#define VULN_ID_COLS 40
 
 struct out {
     FILE *f;
@@ -174,6 +179,7 @@ struct table {
     size_t ncols, nrows;
     char **cells;
     const int *right; /* per column: right-align */
+    size_t sev_col;   /* column holding severity words, colored by severity; SIZE_MAX: none */
 };
 
 static int table_init(struct table *t, size_t ncols, size_t nrows, const int *right)
@@ -181,6 +187,7 @@ static int table_init(struct table *t, size_t ncols, size_t nrows, const int *ri
     t->ncols = ncols;
     t->nrows = nrows;
     t->right = right;
+    t->sev_col = SIZE_MAX;
     t->cells = calloc(ncols * nrows, sizeof *t->cells);
     return t->cells ? 0 : STRATA_ENOMEM;
 }
@@ -208,6 +215,13 @@ static void pad(FILE *f, size_t n)
         fputc(' ', f);
 }
 
+/* One color per severity, from the loudest down; UNKNOWN is dim. */
+static const char *severity_sgr(const char *severity)
+{
+    static const char *const codes[] = {SGR_DIM, "\033[34m", SGR_YELLOW, "\033[31m", "\033[1;31m"};
+    return codes[strata_severity_rank(severity)];
+}
+
 static void table_print(const struct out *o, const struct table *t)
 {
     size_t width[16] = {0};
@@ -229,8 +243,13 @@ static void table_print(const struct out *o, const struct table *t)
             if (t->right[c])
                 pad(o->f, gap);
             /* Package names stand out; the rest of a data row stays plain. */
-            int hl = r > 0 && c == 0 && o->color && !t->right[c];
-            fprintf(o->f, "%s%s%s", hl ? SGR_CYAN : "", cell, hl ? SGR_RESET : "");
+            int hl = r > 0 && c == 0 && o->color && !t->right[c] && *cell != '\0';
+            const char *code = hl ? SGR_CYAN : "";
+            if (r > 0 && c == t->sev_col && o->color) {
+                hl = 1;
+                code = severity_sgr(cell);
+            }
+            fprintf(o->f, "%s%s%s", code, cell, hl ? SGR_RESET : "");
             if (!t->right[c] && !last)
                 pad(o->f, gap);
             if (!last)
@@ -333,6 +352,221 @@ static int print_packages(const struct out *o, const struct strata_report *r)
     return rc;
 }
 
+/* ---- vulnerabilities ---- */
+
+struct vuln_row {
+    const struct strata_vulnerability *v;
+    size_t order; /* position in the report: the last tie-breaker, so the sort is stable */
+    int rank;
+    int group_rank; /* highest rank in the finding's package group */
+};
+
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_package(const struct strata_vulnerability *a, const struct strata_vulnerability *b)
+{
+    int c = cmp_str(a->package_name, b->package_name);
+    if (c == 0)
+        c = cmp_str(a->package_version, b->package_version);
+    if (c == 0)
+        c = cmp_str(a->package_type, b->package_type);
+    return c;
+}
+
+static int cmp_by_package(const void *pa, const void *pb)
+{
+    const struct vuln_row *a = pa, *b = pb;
+    int c = cmp_package(a->v, b->v);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+/* Most severe package first, then by package; within a package most severe first, then by
+ * CVSS score and id. */
+static int cmp_grouped(const void *pa, const void *pb)
+{
+    const struct vuln_row *a = pa, *b = pb;
+    int c = b->group_rank - a->group_rank;
+    if (c == 0)
+        c = cmp_package(a->v, b->v);
+    if (c == 0)
+        c = b->rank - a->rank;
+    if (c == 0)
+        c = (b->v->cvss_score > a->v->cvss_score) - (b->v->cvss_score < a->v->cvss_score);
+    if (c == 0)
+        c = cmp_str(a->v->id, b->v->id);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+/* "CVE-2024-1 (DSA-5001-1)", "+N" when there are more aliases. */
+static char *id_cell(const struct strata_vulnerability *v)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc = add_clean(&sb, v->id ? v->id : "-", VULN_ID_COLS);
+    if (rc == 0 && v->n_aliases > 0 && v->aliases[0] != NULL) {
+        rc = strbuf_adds(&sb, " (");
+        rc = rc ? rc : add_clean(&sb, v->aliases[0], VULN_ID_COLS);
+        rc = rc ? rc
+                : (v->n_aliases > 1 ? strbuf_addf(&sb, " +%zu)", v->n_aliases - 1)
+                                    : strbuf_addch(&sb, ')'));
+    }
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+static char *status_cell(const struct strata_vulnerability *v)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc = add_clean(&sb, v->status ? v->status : "-", 0);
+    if (rc == 0 && v->suppressed)
+        rc = strbuf_adds(&sb, " [suppressed]");
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+static int print_warnings(const struct out *o, const struct strata_report *r)
+{
+    for (size_t i = 0; i < r->vuln_scan.n_warnings; i++) {
+        char *w = clean(r->vuln_scan.warnings[i], 0);
+        if (w == NULL)
+            return STRATA_ENOMEM;
+        fprintf(o->f, "%sWarning:%s %s\n", sgr(o, SGR_YELLOW), sgr(o, SGR_RESET), w);
+        free(w);
+    }
+    return 0;
+}
+
+static int print_vuln_table(const struct out *o, const struct strata_report *r,
+                            struct vuln_row *rows, size_t n)
+{
+    static const int right[7] = {0, 0, 0, 0, 0, 0, 1};
+    static const char *const head[7] = {"PACKAGE", "INSTALLED", "ID",   "SEVERITY",
+                                        "STATUS",  "FIXED IN",  "LAYER"};
+    size_t nc = r->n_layers > 0 ? 7 : 6;
+    struct table t;
+    if (table_init(&t, nc, n + 1, right) != 0)
+        return STRATA_ENOMEM;
+    t.sev_col = 3;
+    for (size_t c = 0; c < nc; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < n; i++) {
+        const struct strata_vulnerability *v = rows[i].v;
+        char **row = &t.cells[(i + 1) * nc];
+        /* The package is named once, on the first row of its group. */
+        int first = i == 0 || cmp_package(rows[i - 1].v, v) != 0;
+        row[0] = first ? clean(v->package_name, 0) : strdup("");
+        row[1] = first ? clean(v->package_version, 0) : strdup("");
+        row[2] = id_cell(v);
+        row[3] = strdup(rj_severity(v->severity));
+        row[4] = status_cell(v);
+        row[5] = clean(v->fixed_version, 0);
+        if (nc == 7)
+            row[6] = int_cell(v->layer_index);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0)
+        table_print(o, &t);
+    table_free(&t);
+    return rc;
+}
+
+/* Suppressed findings, when shown, say who suppressed them and why. */
+static int print_suppressed(const struct out *o, const struct vuln_row *rows, size_t n,
+                            size_t n_suppressed)
+{
+    if (n_suppressed == 0)
+        return 0;
+    fprintf(o->f, "\n%sSuppressed (%zu, not in the total)%s\n", sgr(o, SGR_BOLD), n_suppressed,
+            sgr(o, SGR_RESET));
+    for (size_t i = 0; i < n; i++) {
+        const struct strata_vulnerability *v = rows[i].v;
+        if (!v->suppressed)
+            continue;
+        char *id = clean(v->id, VULN_ID_COLS), *pkg = clean(v->package_name, 0);
+        char *by = clean(v->suppressed_by, 0), *why = clean(v->suppression_reason, 0);
+        int ok = id && pkg && by && why;
+        if (ok)
+            fprintf(o->f, "  %s in %s: by %s: %s\n", id, pkg, by, why);
+        free(id);
+        free(pkg);
+        free(by);
+        free(why);
+        if (!ok)
+            return STRATA_ENOMEM;
+    }
+    return 0;
+}
+
+static int print_vulnerabilities(const struct out *o, const struct strata_report *r,
+                                 const struct strata_report_write_opts *opts)
+{
+    if (!r->vuln_scan.ran && r->n_vulnerabilities == 0)
+        return 0; /* matching did not run: say nothing rather than "none found" */
+    size_t n = rj_vulns_shown(r, opts), hidden = r->n_vulnerabilities - n;
+    struct vuln_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (rows == NULL)
+        return STRATA_ENOMEM;
+    size_t k = 0, counts[5] = {0}, n_suppressed = 0, total = 0;
+    for (size_t i = 0; i < r->n_vulnerabilities; i++) {
+        const struct strata_vulnerability *v = &r->vulnerabilities[i];
+        if (!rj_vuln_shown(opts, v))
+            continue;
+        rows[k] = (struct vuln_row){v, i, strata_severity_rank(v->severity), 0};
+        if (v->suppressed) {
+            n_suppressed++;
+        } else {
+            counts[rows[k].rank]++;
+            total++;
+        }
+        k++;
+    }
+    /* Two passes: by package to find each group's worst severity, then the display order. */
+    qsort(rows, n, sizeof *rows, cmp_by_package);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int worst = 0;
+        for (; j < n && cmp_package(rows[i].v, rows[j].v) == 0; j++)
+            worst = rows[j].rank > worst ? rows[j].rank : worst;
+        for (; i < j; i++)
+            rows[i].group_rank = worst;
+    }
+    qsort(rows, n, sizeof *rows, cmp_grouped);
+
+    int rc = 0;
+    if (n == 0) {
+        fprintf(o->f, "\n%sNo vulnerabilities found.%s\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
+        rc = print_warnings(o, r);
+    } else {
+        fprintf(o->f, "\n%sVulnerabilities (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));
+        rc = print_warnings(o, r);
+        rc = rc ? rc : print_vuln_table(o, r, rows, n);
+        if (rc == 0) {
+            static const char *const words[5] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+            fprintf(o->f, "%sTotal: %zu%s (", sgr(o, SGR_BOLD), total, sgr(o, SGR_RESET));
+            for (int s = 4; s >= 0; s--) {
+                int paint = o->color && counts[s] > 0;
+                fprintf(o->f, "%s%s%s %zu%s", s < 4 ? ", " : "",
+                        paint ? severity_sgr(words[s]) : "", words[s], counts[s],
+                        paint ? SGR_RESET : "");
+            }
+            fputs(")\n", o->f);
+        }
+        rc = rc ? rc : print_suppressed(o, rows, n, n_suppressed);
+    }
+    if (rc == 0 && hidden > 0)
+        fprintf(o->f, "%zu suppressed finding%s not shown.\n", hidden, hidden == 1 ? "" : "s");
+    free(rows);
+    return rc;
+}
+
 /* "127 packages (deb 127) in 4 layers": per-type counts in name order. */
 static int print_summary(const struct out *o, const struct strata_report *r)
 {
@@ -388,6 +622,8 @@ int strata_report_write_table(const struct strata_report *r, FILE *out,
         rc = print_layers(&o, r);
     if (rc == 0)
         rc = print_packages(&o, r);
+    if (rc == 0)
+        rc = print_vulnerabilities(&o, r, opts);
     if (rc == 0)
         rc = print_summary(&o, r);
     if (rc != 0)

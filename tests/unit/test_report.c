@@ -22,7 +22,7 @@
 #define DIFF0 "sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 #define DIFF1 "sha256:b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 
-static const struct strata_report_write_opts fixed = {"1.2.3", TS, 0};
+static const struct strata_report_write_opts fixed = {"1.2.3", TS, 0, 0};
 
 static char *dup(const char *s)
 {
@@ -204,8 +204,10 @@ static void test_format_parse(void **state)
     assert_int_equal(f, STRATA_FORMAT_SPDX);
     assert_int_equal(strata_format_parse("table", &f), 0);
     assert_int_equal(f, STRATA_FORMAT_TABLE);
+    assert_int_equal(strata_format_parse("SARIF", &f), 0);
+    assert_int_equal(f, STRATA_FORMAT_SARIF);
     f = STRATA_FORMAT_SPDX;
-    assert_int_equal(strata_format_parse("sarif", &f), STRATA_EUSAGE);
+    assert_int_equal(strata_format_parse("sarif-2.1", &f), STRATA_EUSAGE);
     assert_int_equal(strata_format_parse("", &f), STRATA_EUSAGE);
     assert_int_equal(strata_format_parse("json ", &f), STRATA_EUSAGE);
     assert_int_equal(strata_format_parse(NULL, &f), STRATA_EUSAGE);
@@ -231,16 +233,19 @@ static void test_json(void **state)
 
     json_t *j = parse(text);
     /* Key order is part of the v1 promise. */
-    static const char *const top[] = {"schema", "target", "os", "layers", "packages"};
+    static const char *const top[] = {
+        "schema", "target", "os", "layers", "packages", "vulnerability_scan", "vulnerabilities"};
     const char *key;
     json_t *v;
     size_t k = 0;
     json_object_foreach(j, key, v)
     {
-        assert_true(k < 5);
+        assert_true(k < 7);
         assert_string_equal(key, top[k++]);
     }
-    assert_int_equal(k, 5);
+    assert_int_equal(k, 7);
+    assert_true(json_is_null(json_object_get(j, "vulnerability_scan")));
+    assert_int_equal(json_array_size(json_object_get(j, "vulnerabilities")), 0);
     assert_string_equal(jstr(j, "schema"), "strata.report/v1");
     json_t *t = json_object_get(j, "target");
     assert_string_equal(jstr(t, "kind"), "docker-archive");
@@ -519,7 +524,7 @@ static void test_timestamp_sources(void **state)
 {
     (void)state;
     struct strata_report *r = sample();
-    struct strata_report_write_opts o = {NULL, NULL, 0};
+    struct strata_report_write_opts o = {NULL, NULL, 0, 0};
     assert_int_equal(setenv("SOURCE_DATE_EPOCH", "86401", 1), 0);
     char *text = render(r, STRATA_FORMAT_SPDX, &o, 0);
     json_t *j = parse(text);
