@@ -29,6 +29,9 @@ int strata_report_write_sarif(const struct strata_report *r, FILE *out,
 /* A JSON string for s, null for NULL. Invalid UTF-8 (image metadata is untrusted) is
  * repaired with U+FFFD instead of failing. Returns NULL only on ENOMEM. */
 json_t *rj_str(const char *s);
+/* Length of the valid UTF-8 sequence at p (at most n bytes available, n >= 1), 0 if invalid.
+ * Rejects overlongs, surrogates and code points above U+10FFFF, as jansson does. */
+size_t rj_utf8_seq_len(const unsigned char *p, size_t n);
 void rj_put(json_t *obj, const char *key, json_t *v, int *bad);
 /* Puts the string, or JSON null when s is NULL. */
 void rj_put_str(json_t *obj, const char *key, const char *s, int *bad);

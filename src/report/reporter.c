@@ -77,9 +77,7 @@ int strata_report_write(const struct strata_report *r, enum strata_format f, FIL
 
 /* ---- JSON helpers ---- */
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes available), 0 if invalid.
- * Rejects overlongs, surrogates and code points above U+10FFFF, as jansson does. */
-static size_t utf8_seq_len(const unsigned char *p, size_t n)
+size_t rj_utf8_seq_len(const unsigned char *p, size_t n)
 {
     if (p[0] < 0x80)
         return 1;
@@ -122,7 +120,7 @@ json_t *rj_str(const char *s)
     size_t n = strlen(s);
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t l = utf8_seq_len(p + i, n - i);
+        size_t l = rj_utf8_seq_len(p + i, n - i);
         int rc = l ? strbuf_add(&sb, p + i, l) : strbuf_adds(&sb, "\xef\xbf\xbd");
         if (rc != 0) {
             strbuf_release(&sb);

@@ -44,15 +44,19 @@ static size_t cols(const char *s)
 }
 
 /* Appends s with control characters replaced (newlines and tabs become spaces, other
- * controls '?'), whitespace runs collapsed, cut to max columns with an ellipsis (0: no cut). */
+ * controls '?'), whitespace runs collapsed, cut to max columns with an ellipsis (0: no cut).
+ * Controls are C0, DEL and C1 (U+0080-U+009F, which some terminals obey as escapes); bytes
+ * that are not valid UTF-8 become '?' too, so what reaches the terminal is clean UTF-8. */
 static int add_clean(struct strbuf *sb, const char *s, size_t max)
 {
-    size_t start = sb->len, ncols = 0;
+    size_t start = sb->len, ncols = 0, n = strlen(s);
+    const unsigned char *p = (const unsigned char *)s;
     int space = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             space = 1;
+            i++;
             continue;
         }
         if (space && sb->len > start) {
@@ -63,12 +67,16 @@ static int add_clean(struct strbuf *sb, const char *s, size_t max)
             ncols++;
         }
         space = 0;
-        int lead = (c & 0xc0) != 0x80;
-        if (lead && max && ncols + 1 > max)
+        size_t len = c < 0x80 ? 1 : rj_utf8_seq_len(p + i, n - i);
+        int printable = len == 1   ? c >= 0x20 && c != 0x7f
+                        : len == 2 ? !(c == 0xc2 && p[i + 1] < 0xa0)
+                                   : len > 0;
+        if (max && ncols + 1 > max)
             goto cut;
-        if (strbuf_addch(sb, c < 0x20 || c == 0x7f ? '?' : (char)c) != 0)
+        if ((printable ? strbuf_add(sb, p + i, len) : strbuf_addch(sb, '?')) != 0)
             return STRATA_ENOMEM;
-        ncols += lead;
+        ncols++;
+        i += len ? len : 1;
     }
     return 0;
 cut:

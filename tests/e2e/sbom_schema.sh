@@ -3,10 +3,10 @@
 # (Debian's python3-jsonschema, $refs resolved locally, never over the network).
 #
 # Nothing is vendored: the schemas are fetched at test time from the npm registry into a cache
-# (STRATA_SCHEMA_CACHE, default ~/.cache/strata-test-schemas) and reused from there. When a
-# schema cannot be had the checks print SKIP, never PASS.
-#   CycloneDX 1.5: @cyclonedx/cyclonedx-library ships the official bom-1.5 schema and its refs
-#                  (spdx, jsf) under res/schema/ (pinned version and tarball sha256 below).
+# (STRATA_SCHEMA_CACHE, default ~/.cache/strata-test-schemas) and reused from there; see
+# schema.inc for the packages and their pinned sha256. When a schema cannot be had the checks
+# print SKIP, never PASS.
+#   CycloneDX 1.5: schema.inc (get_cdx_schema).
 #   SPDX 2.3:      STRATA_SPDX_SCHEMA=FILE (a copy of spdx-spec's schemas/spdx-schema.json, tag
 #                  v2.3), else $CACHE/spdx-2.3/spdx-schema.json, else the npm package named in
 #                  SPDX_NPM_* below when set.
@@ -24,15 +24,8 @@ SHARED=${SHARED:-$SRCROOT/../shared}
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/strata-sbom.XXXXXX")}
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$SRCROOT/$BUILD" ;; esac
-PY=/usr/bin/python3 # Debian's: the PATH python may be a pyenv one without jsonschema
-CACHE=${STRATA_SCHEMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-test-schemas}
-NPM_REGISTRY=${NPM_REGISTRY:-https://registry.npmjs.org}
-
-CDX_NPM_PKG=@cyclonedx/cyclonedx-library
-CDX_NPM_VER=10.3.0
-CDX_NPM_SHA256=9833bd949052eb18218dd64b13ad62d9246f7395eef01c66dad08fcbacf74f01
-CDX_NPM_DIR=package/res/schema
-CDX_FILES="bom-1.5.SNAPSHOT.schema.json spdx.SNAPSHOT.schema.json jsf-0.82.SNAPSHOT.schema.json"
+# shellcheck source=schema.inc
+. "$here/schema.inc"
 
 # No npm package shipping the SPDX 2.3 document schema is known yet; fill these in when one is.
 SPDX_NPM_PKG=${SPDX_NPM_PKG:-}
@@ -41,47 +34,6 @@ SPDX_NPM_SHA256=${SPDX_NPM_SHA256:-}
 SPDX_NPM_FILE=${SPDX_NPM_FILE:-} # path inside the tarball, e.g. package/schemas/spdx-schema.json
 
 mkdir -p "$WORK"
-
-# fetch_npm PKG VERSION SHA256 DEST_DIR: downloads and unpacks a registry tarball with curl
-# (no npm client needed), checking the pinned sha256. Prints why on failure.
-fetch_npm() {
-    local pkg=$1 ver=$2 sha=$3 dest=$4 base tgz
-    base=${pkg##*/}
-    tgz="$WORK/$base-$ver.tgz"
-    if ! curl -fsSL --max-time 120 --retry 2 -o "$tgz" "$NPM_REGISTRY/$pkg/-/$base-$ver.tgz" 2>"$WORK/curl.err"; then
-        echo "download of $pkg@$ver failed: $(head -c 200 "$WORK/curl.err" | tr '\n' ' ')"
-        return 1
-    fi
-    if [ -n "$sha" ] && [ "$(sha256sum "$tgz" | cut -d' ' -f1)" != "$sha" ]; then
-        echo "$pkg@$ver: tarball sha256 differs from the pinned one"
-        return 1
-    fi
-    if ! { mkdir -p "$dest" && tar -xzf "$tgz" -C "$dest"; }; then
-        echo "cannot unpack $tgz"
-        return 1
-    fi
-}
-
-# Sets CDX_SCHEMA to the bom-1.5 schema path, or CDX_WHY to the reason it is missing.
-get_cdx_schema() {
-    local dir="$CACHE/cyclonedx-1.5" f tmp
-    CDX_SCHEMA="$dir/bom-1.5.SNAPSHOT.schema.json"
-    local have=1
-    for f in $CDX_FILES; do [ -s "$dir/$f" ] || have=0; done
-    [ "$have" = 1 ] && return 0
-    tmp="$WORK/cdx-npm"
-    if ! CDX_WHY=$(fetch_npm "$CDX_NPM_PKG" "$CDX_NPM_VER" "$CDX_NPM_SHA256" "$tmp"); then
-        return 1
-    fi
-    mkdir -p "$dir"
-    for f in $CDX_FILES; do
-        if [ ! -s "$tmp/$CDX_NPM_DIR/$f" ]; then
-            CDX_WHY="$CDX_NPM_PKG@$CDX_NPM_VER has no $CDX_NPM_DIR/$f"
-            return 1
-        fi
-        cp "$tmp/$CDX_NPM_DIR/$f" "$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"
-    done
-}
 
 # Sets SPDX_SCHEMA, or SPDX_WHY.
 get_spdx_schema() {
@@ -107,92 +59,10 @@ get_spdx_schema() {
     mkdir -p "$dir" && cp "$tmp/$SPDX_NPM_FILE" "$SPDX_SCHEMA.tmp" && mv "$SPDX_SCHEMA.tmp" "$SPDX_SCHEMA"
 }
 
-# The validator: JSON schema (with every $ref served from the schema's own directory, remote
-# refs refused) plus the rules the specs state in prose that the schemas cannot express.
-cat >"$WORK/validate.py" <<'PY'
-import json, os, re, sys
-from urllib.parse import urljoin
-import jsonschema
-
-kind, schema_path, doc_path = sys.argv[1:4]
-with open(doc_path) as f:
-    doc = json.load(f)
-problems = []
-if schema_path == "-":  # only the prose rules below
-    schema = None
-else:
-    with open(schema_path) as f:
-        schema = json.load(f)
-if schema is not None:
-    if kind == "spdx" and schema.get("$id") != "http://spdx.org/rdf/terms/2.3":
-        sys.exit("schema: %s is not the SPDX 2.3 schema ($id %r)" % (schema_path, schema.get("$id")))
-    if kind == "cyclonedx" and schema.get("$id") != "http://cyclonedx.org/schema/bom-1.5.schema.json":
-        sys.exit("schema: %s is not the CycloneDX 1.5 schema" % schema_path)
-    root_id = schema.get("$id", "file://" + os.path.abspath(schema_path))
-    store = {}
-    d = os.path.dirname(os.path.abspath(schema_path))
-    for name in os.listdir(d):
-        if not name.endswith(".json"):
-            continue
-        with open(os.path.join(d, name)) as f:
-            try:
-                s = json.load(f)
-            except ValueError:
-                continue
-        if isinstance(s, dict):
-            store[urljoin(root_id, name)] = s
-            if "$id" in s:
-                store[s["$id"]] = s
-
-    def no_remote(uri):
-        raise jsonschema.RefResolutionError("remote $ref %s not in the local schema set" % uri)
-
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    resolver = jsonschema.RefResolver(root_id, schema, store=store,
-                                      handlers={"http": no_remote, "https": no_remote})
-    checker = getattr(cls, "FORMAT_CHECKER", None) or jsonschema.FormatChecker()
-    validator = cls(schema, resolver=resolver, format_checker=checker)
-    for e in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
-        problems.append("/".join(map(str, e.absolute_path)) + ": " + e.message[:300])
-
-if kind == "spdx":
-    ids = [doc.get("SPDXID")] + [p.get("SPDXID") for p in doc.get("packages", [])]
-    for i in ids:
-        if not isinstance(i, str) or not re.fullmatch(r"SPDXRef-[A-Za-z0-9.\-]+", i):
-            problems.append("SPDXID %r does not match SPDXRef-[A-Za-z0-9.-]+" % (i,))
-    if len(set(ids)) != len(ids):
-        problems.append("SPDXIDs are not unique")
-    for r in doc.get("relationships", []):
-        for k in ("spdxElementId", "relatedSpdxElement"):
-            if r.get(k) not in ids:
-                problems.append("relationship %s %r is no element" % (k, r.get(k)))
-    if not any(r.get("relationshipType") == "DESCRIBES" for r in doc.get("relationships", [])):
-        problems.append("no DESCRIBES relationship")
-else:
-    refs = [doc.get("metadata", {}).get("component", {}).get("bom-ref")]
-    refs += [c.get("bom-ref") for c in doc.get("components", [])]
-    if len(set(refs)) != len(refs):
-        problems.append("bom-refs are not unique")
-    for dep in doc.get("dependencies", []):
-        for r in [dep.get("ref")] + dep.get("dependsOn", []):
-            if r not in refs:
-                problems.append("dependency ref %r is no component" % (r,))
-    if not re.fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                        doc.get("serialNumber", "")):
-        problems.append("serialNumber is not a urn:uuid")
-if problems:
-    print("%d problem(s): %s" % (len(problems), "; ".join(problems[:8])))
-    sys.exit(1)
-n = len(doc.get("packages" if kind == "spdx" else "components", []))
-print("%s, %d %s" % ("valid" if schema is not None else "rules hold", n,
-                     "packages" if kind == "spdx" else "components"))
-PY
+write_validator "$WORK/validate.py"
 
 have_validator=1
-if ! "$PY" -c 'import jsonschema' 2>/dev/null; then
-    have_validator=0
-fi
+have_jsonschema || have_validator=0
 
 CDX_SCHEMA="" CDX_WHY="" SPDX_SCHEMA="" SPDX_WHY=""
 if [ "$have_validator" = 1 ]; then
