@@ -268,7 +268,7 @@ static json_t *vulnerability_json(struct cdx *c, const struct strata_vulnerabili
     const char *id = v->id && *v->id ? v->id : "UNKNOWN";
     long pi = rj_vuln_package(c->r, v);
     /* A finding about a package the report does not list is pinned on the target itself. */
-    const char *affected = pi >= 0 && c->pkg_refs[pi] ? c->pkg_refs[pi] : target_ref;
+    const char *affected = pi >= 0 && c->pkg_refs && c->pkg_refs[pi] ? c->pkg_refs[pi] : target_ref;
     struct strbuf want = STRBUF_INIT;
     char *ref = NULL;
     if (strbuf_addf(&want, "vulnerability:%s:%s", id, affected ? affected : "") == 0)
