@@ -50,7 +50,8 @@
 #define VULNDB_STALE_DAYS 7
 
 struct vulndb_build_options {
-    int progress; /* print progress on stderr (callers set it when stderr is a TTY) */
+    int progress;             /* print progress on stderr (callers set it when stderr is a TTY) */
+    const char *tool_version; /* stored as meta 'strata_version'; NULL: "unknown" */
 };
 
 /* Builds a database at output from sources (files, zips or directories, each detected by
@@ -59,12 +60,33 @@ struct vulndb_build_options {
 int vulndb_build(const char *output, char *const *sources, size_t n_sources,
                  const struct vulndb_build_options *opt, struct strata_error *err);
 
+/* What a build did, for the summary 'strata db build' prints. */
+struct vulndb_build_stats {
+    long advisories;       /* advisories rows written */
+    long affected;         /* affected rows written */
+    long aliases;          /* aliases rows written */
+    long documents;        /* JSON documents read (zip members, files) */
+    long withdrawn;        /* OSV records skipped because they are withdrawn */
+    long not_affected;     /* tracker fixed_version "0" and secdb version "0" entries */
+    long undetermined;     /* tracker entries with status undetermined (or another status) */
+    long unknown_releases; /* tracker entries for sid or an unknown codename */
+    long unparsed_ids;     /* secdb identifier strings holding no usable id */
+    double seconds;        /* wall time of the build */
+};
+
+/* vulndb_build, also reporting what it did (stats may be NULL). */
+int vulndb_build_ex(const char *output, char *const *sources, size_t n_sources,
+                    const struct vulndb_build_options *opt, struct vulndb_build_stats *stats,
+                    struct strata_error *err);
+
 /* Opens a database read-only and checks its schema version. On ENOTFOUND (no file) the message
  * says how to get one ("run 'strata db update' or pass --db FILE"). */
 int vulndb_open(const char *path, sqlite3 **out, struct strata_error *err);
 
 /* $STRATA_DB, else $XDG_CACHE_HOME/strata/db/strata.db, else ~/.cache/strata/db/strata.db.
- * explicit (from --db) wins when not NULL. Returns 0 or STRATA_ELIMIT when it does not fit. */
+ * explicit (from --db) wins when not NULL (empty variables count as unset; without HOME the
+ * password database's home directory is used). Returns 0, STRATA_ELIMIT when it does not fit,
+ * or STRATA_ENOTFOUND when there is no home directory at all. */
 int vulndb_default_path(const char *explicit_path, char *out, size_t cap);
 
 #endif
