@@ -19,6 +19,7 @@ struct yp {
     struct strata_error *err;
     int line, col; /* position of the current event (1-based), the last known when absent */
     struct ignore_list *out;
+    char text[IGNOREFILE_MAX_TEXT + 2];
 };
 
 static int yp_error(struct yp *y, int code, int line, int col, const char *fmt, ...)
@@ -109,19 +110,37 @@ static int reject_alias(struct yp *y)
                     "YAML aliases (*name) are not supported in ignore files");
 }
 
-/* The scalar text of the current event; *is_null for plain null/~/empty. */
+/* The scalar text of the current event, copied into y->text (at most IGNOREFILE_MAX_TEXT + 1
+ * bytes: callers report longer values by their length); *is_null for plain null/~/empty.
+ * The text is read with a token iterator: fy_token_get_text() caches it in the token, and
+ * libfyaml 0.7 leaks that cache when the parse fails later. */
 static int scalar_text(struct yp *y, const char **text, size_t *len, int *is_null)
 {
     struct fy_token *tok = y->ev->scalar.value;
-    const char *t = fy_token_get_text(tok, len);
-    if (t == NULL)
+    struct fy_token_iter *it = fy_token_iter_create(tok);
+    if (it == NULL)
         return strata_error_nomem(y->err);
-    *text = t;
+    const struct fy_iter_chunk *c = NULL;
+    int ierr = 0;
+    size_t n = 0;
+    while (n <= IGNOREFILE_MAX_TEXT && (c = fy_token_iter_chunk_next(it, c, &ierr)) != NULL) {
+        size_t take = c->len;
+        if (take > IGNOREFILE_MAX_TEXT + 1 - n)
+            take = IGNOREFILE_MAX_TEXT + 1 - n;
+        memcpy(y->text + n, c->str, take);
+        n += take;
+    }
+    fy_token_iter_destroy(it);
+    if (ierr != 0)
+        return yp_error(y, STRATA_EFORMAT, y->line, y->col, "cannot read a scalar");
+    y->text[n] = '\0';
+    *text = y->text;
+    *len = n;
     *is_null = 0;
     if (fy_token_scalar_style(tok) == FYSS_PLAIN) {
         static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
         for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
-            if (*len == strlen(nulls[i]) && memcmp(t, nulls[i], *len) == 0)
+            if (n == strlen(nulls[i]) && memcmp(y->text, nulls[i], n) == 0)
                 *is_null = 1;
     }
     return 0;

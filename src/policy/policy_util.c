@@ -15,7 +15,8 @@ int policy_read_file(const char *path, size_t max, char **data, size_t *len,
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a regular file. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return strata_error_set(err, STRATA_EIO, "%s: %s", path, strerror(errno));
     struct stat st;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy/gate.h"
@@ -357,6 +358,35 @@ static void test_ignore_empty_forms(void **st)
     }
 }
 
+static void test_ignore_scalar_styles(void **st)
+{
+    (void)st;
+    const char doc[] = "- id: \"CVE\\u002D2023-0001\"\n"
+                       "  package: 'open''ssl'\n"
+                       "  reason: |\n"
+                       "    line one\n"
+                       "    line two\n"
+                       "  expires: !!str 2024-01-31\n"
+                       "- id: !!str 12345\n"
+                       "  reason: \"\"\n";
+    struct ignore_list l;
+    struct strata_error err = {0};
+    int rc = ignorefile_parse(doc, sizeof doc - 1, "s.yaml", &l, &err);
+    if (rc != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.v[0].id, "CVE-2023-0001");
+    assert_string_equal(l.v[0].package, "open'ssl");
+    assert_string_equal(l.v[0].reason, "line one\nline two\n");
+    assert_int_equal(l.v[0].expires, 20240131);
+    assert_int_equal(l.v[0].line, 1);
+    assert_int_equal(l.v[0].column, 3);
+    assert_string_equal(l.v[1].id, "12345");
+    assert_string_equal(l.v[1].reason, "");
+    assert_int_equal(l.v[1].line, 7);
+    ignore_list_free(&l);
+}
+
 static void test_ignore_unfixed(void **st)
 {
     (void)st;
@@ -660,6 +690,8 @@ static void test_yaml_errors(void **st)
         {"- id: \"CVE-1\\u001b[31m\"\n", "ign.yaml:1:7: id contains control characters"},
         {"- id: \"CVE-1\\nCVE-2\"\n", "ign.yaml:1:7: id contains control characters"},
         {"- id: CVE-1\n  ? [a]\n  : b\n", "ign.yaml:2:5: ignore entry keys must be strings"},
+        /* an escaped quoted scalar read before a syntax error (libfyaml leaked its text) */
+        {"- id: 'it''s':\n  expires: x\n", "ign.yaml:1:"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_yaml_error(cases[i].doc, strlen(cases[i].doc), STRATA_EFORMAT, cases[i].msg);
@@ -682,6 +714,13 @@ static void test_yaml_errors(void **st)
     o.ignorefile = tmpdir;
     assert_int_equal(gate_apply(r, &o, &n, &err), STRATA_EFORMAT);
     assert_non_null(strstr(err.msg, "not a regular file"));
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    o.ignorefile = NULL;
+    o.vex = fifo; /* must not block waiting for a writer */
+    assert_int_equal(gate_apply(r, &o, &n, &err), STRATA_EFORMAT);
+    assert_non_null(strstr(err.msg, "fifo.json: not a regular file"));
     strata_report_free(r);
 }
 
@@ -888,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_ignore_expired_warning_text),
         cmocka_unit_test(test_ignore_first_in_force_wins),
         cmocka_unit_test(test_ignore_empty_forms),
+        cmocka_unit_test(test_ignore_scalar_styles),
         cmocka_unit_test(test_ignore_unfixed),
         cmocka_unit_test(test_vex_purl_versioned_unversioned),
         cmocka_unit_test(test_vex_image_product),
