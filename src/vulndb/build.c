@@ -353,7 +353,8 @@ static int import_json_file(struct run *r, const char *path, int single, struct 
 
 static int zip_fail(const char *path, int code, zip_error_t *ze, struct strata_error *err)
 {
-    return strata_error_set(err, code, "%s: %s", path, zip_error_strerror(ze));
+    return strata_error_set(err, code, "%s: cannot read the zip (truncated or damaged?): %s", path,
+                            zip_error_strerror(ze));
 }
 
 static int import_zip(struct run *r, const char *path, struct strata_error *err)

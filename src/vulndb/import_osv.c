@@ -215,6 +215,11 @@ int vdb_import_osv(struct vdb_builder *b, const json_t *root, const char *name,
         (rc = opt_string(root, "summary", name, "", &summary, err)) != 0 ||
         (rc = opt_string(root, "details", name, "", &details, err)) != 0)
         return rc;
+    if ((modified && strlen(modified) > 64) || (published && strlen(published) > 64))
+        return strata_error_set(err, STRATA_EFORMAT, "%s: modified/published: not a date", name);
+    if (summary && strlen(summary) > VDB_MAX_FIELD_LEN)
+        return strata_error_set(err, STRATA_ELIMIT, "%s: summary: longer than %u bytes", name,
+                                VDB_MAX_FIELD_LEN);
     char *own_summary = NULL;
     if ((summary == NULL || summary[0] == '\0') && details != NULL) {
         own_summary = summary_from_details(details);
@@ -232,7 +237,7 @@ int vdb_import_osv(struct vdb_builder *b, const json_t *root, const char *name,
     {
         const char *type = json_string_value(json_object_get(v, "type"));
         const char *score = json_string_value(json_object_get(v, "score"));
-        if (type && score && strcmp(type, "CVSS_V3") == 0) {
+        if (type && score && strcmp(type, "CVSS_V3") == 0 && strlen(score) <= VDB_MAX_ID_LEN) {
             cvss = score;
             break;
         }
