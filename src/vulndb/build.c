@@ -251,7 +251,13 @@ static int import_document(struct run *r, const char *buf, size_t len, const cha
     json_error_t jerr;
     json_t *root = json_loadb(buf, len, 0, &jerr);
     if (root == NULL) {
-        if (single)
+        size_t lead = 0;
+        while (lead < len &&
+               (buf[lead] == ' ' || buf[lead] == '\t' || buf[lead] == '\n' || buf[lead] == '\r'))
+            lead++;
+        /* A broken JSON object is reported as such; anything else as an unknown kind of source
+         * (every supported JSON file is an object). */
+        if (single && (lead == len || buf[lead] != '{'))
             return strata_error_set(
                 err, STRATA_EFORMAT,
                 "%s: not a recognised source (expected an OSV zip, a directory of JSON files, or "
