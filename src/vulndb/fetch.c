@@ -350,6 +350,8 @@ int fetch_to_file(const char *url, const char *dest, const struct fetch_options 
                 rc = strata_error_set(err, code, "%s: %s", url, a.detail);
             break;
         }
+        if (opt->on_retry)
+            opt->on_retry(opt->progress_ctx, res->attempts, a.detail, wait);
         if (!pause_ms(wait, opt->cancel)) {
             rc = strata_error_set(err, STRATA_EIO, "%s: interrupted", url);
             break;

@@ -13,6 +13,10 @@
  * (done = 1). total is the announced Content-Length, or 0 when unknown. */
 typedef void (*fetch_progress_fn)(void *ctx, uint64_t received, uint64_t total, int done);
 
+/* Called before waiting to retry: attempt is the one that failed (1-based), why says how
+ * ("HTTP 503 Service Unavailable"), wait_ms is the pause before the next attempt. */
+typedef void (*fetch_retry_fn)(void *ctx, unsigned attempt, const char *why, int64_t wait_ms);
+
 struct fetch_options {
     const char *user_agent;        /* NULL: "strata" */
     long connect_timeout_s;        /* per attempt; 0: 30 */
@@ -23,7 +27,8 @@ struct fetch_options {
     int64_t deadline_ms;           /* absolute, fetch_now_ms() clock; 0: none */
     volatile sig_atomic_t *cancel; /* set by a signal handler: stop as soon as possible */
     fetch_progress_fn progress;
-    void *progress_ctx;
+    fetch_retry_fn on_retry;
+    void *progress_ctx; /* for progress and on_retry */
 };
 
 struct fetch_result {

@@ -297,6 +297,15 @@ static void on_fetch_progress(void *ctx, uint64_t received, uint64_t total, int 
     emit(c, VULNDB_UPDATE_FEED_PROGRESS);
 }
 
+static void on_fetch_retry(void *ctx, unsigned attempt, const char *why, int64_t wait_ms)
+{
+    struct update_ctx *c = ctx;
+    c->prog.attempt = attempt;
+    c->prog.detail = why;
+    c->prog.wait_ms = wait_ms;
+    emit(c, VULNDB_UPDATE_RETRY);
+}
+
 static int split_db_path(const char *db, struct update_ctx *c, struct strata_error *err)
 {
     size_t n = strlen(db);
@@ -508,6 +517,7 @@ static int download_all(struct update_ctx *c, struct vulndb_update_stats *st,
         .deadline_ms = opt->timeout_s > 0 ? start + (int64_t)opt->timeout_s * 1000 : 0,
         .cancel = opt->cancel,
         .progress = opt->progress ? on_fetch_progress : NULL,
+        .on_retry = opt->progress ? on_fetch_retry : NULL,
         .progress_ctx = c,
     };
     c->prog.count = feeds->n;
@@ -643,7 +653,8 @@ int vulndb_update(const char *db_path, const struct vulndb_update_options *opt,
         c.prog.count = c.n_sources;
         c.prog.name = c.prog.url = NULL;
         emit(&c, VULNDB_UPDATE_BUILD_START);
-        struct vulndb_build_options bo = {.progress = opt->build_progress};
+        struct vulndb_build_options bo = {.progress = opt->build_progress,
+                                          .tool_version = opt->tool_version};
         rc = vulndb_build(db_path, c.sources, c.n_sources, &bo, err);
         if (rc != 0)
             relabel(&c, err);

@@ -54,7 +54,8 @@ enum vulndb_update_event {
     VULNDB_UPDATE_FEED_START,    /* a download begins (index, name, url) */
     VULNDB_UPDATE_FEED_PROGRESS, /* bytes arrive (received, total) */
     VULNDB_UPDATE_FEED_DONE,     /* the download is complete and looks sane */
-    VULNDB_UPDATE_RETRY,         /* an attempt failed and will be retried (received = attempt) */
+    VULNDB_UPDATE_RETRY,         /* an attempt failed and will be retried (attempt, detail,
+                                    wait_ms) */
     VULNDB_UPDATE_BUILD_START,   /* vulndb_build starts on count sources */
 };
 
@@ -63,6 +64,9 @@ struct vulndb_update_progress {
     size_t index, count; /* 0-based feed index, number of feeds */
     const char *name, *url;
     uint64_t received, total; /* bytes; total 0 when unknown */
+    unsigned attempt;         /* RETRY: the attempt that failed, 1-based */
+    const char *detail;       /* RETRY: what went wrong */
+    int64_t wait_ms;          /* RETRY: the pause before the next attempt */
 };
 
 typedef void (*vulndb_update_progress_fn)(void *ctx, const struct vulndb_update_progress *p);
@@ -81,7 +85,8 @@ struct vulndb_update_options {
     volatile sig_atomic_t *cancel; /* set from a signal handler to stop early */
     vulndb_update_progress_fn progress;
     void *progress_ctx;
-    int build_progress; /* passed to vulndb_build */
+    int build_progress;       /* passed to vulndb_build */
+    const char *tool_version; /* passed to vulndb_build (meta 'strata_version') */
 };
 
 #define UPDATE_MAX_FILE_DEFAULT (2ULL << 30)  /* 2 GiB */
