@@ -253,11 +253,13 @@ static void ident_clear(struct vex_ident *id)
 
 static int add_ident(struct vp *c, struct vex_ident **v, size_t *n, const char *raw)
 {
-    struct vex_ident *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (nv == NULL)
-        return strata_error_nomem(c->err);
-    *v = nv;
-    struct vex_ident *id = &nv[*n];
+    if ((*n & (*n - 1)) == 0) { /* capacity doubles at each power of two */
+        struct vex_ident *nv = realloc(*v, (*n ? *n * 2 : 1) * sizeof *nv);
+        if (nv == NULL)
+            return strata_error_nomem(c->err);
+        *v = nv;
+    }
+    struct vex_ident *id = &(*v)[*n];
     memset(id, 0, sizeof *id);
     if ((id->raw = strdup(raw)) == NULL)
         return strata_error_nomem(c->err);

@@ -23,7 +23,7 @@
 #include "strata/error.h"
 #include "strata/report.h"
 
-#define VEX_MAX_BYTES (32u << 20)
+#define VEX_MAX_BYTES (8u << 20) /* jansson needs up to ~30x the text in memory */
 #define VEX_MAX_STATEMENTS 100000u
 #define VEX_MAX_PRODUCTS 1000000u
 

@@ -572,6 +572,37 @@ static void test_vex_alias_matching(void **st)
     strata_report_free(r);
 }
 
+static void test_vex_many_subcomponents(void **st)
+{
+    (void)st;
+    size_t cap = 200000, len = 0;
+    char *doc = malloc(cap);
+    assert_non_null(doc);
+    len += (size_t)snprintf(doc + len, cap - len,
+                            "{\"statements\": [{\"vulnerability\": \"CVE-2023-0001\","
+                            " \"status\": \"not_affected\", \"products\": [{\"@id\": \"%s\","
+                            " \"subcomponents\": [",
+                            DIGEST);
+    for (int i = 0; i < 3000; i++)
+        len += (size_t)snprintf(doc + len, cap - len, "\"pkg:deb/debian/p%d\",", i);
+    len += (size_t)snprintf(doc + len, cap - len, "{\"@id\": \"pkg:deb/debian/libssl3\"}]}]}]}");
+    assert_true(len < cap);
+    struct vex_doc d;
+    struct strata_error err = {0};
+    assert_int_equal(vex_parse(doc, len, "many.json", &d, &err), 0);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.v[0].products[0].n_subs, 3001);
+    assert_string_equal(d.v[0].products[0].subs[2999].raw, "pkg:deb/debian/p2999");
+    struct strata_report *r = sample();
+    int oom;
+    assert_ptr_equal(vex_find(&d, &r->target, &r->vulnerabilities[0], &oom), &d.v[0]);
+    assert_null(vex_find(&d, &r->target, &r->vulnerabilities[3], &oom));
+    assert_int_equal(oom, 0);
+    strata_report_free(r);
+    vex_doc_free(&d);
+    free(doc);
+}
+
 static void test_precedence(void **st)
 {
     (void)st;
@@ -904,12 +935,12 @@ static void test_hostile_json(void **st)
                      " \"status\": \"fixed\"}]}",
                      STRATA_EFORMAT, "v.json:1:");
     /* too large */
-    char *big = malloc((32u << 20) + 2);
+    char *big = malloc(VEX_MAX_BYTES + 2);
     assert_non_null(big);
-    memset(big, ' ', (32u << 20) + 1);
+    memset(big, ' ', VEX_MAX_BYTES + 1);
     struct vex_doc d;
     struct strata_error err = {0};
-    assert_int_equal(vex_parse(big, (32u << 20) + 1, "big.json", &d, &err), STRATA_ELIMIT);
+    assert_int_equal(vex_parse(big, VEX_MAX_BYTES + 1, "big.json", &d, &err), STRATA_ELIMIT);
     assert_non_null(strstr(err.msg, "big.json: file is larger than the limit"));
     free(big);
 }
@@ -933,6 +964,7 @@ int main(void)
         cmocka_unit_test(test_vex_image_product),
         cmocka_unit_test(test_vex_status_and_order),
         cmocka_unit_test(test_vex_alias_matching),
+        cmocka_unit_test(test_vex_many_subcomponents),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_purl_parse),
         cmocka_unit_test(test_yaml_errors),
