@@ -452,12 +452,3 @@ int cmd_db(int argc, char **argv)
         return cmd_db_update(argc - 1, argv + 1);
     return cli_usage_error("db ", "unknown subcommand '%s' (expected: build, info, update)", sub);
 }
-
-/* Temporary, until src/cli/db_update_cmd.c lands. */
-int cmd_db_update(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fputs("strata: 'db update' is not built yet\n", stderr);
-    return EXIT_INTERNAL;
-}
