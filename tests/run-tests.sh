@@ -17,6 +17,9 @@ failures=()
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/strata-tests.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+# A database in the developer's cache must not leak into expected outputs.
+export XDG_CACHE_HOME="$scratch/cache"
+unset STRATA_DB
 
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue

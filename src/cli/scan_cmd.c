@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/scan_vulns.h"
 #include "strata/reporter.h"
 #include "strata/scan.h"
 
@@ -14,7 +15,8 @@ static const char image_help[] =
     "usage: strata image [options] SRC\n"
     "\n"
     "Scan a container image without unpacking it to disk: the OS, its packages (deb, apk,\n"
-    "rpm) and the layer that installed each one.\n"
+    "rpm), the layer that installed each one, and the known vulnerabilities of those\n"
+    "packages (from the database 'strata db' builds).\n"
     "\n"
     "SRC is one of\n"
     "  app.tar                    docker-archive (docker save) or OCI archive, detected\n"
@@ -23,7 +25,7 @@ static const char image_help[] =
     "  docker-archive:PATH, oci:PATH, oci-archive:PATH   force the format\n"
     "\n"
     "options:\n"
-    "  -f, --format FMT      table (default), json, cyclonedx, spdx\n"
+    "  -f, --format FMT      table (default), json, sarif, cyclonedx, spdx\n"
     "  -o, --output FILE     write the report to FILE instead of stdout\n"
     "      --platform P      os/arch[/variant] to pick from a multi-platform index\n"
     "  -j, --jobs N          layers to read in parallel (default: number of CPUs)\n"
@@ -36,10 +38,15 @@ static const char image_help[] =
     "hostile archive ends with exit code 2 and a message naming the archive, the layer and\n"
     "the path or offset.\n"
     "\n"
-    "exit codes: 0 clean, 2 usage or input error, 3 internal error\n"
+    "%s"
+    "\n"
+    "exit codes: 0 clean, N (--exit-code) findings at the listed severities, 2 usage or\n"
+    "input error (also a missing database when a gate flag is given), 3 internal error\n"
     "\n"
     "examples:\n"
     "  strata image app.tar\n"
+    "  strata image --severity HIGH,CRITICAL --exit-code 1 app.tar\n"
+    "  strata image --format sarif -o strata.sarif --ignorefile .strataignore.yaml app.tar\n"
     "  strata image --format cyclonedx -o sbom.json oci-archive:app.oci.tar:1.0\n";
 
 static const char fs_help[] =
@@ -49,12 +56,15 @@ static const char fs_help[] =
     "image' (no layers: layer_index is null in reports). Symlinks are not followed.\n"
     "\n"
     "options:\n"
-    "  -f, --format FMT      table (default), json, cyclonedx, spdx\n"
+    "  -f, --format FMT      table (default), json, sarif, cyclonedx, spdx\n"
     "  -o, --output FILE     write the report to FILE instead of stdout\n"
     "  -q, --quiet           no progress output\n"
     "  -h, --help            this help\n"
     "\n"
-    "exit codes: 0 clean, 2 usage or input error, 3 internal error\n";
+    "%s"
+    "\n"
+    "exit codes: 0 clean, N (--exit-code) findings at the listed severities, 2 usage or\n"
+    "input error, 3 internal error\n";
 
 enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER };
 
@@ -103,12 +113,14 @@ static int run(int argc, char **argv, int is_image)
         {"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        SCAN_VULNS_LONG_OPTS,
         {NULL, 0, NULL, 0},
     };
     const char *cmd = is_image ? "image " : "fs ";
     enum strata_format format = STRATA_FORMAT_TABLE;
     const char *output = NULL;
     struct strata_scan_opts so = {0};
+    struct scan_vulns sv = {0};
     int quiet = 0;
     int c;
     opterr = 0;
@@ -119,7 +131,7 @@ static int run(int argc, char **argv, int is_image)
             if (strata_format_parse(optarg, &format) != 0)
                 return cli_usage_error(cmd,
                                        "--format: unknown format '%s' (table, json, "
-                                       "cyclonedx, spdx)",
+                                       "sarif, cyclonedx, spdx)",
                                        optarg);
             break;
         case 'o':
@@ -149,12 +161,18 @@ static int run(int argc, char **argv, int is_image)
             quiet = 1;
             break;
         case 'h':
-            fputs(is_image ? image_help : fs_help, stdout);
+            printf(is_image ? image_help : fs_help, scan_vulns_help);
             return EXIT_CLEAN;
         case ':':
             return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        default:
+        default: {
+            int rc = c == '?' ? -1 : scan_vulns_option(c, optarg, &sv, cmd);
+            if (rc > 0)
+                return rc;
+            if (rc == 0)
+                break;
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
         }
     }
     if (optind != argc - 1)
@@ -169,6 +187,12 @@ static int run(int argc, char **argv, int is_image)
                       : strata_scan_fs(target, &so, &report, &err);
     if (rc != 0)
         return cli_fail(&err);
+    int status;
+    rc = scan_vulns_run(report, &sv, quiet, &status);
+    if (rc != 0) {
+        strata_report_free(report);
+        return rc;
+    }
 
     FILE *out = stdout;
     if (output && (out = fopen(output, "w")) == NULL) {
@@ -179,6 +203,7 @@ static int run(int argc, char **argv, int is_image)
     struct strata_report_write_opts wo = {
         .tool_version = STRATA_VERSION,
         .color = output == NULL && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL,
+        .show_suppressed = sv.show_suppressed,
     };
     rc = strata_report_write(report, format, out, &wo, &err);
     if (out != stdout && fclose(out) != 0 && rc == 0)
@@ -189,7 +214,7 @@ static int run(int argc, char **argv, int is_image)
             unlink(output);
         return cli_fail(&err);
     }
-    return EXIT_CLEAN;
+    return status;
 }
 
 int cmd_image(int argc, char **argv)

@@ -516,8 +516,13 @@ static int print_suppressed(const struct out *o, const struct vuln_row *rows, si
 static int print_vulnerabilities(const struct out *o, const struct strata_report *r,
                                  const struct strata_report_write_opts *opts)
 {
-    if (!r->vuln_scan.ran && r->n_vulnerabilities == 0)
-        return 0; /* matching did not run: say nothing rather than "none found" */
+    if (!r->vuln_scan.ran && r->n_vulnerabilities == 0) {
+        /* Matching did not run: never "none found"; say why when we know. */
+        if (r->vuln_scan.n_warnings == 0)
+            return 0;
+        fprintf(o->f, "\n%sVulnerabilities: not checked%s\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
+        return print_warnings(o, r);
+    }
     size_t n = rj_vulns_shown(r, opts), hidden = r->n_vulnerabilities - n;
     struct vuln_row *rows = calloc(n ? n : 1, sizeof *rows);
     if (rows == NULL)
@@ -550,7 +555,12 @@ static int print_vulnerabilities(const struct out *o, const struct strata_report
 
     int rc = 0;
     if (n == 0) {
-        fprintf(o->f, "\n%sNo vulnerabilities found.%s\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
+        /* With warnings, part of the inventory was not judged: do not claim it is clean. */
+        fprintf(o->f, "\n%s%s%s\n", sgr(o, SGR_BOLD),
+                r->vuln_scan.n_warnings ? "No vulnerabilities found in the packages that could be "
+                                          "checked; see the warnings below."
+                                        : "No vulnerabilities found.",
+                sgr(o, SGR_RESET));
         rc = print_warnings(o, r);
     } else {
         fprintf(o->f, "\n%sVulnerabilities (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));

@@ -69,8 +69,7 @@ static void hit_free(struct hit *h)
 
 static int db_error(struct matcher *m, struct strata_error *err)
 {
-    return strata_error_set(err, STRATA_EIO, "vulnerability database: %s",
-                            sqlite3_errmsg(m->db));
+    return strata_error_set(err, STRATA_EIO, "vulnerability database: %s", sqlite3_errmsg(m->db));
 }
 
 /* The OSV ecosystem of the OS packages, "" when the OS is not one we have feeds for. */
@@ -108,21 +107,23 @@ static int package_key(const struct strata_package *p, const char *os_eco, const
         const char *type, *eco;
         enum strata_version_type vt;
     } lang[] = {
-        {"npm", "npm", STRATA_VERSION_SEMVER},      {"pypi", "PyPI", STRATA_VERSION_PEP440},
-        {"golang", "Go", STRATA_VERSION_SEMVER},    {"cargo", "crates.io", STRATA_VERSION_SEMVER},
-        {"maven", "Maven", STRATA_VERSION_MAVEN},   {"nuget", "NuGet", STRATA_VERSION_SEMVER},
+        {"npm", "npm", STRATA_VERSION_SEMVER},
+        {"pypi", "PyPI", STRATA_VERSION_PEP440},
+        {"golang", "Go", STRATA_VERSION_SEMVER},
+        {"cargo", "crates.io", STRATA_VERSION_SEMVER},
+        {"maven", "Maven", STRATA_VERSION_MAVEN},
+        {"nuget", "NuGet", STRATA_VERSION_SEMVER},
         {"composer", "Packagist", STRATA_VERSION_SEMVER},
     };
     if (p->type == NULL || p->name == NULL || p->version == NULL)
         return 0;
     *name = p->name;
     *version = p->version;
-    if (strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
-        strcmp(p->type, "rpm") == 0) {
+    if (strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 || strcmp(p->type, "rpm") == 0) {
         if (os_eco[0] == '\0')
             return 0;
         *eco = os_eco;
-        *t = p->type[0] == 'd' ? STRATA_VERSION_DEB
+        *t = p->type[0] == 'd'   ? STRATA_VERSION_DEB
              : p->type[0] == 'a' ? STRATA_VERSION_APK
                                  : STRATA_VERSION_RPM;
         /* Distribution advisories name source packages (Debian) or origins (Alpine), and
@@ -162,8 +163,7 @@ static int warn_once(struct matcher *m, const char *key, const char *msg)
 
 /* Warns once per ecosystem the database has no records for: silence there would read as
  * "no vulnerabilities". Returns 1 when the ecosystem has data. */
-static int ecosystem_has_data(struct matcher *m, const char *eco, int *rc,
-                              struct strata_error *err)
+static int ecosystem_has_data(struct matcher *m, const char *eco, int *rc, struct strata_error *err)
 {
     sqlite3_reset(m->q_has_eco);
     sqlite3_bind_text(m->q_has_eco, 1, eco, -1, SQLITE_STATIC);
@@ -188,8 +188,7 @@ static int load_aliases(struct matcher *m, sqlite3_int64 adv, const char *adviso
                         struct hit *h, struct strata_error *err)
 {
     size_t cap = 4;
-    if ((h->ids = calloc(cap, sizeof *h->ids)) == NULL ||
-        (h->ids[0] = strdup(advisory_id)) == NULL)
+    if ((h->ids = calloc(cap, sizeof *h->ids)) == NULL || (h->ids[0] = strdup(advisory_id)) == NULL)
         return strata_error_nomem(err);
     h->n_ids = 1;
     sqlite3_reset(m->q_aliases);
@@ -215,8 +214,8 @@ static int load_aliases(struct matcher *m, sqlite3_int64 adv, const char *adviso
 
 /* Collects the records affecting (eco, name, version) into hits. */
 static int find_hits(struct matcher *m, const char *eco, const char *name, const char *version,
-                     enum strata_version_type t, struct hit *hits, size_t *n_hits,
-                     int *skipped, struct strata_error *err)
+                     enum strata_version_type t, struct hit *hits, size_t *n_hits, int *skipped,
+                     struct strata_error *err)
 {
     *n_hits = 0;
     sqlite3_reset(m->q_affected);
@@ -225,9 +224,9 @@ static int find_hits(struct matcher *m, const char *eco, const char *name, const
     int s;
     while ((s = sqlite3_step(m->q_affected)) == SQLITE_ROW) {
         struct osv_verdict v;
-        int rc = osv_evaluate((const char *)sqlite3_column_text(m->q_affected, 2),
-                              (const char *)sqlite3_column_text(m->q_affected, 3), t, version, &v,
-                              err);
+        int rc =
+            osv_evaluate((const char *)sqlite3_column_text(m->q_affected, 2),
+                         (const char *)sqlite3_column_text(m->q_affected, 3), t, version, &v, err);
         if (rc != 0)
             return rc;
         *skipped += v.skipped;
@@ -242,7 +241,7 @@ static int find_hits(struct matcher *m, const char *eco, const char *name, const
         int oom = 0;
         const char *status = (const char *)sqlite3_column_text(m->q_affected, 0);
         /* A record can say "fixed" for another line of versions while this one has no fix. */
-        h->status = strdup(v.fixed[0] ? "fixed"
+        h->status = strdup(v.fixed[0]                                 ? "fixed"
                            : (status && strcmp(status, "fixed") != 0) ? status
                                                                       : "affected");
         h->fixed = v.fixed[0] ? strdup(v.fixed) : NULL;
@@ -257,7 +256,8 @@ static int find_hits(struct matcher *m, const char *eco, const char *name, const
         else
             snprintf(ds, sizeof ds, "%s", kind ? kind : "unknown");
         h->data_source = strdup(ds);
-        h->cve_keyed = kind && strcmp(kind, "osv") != 0 && adv_id && strncmp(adv_id, "CVE-", 4) == 0;
+        h->cve_keyed =
+            kind && strcmp(kind, "osv") != 0 && adv_id && strncmp(adv_id, "CVE-", 4) == 0;
         if (oom || h->status == NULL || (v.fixed[0] && h->fixed == NULL) ||
             h->data_source == NULL || adv_id == NULL)
             return adv_id == NULL ? strata_error_set(err, STRATA_EFORMAT,
@@ -354,9 +354,8 @@ static int emit_group(struct hit *h, size_t n, size_t g, enum strata_version_typ
             if (fixed == NULL || c > 0)
                 fixed = h[i].fixed;
         }
-        if (h[i].severity &&
-            (distro_sev == NULL ||
-             strata_severity_rank(h[i].severity) > strata_severity_rank(distro_sev))) {
+        if (h[i].severity && (distro_sev == NULL || strata_severity_rank(h[i].severity) >
+                                                        strata_severity_rank(distro_sev))) {
             distro_sev = h[i].severity;
             distro_src = distro_of(h[i].data_source);
         }
@@ -381,7 +380,7 @@ static int emit_group(struct hit *h, size_t n, size_t g, enum strata_version_typ
         v->n_aliases += !oom;
     }
     free(ids);
-    const char *severity = distro_sev ? distro_sev
+    const char *severity = distro_sev        ? distro_sev
                            : best_score >= 0 ? cvss3_severity(best_score)
                                              : "UNKNOWN";
     const char *sev_source = distro_sev ? distro_src : best_score >= 0 ? "cvss_v3" : NULL;
@@ -390,8 +389,8 @@ static int emit_group(struct hit *h, size_t n, size_t g, enum strata_version_typ
     v->package_version = strata_strdup_or_null(p->version, &oom);
     v->package_type = strata_strdup_or_null(p->type, &oom);
     v->package_purl = strata_strdup_or_null(p->purl, &oom);
-    v->source_name = strcmp(lookup_name, p->name) != 0 ? strata_strdup_or_null(lookup_name, &oom)
-                                                       : NULL;
+    v->source_name =
+        strcmp(lookup_name, p->name) != 0 ? strata_strdup_or_null(lookup_name, &oom) : NULL;
     v->fixed_version = unfixed_status ? NULL : strata_strdup_or_null(fixed, &oom);
     v->status = strata_strdup_or_null(unfixed_status ? unfixed_status : "fixed", &oom);
     v->severity = strata_strdup_or_null(severity, &oom);
@@ -458,8 +457,8 @@ static int read_meta(struct matcher *m, const char *db_path, struct strata_error
     r->vuln_scan.ran = 1;
     r->vuln_scan.db_path = strata_strdup_or_null(db_path, &oom);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'built_at'", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(m->db, "SELECT value FROM meta WHERE key = 'built_at'", -1, &st, NULL) !=
+        SQLITE_OK)
         return db_error(m, err);
     if (sqlite3_step(st) == SQLITE_ROW)
         r->vuln_scan.db_built_at = dup_col(st, 0, &oom);
@@ -497,8 +496,8 @@ int strata_match_vulnerabilities(struct strata_report *r, const char *db_path,
         goto out;
     }
     if (sqlite3_prepare_v2(m.db, q_affected, -1, &m.q_affected, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(m.db, "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias",
-                           -1, &m.q_aliases, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(m.db, "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias", -1,
+                           &m.q_aliases, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(m.db, "SELECT 1 FROM affected WHERE ecosystem = ?1 LIMIT 1", -1,
                            &m.q_has_eco, NULL) != SQLITE_OK) {
         rc = db_error(&m, err);

@@ -515,8 +515,22 @@ static void test_table_without_findings(void **state)
     r->vuln_scan.ran = 1;
     assert_int_equal(strata_report_add_vuln_warning(r, "no data for Debian:13"), 0);
     text = render(r, STRATA_FORMAT_TABLE, &plain);
-    pos(text, "\nNo vulnerabilities found.\nWarning: no data for Debian:13\n");
+    /* Some packages were not judged: the table must not claim the image is clean. */
+    pos(text, "\nNo vulnerabilities found in the packages that could be checked; see the "
+              "warnings below.\nWarning: no data for Debian:13\n");
     assert_null(strstr(text, "Total:"));
+    free(text);
+    /* Matching ran without warnings: a plain "none found". */
+    strata_report_clear_vulnerabilities(r);
+    r->vuln_scan.ran = 1;
+    text = render(r, STRATA_FORMAT_TABLE, &plain);
+    pos(text, "\nNo vulnerabilities found.\n");
+    free(text);
+    /* Not run, with the reason recorded: say "not checked" and why. */
+    strata_report_clear_vulnerabilities(r);
+    assert_int_equal(strata_report_add_vuln_warning(r, "no vulnerability database"), 0);
+    text = render(r, STRATA_FORMAT_TABLE, &plain);
+    pos(text, "\nVulnerabilities: not checked\nWarning: no vulnerability database\n");
     free(text);
     strata_report_free(r);
 }

@@ -1,0 +1,117 @@
+/* The vulnerability and gate options shared by 'strata image' and 'strata fs': which
+ * database, whether to match, and which findings fail the run. */
+#include "cli/scan_vulns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "strata/vulnscan.h"
+#include "vulndb/vulndb.h"
+
+const char scan_vulns_help[] =
+    "vulnerabilities (see docs/gate.md):\n"
+    "      --db FILE         vulnerability database (default: $STRATA_DB, else\n"
+    "                        $XDG_CACHE_HOME/strata/db/strata.db); without one, packages are\n"
+    "                        listed but not matched, and the report says so\n"
+    "      --no-vulns        do not match packages against the database\n"
+    "      --severity LIST   only report (and gate on) these severities, comma-separated:\n"
+    "                        UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
+    "      --exit-code N     exit with N when a finding at the listed severities is not\n"
+    "                        suppressed (default 0: findings do not change the exit code)\n"
+    "      --ignore-unfixed  suppress findings that have no fixed version yet\n"
+    "      --ignorefile FILE YAML list of {id, package, reason, expires} to suppress;\n"
+    "                        an expired entry no longer suppresses and is warned about\n"
+    "      --vex FILE        OpenVEX document: not_affected and fixed statements suppress\n"
+    "      --show-suppressed include suppressed findings, with why, in the report\n";
+
+int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *cmd)
+{
+    struct strata_error err = {0};
+    switch (c) {
+    case SCAN_OPT_DB:
+        o->db = arg;
+        return 0;
+    case SCAN_OPT_NO_VULNS:
+        o->no_vulns = 1;
+        return 0;
+    case SCAN_OPT_SEVERITY:
+        if (gate_parse_severities(arg, &o->gate.severities, &err) != 0)
+            return cli_usage_error(cmd, "--severity: %s", err.msg);
+        o->gating = 1;
+        return 0;
+    case SCAN_OPT_EXIT_CODE: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*end || end == arg || v < 0 || v > 255)
+            return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", arg);
+        o->exit_code = (int)v;
+        o->gating = 1;
+        return 0;
+    }
+    case SCAN_OPT_IGNORE_UNFIXED:
+        o->gate.ignore_unfixed = 1;
+        return 0;
+    case SCAN_OPT_IGNOREFILE:
+        o->gate.ignorefile = arg;
+        o->gating = 1;
+        return 0;
+    case SCAN_OPT_VEX:
+        o->gate.vex = arg;
+        o->gating = 1;
+        return 0;
+    case SCAN_OPT_SHOW_SUPPRESSED:
+        o->show_suppressed = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int severity_listed(const struct strata_vulnerability *v, void *ctx)
+{
+    return gate_severity_selected(*(const unsigned *)ctx, v->severity);
+}
+
+int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int *status)
+{
+    *status = EXIT_CLEAN;
+    if (o->no_vulns) {
+        if (o->gating)
+            return cli_usage_error(NULL, "--no-vulns cannot be combined with gate options");
+        return 0;
+    }
+    char path[4096];
+    if (vulndb_default_path(o->db, path, sizeof path) != 0)
+        return cli_usage_error(NULL, "the database path is too long");
+    struct stat st;
+    if (o->db == NULL && !o->gating && stat(path, &st) != 0) {
+        /* No database and none asked for: list packages, and say plainly they were not
+         * matched (a table without findings must not read as "no vulnerabilities"). */
+        static const char how[] = "get one with 'strata db update', or 'strata db build "
+                                  "--output FILE SOURCE...', or pass --db FILE";
+        char msg[256];
+        snprintf(msg, sizeof msg, "no vulnerability database (%s)", how);
+        if (strata_report_add_vuln_warning(r, msg) != 0)
+            return EXIT_INTERNAL;
+        if (!quiet)
+            fprintf(stderr, "strata: note: vulnerabilities not checked: no database at %s (%s)\n",
+                    path, how);
+        return 0;
+    }
+    struct strata_error err = {0};
+    if (strata_match_vulnerabilities(r, path, &err) != 0)
+        return cli_fail(&err);
+    /* --severity also decides what is shown: findings outside the list are dropped. */
+    strata_report_keep_vulnerabilities(r, severity_listed, &o->gate.severities);
+    size_t failing = 0;
+    if (gate_apply(r, &o->gate, &failing, &err) != 0)
+        return cli_fail(&err);
+    if (!quiet)
+        for (size_t i = 0; i < r->vuln_scan.n_warnings; i++)
+            fprintf(stderr, "strata: warning: %s\n", r->vuln_scan.warnings[i]);
+    if (failing > 0 && o->exit_code != 0)
+        *status = o->exit_code;
+    return 0;
+}
