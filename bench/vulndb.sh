@@ -16,11 +16,14 @@ data="$shared/data/vulndb"
 mkdir -p "$cache"
 
 best_of_3() { # prints the best wall time in seconds of "$@"
-    local best="" t
+    local best="" t tf
+    tf=$(mktemp)
     for _ in 1 2 3; do
-        t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$tf" -f %e "$@" >/dev/null 2>&1 || true
+        t=$(tail -1 "$tf")
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     done
+    rm -f "$tf"
     echo "$best"
 }
 
