@@ -41,6 +41,8 @@ struct matcher {
     sqlite3_stmt *q_has_eco;
     struct strata_report *r;
     struct strbuf eco_warned; /* "\n"-joined ecosystems already warned about */
+    char last_eco[96];        /* packages come in runs of one ecosystem: remember the last */
+    int last_eco_has_data;
 };
 
 static char *dup_col(sqlite3_stmt *st, int col, int *oom)
@@ -168,8 +170,13 @@ static int ecosystem_has_data(struct matcher *m, const char *eco, int *rc, struc
     sqlite3_reset(m->q_has_eco);
     sqlite3_bind_text(m->q_has_eco, 1, eco, -1, SQLITE_STATIC);
     int s = sqlite3_step(m->q_has_eco);
-    if (s == SQLITE_ROW)
+    if (s == SQLITE_ROW) {
+        if (strlen(eco) < sizeof m->last_eco) {
+            memcpy(m->last_eco, eco, strlen(eco) + 1);
+            m->last_eco_has_data = 1;
+        }
         return 1;
+    }
     if (s != SQLITE_DONE) {
         *rc = db_error(m, err);
         return 0;
