@@ -705,7 +705,7 @@ int vulndb_build_ex(const char *output, char *const *sources, size_t n_sources,
     if (rc == 0)
         rc = prepare(&b, err);
     for (size_t i = 0; rc == 0 && i < n_sources; i++) {
-        b.location = sources[i];
+        b.location = opt->locations && opt->locations[i] ? opt->locations[i] : sources[i];
         memset(b.source_id, 0, sizeof b.source_id);
         rc = import_source(&run, sources[i], err);
         if (rc == 0)

@@ -654,7 +654,8 @@ int vulndb_update(const char *db_path, const struct vulndb_update_options *opt,
         c.prog.name = c.prog.url = NULL;
         emit(&c, VULNDB_UPDATE_BUILD_START);
         struct vulndb_build_options bo = {.progress = opt->build_progress,
-                                          .tool_version = opt->tool_version};
+                                          .tool_version = opt->tool_version,
+                                          .locations = c.labels};
         rc = vulndb_build(db_path, c.sources, c.n_sources, &bo, err);
         if (rc != 0)
             relabel(&c, err);

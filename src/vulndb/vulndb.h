@@ -52,6 +52,9 @@
 struct vulndb_build_options {
     int progress;             /* print progress on stderr (callers set it when stderr is a TTY) */
     const char *tool_version; /* stored as meta 'strata_version'; NULL: "unknown" */
+    /* What to record as each source's location (e.g. the URL a download came from), parallel
+     * to sources; NULL, or a NULL entry, records the source path itself. */
+    const char *const *locations;
 };
 
 /* Builds a database at output from sources (files, zips or directories, each detected by

@@ -151,6 +151,9 @@ if [ "$have_data" = 1 ]; then
     [ "$got" = 9 ] && pass db_update_full_alpine_branches || fail db_update_full_alpine_branches "$got, want 9"
     got=$(q "$WORK/full.db" "select value from meta where key='schema_version'")
     [ "$got" = 1 ] && pass db_update_full_schema || fail db_update_full_schema "$got"
+    # Sources are recorded under the URL they came from, not the temporary download path.
+    got=$(q "$WORK/full.db" "select count(*) from sources where location not like 'http://127.0.0.1:%'")
+    [ "$got" = 0 ] && pass db_update_full_locations_are_urls || fail db_update_full_locations_are_urls "$got sources not recorded by URL: $(q "$WORK/full.db" "select location from sources limit 2")"
     echo "info: full update of $nfeeds feeds in ${secs}s"
     if "$STRATA" db info --db "$WORK/full.db" >/dev/null 2>&1; then
         pass db_update_full_info
