@@ -17,7 +17,9 @@ failures=()
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/strata-tests.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-# A database in the developer's cache must not leak into expected outputs.
+# A database in the developer's cache must not leak into expected outputs (schemas fetched
+# for validation stay cached where they were).
+export STRATA_SCHEMA_CACHE="${STRATA_SCHEMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-test-schemas}"
 export XDG_CACHE_HOME="$scratch/cache"
 unset STRATA_DB
 
