@@ -13,40 +13,7 @@
 #include "strata/error.h"
 #include "version/version_internal.h"
 
-typedef int (*cmp_fn)(const char *, const char *, int *, struct strata_error *);
-
-struct pair {
-    const char *a, *b;
-    int want; /* -1, 0, 1 */
-};
-
-static void check_pairs(cmp_fn f, const struct pair *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        struct strata_error err = {0};
-        int c = 99, r = 99;
-        if (f(p[i].a, p[i].b, &c, &err) != 0 || f(p[i].b, p[i].a, &r, &err) != 0)
-            fail_msg("%s vs %s: unexpected error: %s", p[i].a, p[i].b, err.msg);
-        if (c != p[i].want || r != -p[i].want)
-            fail_msg("%s vs %s: got %d (reverse %d), want %d", p[i].a, p[i].b, c, r, p[i].want);
-    }
-}
-
-/* Every earlier element is below every later one, and each equals itself. */
-static void check_sorted(cmp_fn f, const char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = i; j < n; j++) {
-            int c = 99, r = 99;
-            struct strata_error err = {0};
-            if (f(v[i], v[j], &c, &err) != 0 || f(v[j], v[i], &r, &err) != 0)
-                fail_msg("%s vs %s: unexpected error: %s", v[i], v[j], err.msg);
-            int want = i == j ? 0 : -1;
-            if (c != want || r != -want)
-                fail_msg("%s vs %s: got %d (reverse %d), want %d", v[i], v[j], c, r, want);
-        }
-    }
-}
+#include "version_test_util.h"
 
 static void check_invalid(cmp_fn f, const char *type, const char *const *v, size_t n)
 {
@@ -79,8 +46,6 @@ static void check_too_long(cmp_fn f, const char *prefix)
     assert_int_equal(f(big, "1.0.0", &c, &err), STRATA_EFORMAT);
     assert_non_null(strstr(err.msg, "longer than 256 bytes"));
 }
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_semver(void **state)
 {
