@@ -17,19 +17,14 @@
 #include "strata/report.h"
 #include "strata/reporter.h"
 
+#include "report_test_util.h"
+
 #define TS "2024-05-06T07:08:09Z"
 #define DIGEST "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define DIFF0 "sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 #define DIFF1 "sha256:b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 
 static const struct strata_report_write_opts fixed = {"1.2.3", TS, 0, 0};
-
-static char *dup(const char *s)
-{
-    char *d = strdup(s);
-    assert_non_null(d);
-    return d;
-}
 
 static void add_pkg(struct strata_report *r, const char *name, const char *version,
                     const char *arch, const char *purl, const char *src, const char *srcver,
@@ -97,53 +92,6 @@ static struct strata_report *sample(void)
     add_pkg(r, "zlib1g", "1:2.3-4", NULL, NULL, NULL, NULL, NULL, -1, NULL, NULL);
     strata_report_sort_packages(r);
     return r;
-}
-
-/* Renders into a malloc'd NUL-terminated string; asserts the writer's return code. */
-static char *render(const struct strata_report *r, enum strata_format f,
-                    const struct strata_report_write_opts *opts, int want_rc)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    assert_non_null(m);
-    struct strata_error err = {0};
-    int rc = strata_report_write(r, f, m, opts, &err);
-    if (rc != want_rc)
-        fail_msg("format %s: rc %d (%s), want %d", strata_format_name(f), rc, err.msg, want_rc);
-    assert_int_equal(fclose(m), 0);
-    return buf;
-}
-
-static json_t *parse(const char *text)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(text, 0, &jerr);
-    if (j == NULL)
-        fail_msg("invalid JSON at %d:%d: %s", jerr.line, jerr.column, jerr.text);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    if (!json_is_string(v))
-        fail_msg("%s: not a string", key);
-    return json_string_value(v);
-}
-
-static void dump(const char *name, const char *text)
-{
-    const char *dir = getenv("STRATA_REPORT_DUMP_DIR");
-    if (dir == NULL || *dir == '\0')
-        return;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        fail_msg("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
 }
 
 /* tests/golden, found from SRCROOT or from this file's path as the Makefile compiles it. */
@@ -225,7 +173,7 @@ static void test_json(void **state)
 {
     (void)state;
     struct strata_report *r = sample();
-    char *text = render(r, STRATA_FORMAT_JSON, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_JSON, &fixed);
     dump("report.json", text);
     check_golden("reporter-sample.json", text);
     assert_true(strlen(text) > 0 && text[strlen(text) - 1] == '\n');
@@ -296,7 +244,7 @@ static void test_table(void **state)
 {
     (void)state;
     struct strata_report *r = sample();
-    char *text = render(r, STRATA_FORMAT_TABLE, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_TABLE, &fixed);
     dump("report.table.txt", text);
     check_golden("reporter-sample.table.txt", text);
     assert_null(strchr(text, '\033'));
@@ -310,7 +258,7 @@ static void test_table(void **state)
 
     struct strata_report_write_opts color = fixed;
     color.color = 1;
-    text = render(r, STRATA_FORMAT_TABLE, &color, 0);
+    text = render(r, STRATA_FORMAT_TABLE, &color);
     assert_non_null(strstr(text, "\033[1m"));
     assert_non_null(strstr(text, "\033[0m"));
     free(text);
@@ -321,7 +269,7 @@ static void test_cyclonedx(void **state)
 {
     (void)state;
     struct strata_report *r = sample();
-    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed);
     dump("report.cdx.json", text);
     json_t *j = parse(text);
     assert_string_equal(jstr(j, "bomFormat"), "CycloneDX");
@@ -396,12 +344,12 @@ static void test_cyclonedx(void **state)
     assert_int_equal(json_array_size(json_object_get(top, "dependsOn")), 4);
 
     /* Reproducible for a fixed timestamp, a new serial for another. */
-    char *again = render(r, STRATA_FORMAT_CYCLONEDX, &fixed, 0);
+    char *again = render(r, STRATA_FORMAT_CYCLONEDX, &fixed);
     assert_string_equal(text, again);
     free(again);
     struct strata_report_write_opts later = fixed;
     later.timestamp = "2024-05-06T07:08:10Z";
-    again = render(r, STRATA_FORMAT_CYCLONEDX, &later, 0);
+    again = render(r, STRATA_FORMAT_CYCLONEDX, &later);
     json_t *j2 = parse(again);
     assert_string_not_equal(jstr(j2, "serialNumber"), jstr(j, "serialNumber"));
     json_decref(j2);
@@ -419,7 +367,7 @@ static void test_cyclonedx_duplicate_refs(void **state)
     add_pkg(r, "base-files", "12.4+deb12u5", "amd64",
             "pkg:deb/debian/base-files@12.4%2Bdeb12u5?arch=amd64&distro=debian-12", NULL, NULL,
             NULL, 0, DIFF0, "/var/lib/dpkg/status.d/base-files");
-    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed);
     json_t *j = parse(text);
     json_t *comps = json_object_get(j, "components");
     assert_int_equal(json_array_size(comps), 5);
@@ -441,7 +389,7 @@ static void test_spdx(void **state)
     add_pkg(r, "libstdc++6", "12.2.0-14", "i386", NULL, NULL, NULL, NULL, 1, DIFF1,
             "/var/lib/dpkg/status");
     strata_report_sort_packages(r);
-    char *text = render(r, STRATA_FORMAT_SPDX, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_SPDX, &fixed);
     json_t *j = parse(text);
     assert_string_equal(jstr(j, "spdxVersion"), "SPDX-2.3");
     assert_string_equal(jstr(j, "dataLicense"), "CC0-1.0");
@@ -505,7 +453,7 @@ static void test_spdx(void **state)
     assert_string_equal(jstr(last, "relationshipType"), "CONTAINS");
     assert_string_equal(jstr(last, "relatedSpdxElement"), "SPDXRef-Package-deb-zlib1g-1-2.3-4");
 
-    char *again = render(r, STRATA_FORMAT_SPDX, &fixed, 0);
+    char *again = render(r, STRATA_FORMAT_SPDX, &fixed);
     assert_string_equal(text, again);
     free(again);
     json_decref(j);
@@ -514,7 +462,7 @@ static void test_spdx(void **state)
 
     /* The dump for schema validation is the sample itself. */
     r = sample();
-    text = render(r, STRATA_FORMAT_SPDX, &fixed, 0);
+    text = render(r, STRATA_FORMAT_SPDX, &fixed);
     dump("report.spdx.json", text);
     free(text);
     strata_report_free(r);
@@ -526,7 +474,7 @@ static void test_timestamp_sources(void **state)
     struct strata_report *r = sample();
     struct strata_report_write_opts o = {NULL, NULL, 0, 0};
     assert_int_equal(setenv("SOURCE_DATE_EPOCH", "86401", 1), 0);
-    char *text = render(r, STRATA_FORMAT_SPDX, &o, 0);
+    char *text = render(r, STRATA_FORMAT_SPDX, &o);
     json_t *j = parse(text);
     assert_string_equal(jstr(json_object_get(j, "creationInfo"), "created"),
                         "1970-01-02T00:00:01Z");
@@ -538,7 +486,7 @@ static void test_timestamp_sources(void **state)
 
     /* The explicit option wins over the environment. */
     o.timestamp = TS;
-    text = render(r, STRATA_FORMAT_CYCLONEDX, &o, 0);
+    text = render(r, STRATA_FORMAT_CYCLONEDX, &o);
     j = parse(text);
     assert_string_equal(jstr(json_object_get(j, "metadata"), "timestamp"), TS);
     assert_null(json_object_get(
@@ -551,18 +499,18 @@ static void test_timestamp_sources(void **state)
 
     assert_int_equal(setenv("SOURCE_DATE_EPOCH", "12abc", 1), 0);
     o.timestamp = NULL;
-    free(render(r, STRATA_FORMAT_CYCLONEDX, &o, STRATA_EUSAGE));
+    free(render_rc(r, STRATA_FORMAT_CYCLONEDX, &o, STRATA_EUSAGE));
     assert_int_equal(unsetenv("SOURCE_DATE_EPOCH"), 0);
-    text = render(r, STRATA_FORMAT_SPDX, &o, 0); /* now: just well-formed */
+    text = render(r, STRATA_FORMAT_SPDX, &o); /* now: just well-formed */
     j = parse(text);
     assert_int_equal(strlen(jstr(json_object_get(j, "creationInfo"), "created")), 20);
     json_decref(j);
     free(text);
 
     o.timestamp = "2024-05-06 07:08:09";
-    free(render(r, STRATA_FORMAT_SPDX, &o, STRATA_EUSAGE));
+    free(render_rc(r, STRATA_FORMAT_SPDX, &o, STRATA_EUSAGE));
     o.timestamp = "2024-13-06T07:08:09Z";
-    free(render(r, STRATA_FORMAT_CYCLONEDX, &o, STRATA_EUSAGE));
+    free(render_rc(r, STRATA_FORMAT_CYCLONEDX, &o, STRATA_EUSAGE));
     strata_report_free(r);
 }
 
@@ -576,7 +524,7 @@ static void test_hostile_strings(void **state)
     r->layers[1].created_by = dup("RUN echo \033[2J\033]0;owned\007 \xff\xfe done");
     free(r->packages[0].name);
     r->packages[0].name = dup("bad\xc3(name\x01");
-    char *text = render(r, STRATA_FORMAT_TABLE, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_TABLE, &fixed);
     assert_null(strchr(text, '\033'));
     assert_null(strchr(text, '\007'));
     assert_null(strchr(text, '\001'));
@@ -584,12 +532,12 @@ static void test_hostile_strings(void **state)
     static const enum strata_format js[] = {STRATA_FORMAT_JSON, STRATA_FORMAT_CYCLONEDX,
                                             STRATA_FORMAT_SPDX};
     for (size_t i = 0; i < 3; i++) {
-        text = render(r, js[i], &fixed, 0);
+        text = render(r, js[i], &fixed);
         json_t *j = parse(text);
         json_decref(j);
         free(text);
     }
-    text = render(r, STRATA_FORMAT_JSON, &fixed, 0);
+    text = render(r, STRATA_FORMAT_JSON, &fixed);
     assert_non_null(strstr(text, "\"bad\xef\xbf\xbd(name\\u0001\""));
     free(text);
     strata_report_free(r);
@@ -603,7 +551,7 @@ static void test_empty_report(void **state)
     static const enum strata_format all[] = {STRATA_FORMAT_TABLE, STRATA_FORMAT_JSON,
                                              STRATA_FORMAT_CYCLONEDX, STRATA_FORMAT_SPDX};
     for (size_t i = 0; i < 4; i++) {
-        char *text = render(r, all[i], &fixed, 0);
+        char *text = render(r, all[i], &fixed);
         if (all[i] == STRATA_FORMAT_TABLE) {
             assert_non_null(strstr(text, "0 packages\n"));
             assert_non_null(strstr(text, "none found"));
@@ -624,7 +572,7 @@ static void test_filesystem_target(void **state)
     r->target.kind = dup("filesystem");
     free(r->target.digest);
     r->target.digest = NULL;
-    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed, 0);
+    char *text = render(r, STRATA_FORMAT_CYCLONEDX, &fixed);
     json_t *j = parse(text);
     json_t *img = json_object_get(json_object_get(j, "metadata"), "component");
     assert_string_equal(jstr(img, "type"), "file");
@@ -641,7 +589,7 @@ static void test_filesystem_target(void **state)
     free(r->layers);
     r->layers = NULL;
     r->n_layers = 0;
-    text = render(r, STRATA_FORMAT_TABLE, &fixed, 0);
+    text = render(r, STRATA_FORMAT_TABLE, &fixed);
     assert_non_null(strstr(text, "Digest  -\n"));
     assert_null(strstr(text, "LAYER"));
     assert_null(strstr(text, "Layers"));

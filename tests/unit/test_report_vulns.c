@@ -16,6 +16,8 @@
 #include "strata/report.h"
 #include "strata/reporter.h"
 
+#include "report_test_util.h"
+
 #define TS "2024-05-06T07:08:09Z"
 #define DIFF0 "sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 #define DIFF1 "sha256:b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
@@ -28,15 +30,6 @@
 static const struct strata_report_write_opts plain = {"1.2.3", TS, 0, 0};
 static const struct strata_report_write_opts with_suppressed = {"1.2.3", TS, 0, 1};
 static const struct strata_report_write_opts colored = {"1.2.3", TS, 1, 0};
-
-static char *dup(const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    char *d = strdup(s);
-    assert_non_null(d);
-    return d;
-}
 
 static void add_pkg(struct strata_report *r, const char *name, const char *version,
                     const char *purl, int layer)
@@ -222,52 +215,6 @@ static struct strata_report *sample(void)
     r->vuln_scan.db_built_at = dup("2024-05-01T00:00:00Z");
     assert_int_equal(strata_report_add_vuln_warning(r, HOSTILE_WARNING), 0);
     return r;
-}
-
-static char *render(const struct strata_report *r, enum strata_format f,
-                    const struct strata_report_write_opts *opts)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    assert_non_null(m);
-    struct strata_error err = {0};
-    int rc = strata_report_write(r, f, m, opts, &err);
-    if (rc != 0)
-        fail_msg("format %s: rc %d (%s)", strata_format_name(f), rc, err.msg);
-    assert_int_equal(fclose(m), 0);
-    return buf;
-}
-
-static json_t *parse(const char *text)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(text, 0, &jerr);
-    if (j == NULL)
-        fail_msg("invalid JSON at %d:%d: %s", jerr.line, jerr.column, jerr.text);
-    return j;
-}
-
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    if (!json_is_string(v))
-        fail_msg("%s: not a string", key);
-    return json_string_value(v);
-}
-
-static void dump(const char *name, const char *text)
-{
-    const char *dir = getenv("STRATA_REPORT_DUMP_DIR");
-    if (dir == NULL || *dir == '\0')
-        return;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        fail_msg("cannot write %s", path);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
 }
 
 /* The finding of id about package pkg in a JSON array of strata findings. */
