@@ -25,35 +25,14 @@ case "$BUILD" in /*) ;; *) BUILD="$SRCROOT/$BUILD" ;; esac
 mkdir -p "$WORK"
 # shellcheck source=schema.inc
 . "$here/schema.inc"
-write_validator "$WORK/validate.py"
-
-have_validator=1
-have_jsonschema || have_validator=0
+# Exit 1 of `strata image --db` means findings at or above the gate: still a report to check.
+SCAN_FINDINGS_OK=1
+init_validator
 SARIF_SCHEMA="" SARIF_WHY="" CDX_SCHEMA="" CDX_WHY=""
 if [ "$have_validator" = 1 ]; then
     get_sarif_schema || SARIF_SCHEMA=""
     get_cdx_schema || CDX_SCHEMA=""
 fi
-
-# validate NAME KIND FILE
-validate() {
-    local name=$1 kind=$2 file=$3 schema why out
-    if [ "$kind" = sarif ]; then schema=$SARIF_SCHEMA why=$SARIF_WHY; else schema=$CDX_SCHEMA why=$CDX_WHY; fi
-    if [ "$have_validator" = 0 ]; then
-        skip "$name" "$PY has no jsonschema module (apt-get install python3-jsonschema)"
-        return
-    fi
-    if [ -z "$schema" ]; then
-        skip "$name" "${why:-schema unavailable}"
-        schema=- # the prose rules need no schema file
-        name="${name/_schema:/_rules:}"
-    fi
-    if out=$("$PY" "$WORK/validate.py" "$kind" "$schema" "$file" 2>&1); then
-        pass "$name ($out)"
-    else
-        fail "$name" "$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
-    fi
-}
 
 # 1. The unit test's findings report.
 unit="$BUILD/tests/test_report_vulns"
@@ -76,20 +55,6 @@ if [ -x "$unit" ]; then
 else
     skip "sarif_schema: unit findings" "$unit not built"
 fi
-
-# scan NAME FORMAT OUT -- strata args...
-scan() {
-    local name=$1 fmt=$2 out=$3
-    shift 4
-    "$STRATA" "$@" --format "$fmt" --output "$out" >"$WORK/scan.out" 2>"$WORK/scan.err"
-    local rc=$?
-    # Exit 1 is "findings at or above the gate": still a report.
-    if { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && [ -s "$out" ]; then
-        return 0
-    fi
-    fail "$name" "strata $* --format $fmt: exit $rc, $(head -c 300 "$WORK/scan.err")"
-    return 1
-}
 
 # 2. The CLI without a database.
 if [ ! -x "$STRATA" ]; then

@@ -59,37 +59,12 @@ get_spdx_schema() {
     mkdir -p "$dir" && cp "$tmp/$SPDX_NPM_FILE" "$SPDX_SCHEMA.tmp" && mv "$SPDX_SCHEMA.tmp" "$SPDX_SCHEMA"
 }
 
-write_validator "$WORK/validate.py"
-
-have_validator=1
-have_jsonschema || have_validator=0
-
+init_validator
 CDX_SCHEMA="" CDX_WHY="" SPDX_SCHEMA="" SPDX_WHY=""
 if [ "$have_validator" = 1 ]; then
     get_cdx_schema || CDX_SCHEMA=""
     get_spdx_schema || SPDX_SCHEMA=""
 fi
-
-# validate NAME KIND FILE
-validate() {
-    local name=$1 kind=$2 file=$3 schema why out
-    if [ "$kind" = cyclonedx ]; then schema=$CDX_SCHEMA why=$CDX_WHY; else schema=$SPDX_SCHEMA why=$SPDX_WHY; fi
-    if [ "$have_validator" = 0 ]; then
-        skip "$name" "$PY has no jsonschema module (apt-get install python3-jsonschema)"
-    elif [ -z "$schema" ]; then
-        skip "$name" "${why:-schema unavailable}"
-        # What the specs say in prose (unique ids, refs that resolve) needs no schema file.
-        if out=$("$PY" "$WORK/validate.py" "$kind" - "$file" 2>&1); then
-            pass "${name/sbom_schema:/sbom_rules:} ($out)"
-        else
-            fail "${name/sbom_schema:/sbom_rules:}" "$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
-        fi
-    elif out=$("$PY" "$WORK/validate.py" "$kind" "$schema" "$file" 2>&1); then
-        pass "$name ($out)"
-    else
-        fail "$name" "$(printf '%s' "$out" | tail -3 | tr '\n' ' ')"
-    fi
-}
 
 # 1. The unit test's sample report: exercises epochs, NULL fields, SPDXID sanitizing.
 unit="$BUILD/tests/test_report"
@@ -145,19 +120,6 @@ Provides: libz1
 Depends: libc6 (>= 2.14)
 Description: compression library - runtime
 EOF
-
-# scan NAME FORMAT OUT -- strata args...
-scan() {
-    local name=$1 fmt=$2 out=$3
-    shift 4
-    "$STRATA" "$@" --format "$fmt" --output "$out" >"$WORK/scan.out" 2>"$WORK/scan.err"
-    local rc=$?
-    if [ "$rc" -eq 0 ] && [ -s "$out" ]; then
-        return 0
-    fi
-    fail "$name" "strata $* --format $fmt: exit $rc, $(head -c 300 "$WORK/scan.err")"
-    return 1
-}
 
 if [ -x "$STRATA" ]; then
     for fmt in cyclonedx spdx; do
