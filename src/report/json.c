@@ -50,12 +50,7 @@ static json_t *package_json(const struct strata_package *p, int *bad)
     rj_put_str(o, "purl", p->purl, bad);
     rj_put_str(o, "source_name", p->source_name, bad);
     rj_put_str(o, "source_version", p->source_version, bad);
-    json_t *lic = json_array();
-    for (size_t i = 0; i < p->n_licenses; i++) {
-        if (p->licenses[i] != NULL)
-            rj_append(lic, rj_str(p->licenses[i]), bad);
-    }
-    rj_put(o, "licenses", lic, bad);
+    rj_put(o, "licenses", rj_str_array(p->licenses, p->n_licenses, bad), bad);
     rj_put(o, "layer_index", int_or_null(p->layer_index, p->layer_index >= 0), bad);
     rj_put_str(o, "layer_diff_id", p->layer_diff_id, bad);
     rj_put_str(o, "db_path", p->db_path, bad);
@@ -66,12 +61,7 @@ static json_t *vulnerability_json(const struct strata_vulnerability *v, int *bad
 {
     json_t *o = json_object();
     rj_put_str(o, "id", v->id, bad);
-    json_t *aliases = json_array();
-    for (size_t i = 0; i < v->n_aliases; i++) {
-        if (v->aliases[i] != NULL)
-            rj_append(aliases, rj_str(v->aliases[i]), bad);
-    }
-    rj_put(o, "aliases", aliases, bad);
+    rj_put(o, "aliases", rj_str_array(v->aliases, v->n_aliases, bad), bad);
     rj_put_str(o, "package_name", v->package_name, bad);
     rj_put_str(o, "package_version", v->package_version, bad);
     rj_put_str(o, "package_type", v->package_type, bad);
@@ -100,12 +90,7 @@ static json_t *vuln_scan_json(const struct strata_vuln_scan *s, int *bad)
     json_t *o = json_object();
     rj_put_str(o, "db_path", s->db_path, bad);
     rj_put_str(o, "db_built_at", s->db_built_at, bad);
-    json_t *warnings = json_array();
-    for (size_t i = 0; i < s->n_warnings; i++) {
-        if (s->warnings[i] != NULL)
-            rj_append(warnings, rj_str(s->warnings[i]), bad);
-    }
-    rj_put(o, "warnings", warnings, bad);
+    rj_put(o, "warnings", rj_str_array(s->warnings, s->n_warnings, bad), bad);
     return o;
 }
 

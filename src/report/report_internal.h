@@ -38,6 +38,9 @@ void rj_put_str(json_t *obj, const char *key, const char *s, int *bad);
 /* Puts the string only when s is neither NULL nor empty (for optional SBOM fields). */
 void rj_put_opt_str(json_t *obj, const char *key, const char *s, int *bad);
 void rj_append(json_t *arr, json_t *v, int *bad);
+/* A JSON array of the n strings (licenses, aliases, warnings), NULL entries left out, each
+ * through rj_str. Returns NULL only on ENOMEM, which the rj_put taking it then flags. */
+json_t *rj_str_array(char *const *items, size_t n, int *bad);
 
 /* Dumps root with 2-space indent, insertion key order and a trailing newline; flushes. */
 int rj_dump(const json_t *root, FILE *out, struct strata_error *err);

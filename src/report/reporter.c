@@ -158,6 +158,16 @@ void rj_append(json_t *arr, json_t *v, int *bad)
         *bad = 1;
 }
 
+json_t *rj_str_array(char *const *items, size_t n, int *bad)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (items[i] != NULL)
+            rj_append(arr, rj_str(items[i]), bad);
+    }
+    return arr;
+}
+
 int rj_dump(const json_t *root, FILE *out, struct strata_error *err)
 {
     errno = 0; /* so a stale errno is not reported as the cause */

@@ -267,12 +267,7 @@ static json_t *result_json(const struct strata_report *r, const struct strata_vu
         rj_put(o, "suppressions", suppressions_json(v, bad), bad);
     /* The finding as the strata JSON report names it, for consumers that want the facts. */
     json_t *props = json_object();
-    json_t *aliases = json_array();
-    for (size_t i = 0; i < v->n_aliases; i++) {
-        if (v->aliases[i] != NULL)
-            rj_append(aliases, rj_str(v->aliases[i]), bad);
-    }
-    rj_put(props, "aliases", aliases, bad);
+    rj_put(props, "aliases", rj_str_array(v->aliases, v->n_aliases, bad), bad);
     rj_put_str(props, "package_name", v->package_name, bad);
     rj_put_str(props, "package_version", v->package_version, bad);
     rj_put_str(props, "package_type", v->package_type, bad);
