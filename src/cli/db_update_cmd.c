@@ -86,39 +86,6 @@ struct progress_ctx {
     int tty, quiet;
 };
 
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return -1;
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift)
-        end++;
-    if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static void human(uint64_t b, char *out, size_t cap)
 {
     if (b >= (1ULL << 20))
@@ -206,16 +173,16 @@ int cmd_db_update(int argc, char **argv)
             print = 1;
             break;
         case OPT_RETRIES:
-            if (parse_long(optarg, 0, 20, &retries) != 0)
+            if (cli_parse_long(optarg, 0, 20, &retries) != 0)
                 return cli_usage_error(cmd, "--retries: expected 0..20, got '%s'", optarg);
             break;
         case OPT_TIMEOUT:
-            if (parse_long(optarg, 0, 7 * 24 * 3600, &timeout) != 0)
+            if (cli_parse_long(optarg, 0, 7 * 24 * 3600, &timeout) != 0)
                 return cli_usage_error(cmd, "--timeout: expected seconds (0: none), got '%s'",
                                        optarg);
             break;
         case OPT_MAX_SIZE:
-            if (parse_size(optarg, &max_size) != 0)
+            if (cli_parse_size(optarg, &max_size) != 0)
                 return cli_usage_error(cmd,
                                        "--max-size: expected a size like 512M or 2G, "
                                        "got '%s'",

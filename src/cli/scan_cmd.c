@@ -68,41 +68,6 @@ static const char fs_help[] =
 
 enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER };
 
-static int parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-')
-        return -1;
-    int shift = 0;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        shift = 10;
-        end++;
-        break;
-    case 'm':
-    case 'M':
-        shift = 20;
-        end++;
-        break;
-    case 'g':
-    case 'G':
-        shift = 30;
-        end++;
-        break;
-    case '\0':
-        break;
-    default:
-        return -1;
-    }
-    if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
 static int run(int argc, char **argv, int is_image)
 {
     static const struct option long_opts[] = {
@@ -143,15 +108,14 @@ static int run(int argc, char **argv, int is_image)
             so.platform = optarg;
             break;
         case 'j': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 64)
+            long v;
+            if (cli_parse_long(optarg, 1, 64, &v) != 0)
                 return cli_usage_error(cmd, "--jobs: expected 1..64, got '%s'", optarg);
             so.jobs = (int)v;
             break;
         }
         case OPT_MAX_LAYER:
-            if (parse_size(optarg, &so.max_layer_bytes) != 0)
+            if (cli_parse_size(optarg, &so.max_layer_bytes) != 0)
                 return cli_usage_error(cmd,
                                        "--max-layer-size: expected a size like 512M or "
                                        "4G, got '%s'",
