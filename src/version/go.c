@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "version/lang_common.h"
 #include "version/version_internal.h"
+#include "version/version_text.h"
 
 struct slice {
     const char *s;

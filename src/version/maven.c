@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "version/lang_common.h"
 #include "version/version_internal.h"
+#include "version/version_text.h"
 
 enum { ITEM_NUM, ITEM_STR };
 

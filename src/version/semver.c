@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "version/lang_common.h"
 #include "version/version_internal.h"
+#include "version/version_text.h"
 
 /* Number.MAX_SAFE_INTEGER: node-semver's bound for MAJOR/MINOR/PATCH, and the largest
  * numeric prerelease identifier it still compares exactly. */
