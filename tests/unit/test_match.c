@@ -230,6 +230,32 @@ static void test_match_warns_without_data(void **state)
     strata_report_free(r);
 }
 
+static void test_stale_database_warns(void **state)
+{
+    (void)state;
+    char stale[160];
+    snprintf(stale, sizeof stale, "%s/stale.sqlite", dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s %s", dbpath, stale);
+    assert_int_equal(system(cmd), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(stale, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE meta SET value = '2020-01-01T00:00:00Z' WHERE key = "
+                                  "'built_at'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct strata_report *r = debian_report("11");
+    struct strata_error err = {0};
+    assert_int_equal(strata_match_vulnerabilities(r, stale, &err), 0);
+    assert_int_equal(r->vuln_scan.n_warnings, 1);
+    assert_non_null(strstr(r->vuln_scan.warnings[0], "days ago (2020-01-01T00:00:00Z)"));
+    assert_non_null(strstr(r->vuln_scan.warnings[0], "strata db update"));
+    assert_string_equal(r->vuln_scan.db_built_at, "2020-01-01T00:00:00Z");
+    strata_report_free(r);
+}
+
 static void test_missing_database(void **state)
 {
     (void)state;
@@ -252,6 +278,7 @@ int main(void)
     const struct CMUnitTest match_tests[] = {
         cmocka_unit_test(test_match_merges_aliases),
         cmocka_unit_test(test_match_warns_without_data),
+        cmocka_unit_test(test_stale_database_warns),
         cmocka_unit_test(test_missing_database),
     };
     int failed = cmocka_run_group_tests_name("osv_range", range_tests, NULL, NULL);
