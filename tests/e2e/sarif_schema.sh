@@ -27,12 +27,7 @@ mkdir -p "$WORK"
 . "$here/schema.inc"
 # Exit 1 of `strata image --db` means findings at or above the gate: still a report to check.
 SCAN_FINDINGS_OK=1
-init_validator
-SARIF_SCHEMA="" SARIF_WHY="" CDX_SCHEMA="" CDX_WHY=""
-if [ "$have_validator" = 1 ]; then
-    get_sarif_schema || SARIF_SCHEMA=""
-    get_cdx_schema || CDX_SCHEMA=""
-fi
+init_validator sarif cyclonedx
 
 # 1. The unit test's findings report.
 unit="$BUILD/tests/test_report_vulns"

@@ -59,12 +59,7 @@ get_spdx_schema() {
     mkdir -p "$dir" && cp "$tmp/$SPDX_NPM_FILE" "$SPDX_SCHEMA.tmp" && mv "$SPDX_SCHEMA.tmp" "$SPDX_SCHEMA"
 }
 
-init_validator
-CDX_SCHEMA="" CDX_WHY="" SPDX_SCHEMA="" SPDX_WHY=""
-if [ "$have_validator" = 1 ]; then
-    get_cdx_schema || CDX_SCHEMA=""
-    get_spdx_schema || SPDX_SCHEMA=""
-fi
+init_validator cyclonedx spdx
 
 # 1. The unit test's sample report: exercises epochs, NULL fields, SPDXID sanitizing.
 unit="$BUILD/tests/test_report"
