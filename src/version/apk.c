@@ -16,8 +16,11 @@
  * unless what follows is a pre-release suffix (_alpha.._rc); otherwise the kind that comes
  * later in the grammar loses (1.0-r1 < 1.0.1, 1.0 < 1.0a, 1.0~hash > 1.0-r1).
  *
- * Choices: this follows apk-tools 3 (also accepting "~hash"); apk-tools 2.14 also accepted
- * "1_" and "1-r" (empty suffix name, empty revision), which are refused here. apk keeps
+ * Choices: this follows apk-tools 3 (also accepting "~hash"), plus two forms apk-tools 2.x
+ * accepted and real Alpine secdb fixes use ("6.6.2p1-r0", "4.8.0.-r1", "10.2.26.r0"): digits
+ * right after a letter are another number part, and a '.' with no digits is a number part of
+ * value 0. apk-tools 2.14 also accepted "1_" and "1-r" (empty suffix name, empty revision),
+ * which are refused here. apk keeps
  * numbers in 64 bits and wraps past 2^64; we compare digit strings exactly instead. */
 #include <stddef.h>
 #include <string.h>
@@ -152,16 +155,18 @@ static void apk_next(struct apk_cursor *c)
             }
             c->pos++;
         }
-        if (prev == APK_INITIAL_DIGIT || prev == APK_DIGIT) {
+        if (prev == APK_INITIAL_DIGIT || prev == APK_DIGIT || prev == APK_LETTER) {
+            /* apk-tools 2.x: "6.6.2p1" reads p then the number 1 */
             c->token = APK_DIGIT;
         } else if (prev == APK_SUFFIX) {
             c->token = APK_SUFFIX_NO;
         } else {
-            apk_invalid(c, "a digit may not follow a letter");
+            apk_invalid(c, "a digit may not follow a suffix number");
             return;
         }
-        if (apk_span(c, is_digit) == 0)
-            apk_invalid(c, "'.' must be followed by digits");
+        /* apk-tools 2.x: a '.' without digits ("4.8.0.-r1") is a number part worth 0 */
+        if (apk_span(c, is_digit) == 0 && ch != '.')
+            apk_invalid(c, "expected digits");
     } else if (ch == '_') {
         if (prev > APK_SUFFIX_NO) {
             apk_invalid(c, "a '_' suffix may not follow a ~hash or -r revision");
@@ -233,6 +238,8 @@ static int apk_token_cmp(const struct apk_cursor *a, const struct apk_cursor *b)
     case APK_DIGIT:
         /* A leading zero makes the part read like a decimal fraction (Gentoo's rule), so
          * both compare as strings: 1.05 < 1.1, 1.0 < 1.00, 1.09 < 1.1. */
+        if (a->val_len == 0 || b->val_len == 0) /* an empty part ("1.") is 0 */
+            return apk_numcmp(a->val, a->val_len, b->val, b->val_len);
         if (a->val[0] == '0' || b->val[0] == '0')
             return apk_strcmp(a->val, a->val_len, b->val, b->val_len);
         return apk_numcmp(a->val, a->val_len, b->val, b->val_len);

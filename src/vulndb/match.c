@@ -237,6 +237,18 @@ static int find_hits(struct matcher *m, const char *eco, const char *name, const
         if (rc != 0)
             return rc;
         *skipped += v.skipped;
+        if (v.invalid && !v.affected) {
+            /* Data this comparator cannot read: say so, or the package reads as checked. */
+            const char *adv = (const char *)sqlite3_column_text(m->q_affected, 5);
+            char key[512], msg[768];
+            snprintf(key, sizeof key, "invalid:%s:%s:%s", eco, name, adv ? adv : "");
+            snprintf(msg, sizeof msg,
+                     "%s %s: advisory %s has a version that is not comparable ('%s'); that "
+                     "advisory was not checked for this package",
+                     name, version, adv ? adv : "(no id)", v.invalid_version);
+            if (warn_once(m, key, msg) != 0)
+                return strata_error_nomem(err);
+        }
         if (!v.affected)
             continue;
         if (*n_hits == MAX_HITS)

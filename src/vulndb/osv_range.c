@@ -58,6 +58,16 @@ static const char *semver_form(const char *v)
     return (v[0] == 'v' && v[1] >= '0' && v[1] <= '9') ? v + 1 : v;
 }
 
+/* Remembers a version the comparator rejected; returns the "invalid" verdict of eval_range. */
+static int rejected(struct osv_verdict *out, const char *v)
+{
+    if (out->invalid_version[0] == '\0')
+        snprintf(out->invalid_version, sizeof out->invalid_version, "%s", v);
+    return 2;
+}
+
+/* Returns 0 when judged, 1 when the range cannot be judged from a version (GIT), 2 when a
+ * version in it is not valid for the comparator. */
 static int eval_range(json_t *range, enum strata_version_type eco_type, const char *version,
                       struct osv_verdict *out)
 {
@@ -90,8 +100,12 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
             }
         }
     }
+    for (i = 0; i < n; i++)
+        if (!is_zero(ev[i].version) && strcmp(ev[i].version, "*") != 0 &&
+            strata_version_validate(t, ev[i].version, NULL) != 0)
+            return rejected(out, ev[i].version);
     if (sort_events(ev, n, t) != 0)
-        return 1;
+        return 2;
     int cmp;
     /* Limits: when any are given, the version must be below at least one of them. */
     int have_limit = 0, below_limit = 0;
@@ -102,7 +116,7 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
         if (strcmp(ev[i].version, "*") == 0)
             below_limit = 1;
         else if (event_cmp(t, version, ev[i].version, &cmp) != 0)
-            return 1;
+            return rejected(out, version);
         else if (cmp < 0)
             below_limit = 1;
     }
@@ -113,7 +127,7 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
         if (ev[i].kind == EV_LIMIT)
             continue;
         if (event_cmp(t, version, ev[i].version, &cmp) != 0)
-            return 1;
+            return rejected(out, version);
         if (ev[i].kind == EV_INTRODUCED && cmp >= 0)
             affected = 1;
         else if (ev[i].kind == EV_FIXED && cmp >= 0)
@@ -159,7 +173,12 @@ int osv_evaluate(const char *ranges_json, const char *versions_json,
         if (s && strcmp(s, version) == 0)
             out->affected = 1;
     }
-    json_array_foreach(ranges, i, v) out->skipped += eval_range(v, eco_type, version, out);
+    json_array_foreach(ranges, i, v)
+    {
+        int r = eval_range(v, eco_type, version, out);
+        out->skipped += r == 1;
+        out->invalid += r == 2;
+    }
 out:
     json_decref(ranges);
     json_decref(versions);

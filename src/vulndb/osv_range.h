@@ -9,7 +9,9 @@
 struct osv_verdict {
     int affected;    /* 1 when the version is affected */
     char fixed[256]; /* the lowest fixed event above the version, "" when none is known */
-    int skipped;     /* ranges left out: GIT, or versions the comparator rejected */
+    int skipped;     /* ranges left out: GIT and unknown types (cannot be judged) */
+    int invalid;     /* ranges left out because the comparator rejected a version in them */
+    char invalid_version[128]; /* the first such version, for the warning */
 };
 
 /* ranges_json: the OSV ranges array as stored in the database; versions_json: the versions[]

@@ -434,8 +434,6 @@ a1
 1.0-r
 1.0-rc1
 1.0_
-1.0.
-1..0
 1.0A
 1.0_rc1.2
 1.0-r1_p1
@@ -444,7 +442,7 @@ a1
 1.0-r1~abc
 1.0_rc_
 .1
-1.0a1
+1.0_rc1a
 EOF
 grep -v '^#' "$WORK/apk.table" | awk '{ print $1, $3 }' >"$WORK/apk.pairs"
 grep -v '^#' "$WORK/apk.table" | awk '{ print $2 }' >"$WORK/apk.want"

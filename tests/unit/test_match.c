@@ -75,6 +75,13 @@ static void test_semver_go_and_git(void **state)
     eval(r, "[]", STRATA_VERSION_GO, "v1.19.8", 1, "1.20.5");
     eval(r, "[]", STRATA_VERSION_GO, "1.20.5", 0, "");
     struct osv_verdict out;
+    /* a fixed version the comparator rejects: counted and named, never silently dropped */
+    assert_int_equal(osv_evaluate(ECO("{\"introduced\":\"0\"},{\"fixed\":\"1.0-x\"}"), "[]",
+                                  STRATA_VERSION_APK, "0.9", &out, NULL),
+                     0);
+    assert_int_equal(out.affected, 0);
+    assert_int_equal(out.invalid, 1);
+    assert_string_equal(out.invalid_version, "1.0-x");
     assert_int_equal(osv_evaluate("[{\"type\":\"GIT\",\"repo\":\"x\",\"events\":[{\"introduced\":"
                                   "\"abc\"}]}]",
                                   "[]", STRATA_VERSION_PEP440, "1.0", &out, NULL),
@@ -131,6 +138,11 @@ static int setup_db(void **state)
                "[\"CVE-2017-1\"],\"affected\":[{\"package\":{\"ecosystem\":\"Debian:11\","
                "\"name\":\"openssl\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":"
                "[{\"introduced\":\"0\"},{\"fixed\":\"1.0.2\"}]}]}]}");
+    write_file("osv/DSA-4002-1.json",
+               "{\"id\":\"DSA-4002-1\",\"modified\":\"2017-01-01T00:00:00Z\",\"affected\":"
+               "[{\"package\":{\"ecosystem\":\"Debian:11\",\"name\":\"weird\"},\"ranges\":"
+               "[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":"
+               "\"1.0 beta\"}]}]}]}");
     write_file("osv/DSA-4001-1.json",
                "{\"id\":\"DSA-4001-1\",\"modified\":\"2017-01-01T00:00:00Z\",\"withdrawn\":"
                "\"2017-02-01T00:00:00Z\",\"affected\":[{\"package\":{\"ecosystem\":"
@@ -220,6 +232,16 @@ static void test_match_warns_without_data(void **state)
     assert_int_equal(r->n_vulnerabilities, 0);
     assert_int_equal(r->vuln_scan.n_warnings, 1);
     assert_non_null(strstr(r->vuln_scan.warnings[0], "no data for Debian:12"));
+    strata_report_free(r);
+
+    r = debian_report("11");
+    add_pkg(r, "weird", "0.9-1", "weird", "0.9-1", 0);
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &err), 0);
+    assert_int_equal(r->n_vulnerabilities, 0);
+    assert_int_equal(r->vuln_scan.n_warnings, 1);
+    assert_non_null(strstr(r->vuln_scan.warnings[0],
+                           "weird 0.9-1: advisory DSA-4002-1 has a version that is not "
+                           "comparable ('1.0 beta')"));
     strata_report_free(r);
 
     r = debian_report("11");
