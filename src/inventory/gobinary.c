@@ -1,0 +1,259 @@
+/* Go binary analyzer: every executable ELF file of an image is searched for Go build info
+ * (go_buildinfo.c); each binary visible in the final view yields packages of type "golang":
+ *
+ *   - "stdlib" at the toolchain version, spelled as the Go vulnerability database (OSV
+ *     ecosystem "Go") spells it: "go1.19.8" -> "1.19.8", "go1.20" -> "1.20.0",
+ *     "go1.21rc2" -> "1.21.0-rc.2"; a development toolchain yields no stdlib package;
+ *   - the main module, unless its version is "(devel)" (a build from a checkout);
+ *   - each dep, with a "=>" replacement applied (the replacement's path and version); a
+ *     replacement by a directory has no version and yields nothing.
+ *
+ * Module versions are kept as Go writes them ("v0.4.0"). purl: pkg:golang/<module path>@<ver>,
+ * db_path the binary's absolute path, layer the one that wrote the binary. A file that looks
+ * like an ELF executable but whose build info is malformed is skipped, not fatal: a scan must
+ * not stop on one odd binary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "inventory/go_buildinfo.h"
+#include "strata/analyzer.h"
+
+struct gobin {
+    char *path; /* normalized, no leading slash */
+    struct go_buildinfo bi;
+};
+
+struct go_layer {
+    struct gobin *v;
+    size_t n, cap;
+};
+
+static void *layer_new(void)
+{
+    return calloc(1, sizeof(struct go_layer));
+}
+
+static void layer_free(void *state)
+{
+    struct go_layer *l = state;
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+        go_buildinfo_free(&l->v[i].bi);
+    }
+    free(l->v);
+    free(l);
+}
+
+static void forget(struct go_layer *l, const char *path)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i].path, path) == 0) {
+            free(l->v[i].path);
+            go_buildinfo_free(&l->v[i].bi);
+            l->v[i] = l->v[--l->n];
+            return;
+        }
+    }
+}
+
+static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
+{
+    struct go_layer *l = state;
+    /* A tar may hold a path twice: the later member wins, whatever it is. */
+    forget(l, f->path);
+    if ((f->mode & 0111) == 0 || f->len < 52 ||
+        memcmp(f->data,
+               "\x7f"
+               "ELF",
+               4) != 0)
+        return 0;
+    struct go_buildinfo bi;
+    struct strata_error perr = {0};
+    int rc = go_buildinfo_parse(f->data, f->len, f->path, &bi, &perr);
+    if (rc == STRATA_ENOMEM) {
+        go_buildinfo_free(&bi);
+        return strata_error_nomem(err);
+    }
+    if (rc != 0) {
+        go_buildinfo_free(&bi);
+        return 0; /* not a Go binary, or malformed build info: skipped (see above) */
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct gobin *v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL) {
+            go_buildinfo_free(&bi);
+            return strata_error_nomem(err);
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n].path = strdup(f->path);
+    if (l->v[l->n].path == NULL) {
+        go_buildinfo_free(&bi);
+        return strata_error_nomem(err);
+    }
+    l->v[l->n].bi = bi;
+    l->n++;
+    return 0;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_' || c == '~';
+}
+
+/* Percent-encodes s, keeping '/' when keep_slash (purl namespace segments). */
+static int add_encoded(struct strbuf *sb, const char *s, size_t n, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int rc;
+        if (is_unreserved(c) || (keep_slash && c == '/')) {
+            rc = strbuf_addch(sb, (char)c);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc = strbuf_add(sb, enc, 3);
+        }
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* pkg:golang/<namespace>/<name>@<version>: the module path's segments each encoded. */
+static char *go_purl(const char *module, const char *version)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc = strbuf_adds(&sb, "pkg:golang/");
+    /* Empty segments (a leading, doubled or trailing '/') are not allowed in a purl. */
+    const char *s = module;
+    int first = 1;
+    while (rc == 0 && *s) {
+        size_t n = strcspn(s, "/");
+        if (n > 0) {
+            if (!first)
+                rc = strbuf_addch(&sb, '/');
+            rc = rc ? rc : add_encoded(&sb, s, n, 0);
+            first = 0;
+        }
+        s += n + (s[n] == '/');
+    }
+    if (rc == 0 && version && *version) {
+        rc = strbuf_addch(&sb, '@');
+        rc = rc ? rc : add_encoded(&sb, version, strlen(version), 0);
+    }
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+static int emit(struct strata_report *r, const char *name, const char *version, const char *bin,
+                int layer)
+{
+    struct strata_package *p = strata_report_add_package(r);
+    if (p == NULL)
+        return STRATA_ENOMEM;
+    p->name = strdup(name);
+    p->version = strdup(version);
+    p->type = strdup("golang");
+    p->purl = go_purl(name, version);
+    struct strbuf db = STRBUF_INIT;
+    if (strbuf_addch(&db, '/') == 0 && strbuf_adds(&db, bin) == 0)
+        p->db_path = strbuf_detach(&db);
+    else
+        strbuf_release(&db);
+    if (!p->name || !p->version || !p->type || !p->purl || !p->db_path)
+        return STRATA_ENOMEM;
+    if (layer >= 0 && (size_t)layer < r->n_layers) {
+        p->layer_index = layer;
+        if (r->layers[layer].diff_id != NULL &&
+            (p->layer_diff_id = strdup(r->layers[layer].diff_id)) == NULL)
+            return STRATA_ENOMEM;
+    }
+    return 0;
+}
+
+static int emit_module(struct strata_report *r, const struct go_module *m, const char *bin,
+                       int layer)
+{
+    const char *path = m->path, *ver = m->version;
+    if (m->repl_path != NULL) {
+        path = m->repl_path;
+        ver = m->repl_version;
+    }
+    if (path == NULL || *path == '\0' || ver == NULL || *ver == '\0' || strcmp(ver, "(devel)") == 0)
+        return 0;
+    return emit(r, path, ver, bin, layer);
+}
+
+static int emit_binary(struct strata_report *r, const struct gobin *g, int layer)
+{
+    char std[64];
+    int rc = 0;
+    if (go_stdlib_version(g->bi.go_version, std, sizeof std) == 0)
+        rc = emit(r, "stdlib", std, g->path, layer);
+    if (rc == 0 && g->bi.has_main)
+        rc = emit_module(r, &g->bi.main, g->path, layer);
+    for (size_t i = 0; rc == 0 && i < g->bi.n_deps; i++)
+        rc = emit_module(r, &g->bi.deps[i], g->path, layer);
+    return rc;
+}
+
+static int cmp_bin(const void *a, const void *b)
+{
+    return strcmp(((const struct gobin *)a)->path, ((const struct gobin *)b)->path);
+}
+
+static int finish(void *const *states, size_t n_states, const struct strata_view *view,
+                  struct strata_report *report, struct strata_error *err)
+{
+    for (size_t i = 0; i < n_states; i++) {
+        struct go_layer *l = states[i];
+        if (l == NULL)
+            continue;
+        if (l->n > 1)
+            qsort(l->v, l->n, sizeof *l->v, cmp_bin);
+        for (size_t j = 0; j < l->n; j++) {
+            struct strata_node_info ni;
+            if (strata_view_lookup(view, l->v[j].path, &ni) != 0 || ni.deleted_by >= 0 ||
+                ni.type != STRATA_FT_REG)
+                continue;
+            /* Only the layer that last wrote the path reports it; a filesystem source has
+             * one state and no layers. */
+            int layer = -1;
+            if (report->n_layers > 0) {
+                if (ni.layer != (int)i)
+                    continue;
+                layer = (int)i;
+            }
+            if (emit_binary(report, &l->v[j], layer) != 0)
+                return strata_error_nomem(err);
+        }
+    }
+    return 0;
+}
+
+static const struct strata_match gobinary_matches[] = {
+    {STRATA_MATCH_ANY, NULL},
+    {STRATA_MATCH_END, NULL},
+};
+
+const struct strata_analyzer strata_analyzer_gobinary = {
+    .name = "gobinary",
+    .matches = gobinary_matches,
+    /* Larger files are skipped (ANY match): the biggest Go binaries seen in images (kubelet,
+     * terraform providers) stay well below this. */
+    .max_file_size = 256u * 1024 * 1024,
+    .layer_new = layer_new,
+    .layer_free = layer_free,
+    .layer_file = layer_file,
+    .finish = finish,
+};
