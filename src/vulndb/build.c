@@ -43,18 +43,20 @@ enum vdb_kind vdb_detect(const json_t *root)
         return VDB_KIND_ALPINE_SECDB;
     /* Tracker: { "<source package>": { "<CVE id>": { "releases": {…}, … }, … }, … } */
     void *it = json_object_iter((json_t *)root);
-    if (it == NULL)
-        return VDB_KIND_UNKNOWN;
-    const json_t *pkg = json_object_iter_value(it);
-    if (!json_is_object(pkg))
-        return VDB_KIND_UNKNOWN;
-    void *it2 = json_object_iter((json_t *)pkg);
-    if (it2 == NULL)
-        return VDB_KIND_UNKNOWN;
-    const json_t *cve = json_object_iter_value(it2);
-    if (json_is_object(cve) && json_is_object(json_object_get(cve, "releases")))
+    if (it != NULL && vdb_detect_tracker_member(json_object_iter_value(it)))
         return VDB_KIND_DEBIAN_TRACKER;
     return VDB_KIND_UNKNOWN;
+}
+
+int vdb_detect_tracker_member(const json_t *pkg)
+{
+    if (!json_is_object(pkg))
+        return 0;
+    void *it = json_object_iter((json_t *)pkg);
+    if (it == NULL)
+        return 0;
+    const json_t *cve = json_object_iter_value(it);
+    return json_is_object(cve) && json_is_object(json_object_get(cve, "releases"));
 }
 
 /* ---- statements ---------------------------------------------------------------------------- */
@@ -243,6 +245,13 @@ static void progress(struct run *r, int final)
             final ? "\n" : "");
 }
 
+static void imported(struct run *r)
+{
+    r->b->stats->documents++;
+    r->docs_here++;
+    progress(r, 0);
+}
+
 /* Parses and imports one JSON document. name names it in messages. strict: an unrecognised
  * document is "not a recognised source" (a single file given as a source). */
 static int import_document(struct run *r, const char *buf, size_t len, const char *name, int single,
@@ -286,11 +295,8 @@ static int import_document(struct run *r, const char *buf, size_t len, const cha
                               name);
     }
     json_decref(root);
-    if (rc == 0) {
-        r->b->stats->documents++;
-        r->docs_here++;
-        progress(r, 0);
-    }
+    if (rc == 0)
+        imported(r);
     return rc;
 }
 
@@ -347,13 +353,31 @@ static int import_json_file(struct run *r, const char *path, int single, struct 
     if (fd < 0)
         return strata_error_set(err, errno == ENOENT ? STRATA_ENOTFOUND : STRATA_EIO, "%s: %s",
                                 path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = read_file(path, fd, VDB_MAX_JSON_FILE_BYTES, &buf, &len, err);
-    close(fd);
+    /* The Debian tracker (~80 MB) is streamed a member at a time; anything else is small and
+     * parsed whole. */
+    struct stat st;
+    int handled = 0, rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = strata_error_set(err, STRATA_EIO, "%s: %s", path, strerror(errno));
+    else if ((unsigned long long)st.st_size > VDB_MAX_JSON_FILE_BYTES)
+        rc = strata_error_set(err, STRATA_ELIMIT, "%s: %lld bytes, more than the limit of %llu",
+                              path, (long long)st.st_size, VDB_MAX_JSON_FILE_BYTES);
     if (rc == 0)
-        rc = import_document(r, buf, len, path, single, err);
-    free(buf);
+        rc = vdb_import_debian_tracker_fd(r->b, fd, path, &handled, err);
+    if (rc == 0 && handled) {
+        imported(r);
+    } else if (rc == 0) {
+        char *buf = NULL;
+        size_t len = 0;
+        if (lseek(fd, 0, SEEK_SET) != 0)
+            rc = strata_error_set(err, STRATA_EIO, "%s: %s", path, strerror(errno));
+        if (rc == 0)
+            rc = read_file(path, fd, VDB_MAX_JSON_DOC_BYTES, &buf, &len, err);
+        if (rc == 0)
+            rc = import_document(r, buf, len, path, single, err);
+        free(buf);
+    }
+    close(fd);
     return rc;
 }
 

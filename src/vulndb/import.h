@@ -16,7 +16,9 @@
 #define VDB_MAX_RECORD_BYTES (16u << 20)     /* one JSON member of a zip */
 #define VDB_MAX_ZIP_TOTAL_BYTES (4ull << 30) /* all members of one zip, uncompressed */
 #define VDB_MAX_ZIP_MEMBERS 2000000u         /* entries in one zip */
-#define VDB_MAX_JSON_FILE_BYTES (1ull << 30) /* one plain JSON file (the tracker is ~80 MB) */
+#define VDB_MAX_JSON_FILE_BYTES (1ull << 30) /* one streamed Debian tracker JSON file (~80 MB) */
+#define VDB_MAX_JSON_DOC_BYTES (64u << 20)   /* any other JSON file, which is parsed whole */
+#define VDB_MAX_MEMBER_BYTES (64u << 20)     /* one top-level member (package) of the tracker */
 #define VDB_MAX_DIR_DEPTH 32                 /* directory walk */
 #define VDB_MAX_ID_LEN 256                   /* advisory ids, aliases */
 #define VDB_MAX_FIELD_LEN (1u << 20)         /* any other stored string (summary, ranges) */
@@ -37,6 +39,9 @@ const char *vdb_kind_name(enum vdb_kind kind);
  *   Debian tracker: an object whose first member is an object of CVE-keyed objects that
  *                   carry "releases" */
 enum vdb_kind vdb_detect(const json_t *root);
+/* The tracker test on the value of a document's first member alone: an object whose first
+ * member is an object that carries a "releases" object. */
+int vdb_detect_tracker_member(const json_t *value);
 
 struct vdb_builder {
     sqlite3 *db;
@@ -67,6 +72,12 @@ int vdb_import_osv(struct vdb_builder *b, const json_t *root, const char *name,
                    struct strata_error *err);
 int vdb_import_debian_tracker(struct vdb_builder *b, const json_t *root, const char *name,
                               struct strata_error *err);
+/* Imports the JSON file open on fd as a Debian tracker, one top-level member (source package)
+ * at a time, when its first member says it is one (vdb_detect_tracker_member): *handled = 1.
+ * Otherwise *handled = 0 and the caller reads the file another way (from offset 0). Memory is
+ * bounded by the largest member (VDB_MAX_MEMBER_BYTES), not by the file. */
+int vdb_import_debian_tracker_fd(struct vdb_builder *b, int fd, const char *name, int *handled,
+                                 struct strata_error *err);
 int vdb_import_alpine_secdb(struct vdb_builder *b, const json_t *root, const char *name,
                             struct strata_error *err);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vulndb/import.h"
+#include "vulndb/json_members.h"
 
 static const struct {
     const char *codename, *number;
@@ -149,6 +150,27 @@ static int import_entry(struct vdb_builder *b, const char *pkg, const char *id, 
     return 0;
 }
 
+/* One top-level member: the ids of source package pkg. */
+static int import_package(struct vdb_builder *b, const char *pkg, const json_t *ids,
+                          const char *name, struct strata_error *err)
+{
+    if (!json_is_object(ids))
+        return strata_error_set(err, STRATA_EFORMAT, "%s: %s: not an object of CVE ids", name, pkg);
+    if (pkg[0] == '\0' || strlen(pkg) > VDB_MAX_ID_LEN)
+        return strata_error_set(err, STRATA_EFORMAT, "%s: bad package name", name);
+    const char *id;
+    const json_t *entry;
+    json_object_foreach((json_t *)ids, id, entry)
+    {
+        if (id[0] == '\0' || strlen(id) > VDB_MAX_ID_LEN)
+            return strata_error_set(err, STRATA_EFORMAT, "%s: %s: bad advisory id", name, pkg);
+        int rc = import_entry(b, pkg, id, entry, name, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int vdb_import_debian_tracker(struct vdb_builder *b, const json_t *root, const char *name,
                               struct strata_error *err)
 {
@@ -160,20 +182,49 @@ int vdb_import_debian_tracker(struct vdb_builder *b, const json_t *root, const c
     const json_t *ids;
     json_object_foreach((json_t *)root, pkg, ids)
     {
-        if (!json_is_object(ids))
-            return strata_error_set(err, STRATA_EFORMAT, "%s: %s: not an object of CVE ids", name,
-                                    pkg);
-        if (pkg[0] == '\0' || strlen(pkg) > VDB_MAX_ID_LEN)
-            return strata_error_set(err, STRATA_EFORMAT, "%s: bad package name", name);
-        const char *id;
-        const json_t *entry;
-        json_object_foreach((json_t *)ids, id, entry)
-        {
-            if (id[0] == '\0' || strlen(id) > VDB_MAX_ID_LEN)
-                return strata_error_set(err, STRATA_EFORMAT, "%s: %s: bad advisory id", name, pkg);
-            if ((rc = import_entry(b, pkg, id, entry, name, err)) != 0)
-                return rc;
-        }
+        if ((rc = import_package(b, pkg, ids, name, err)) != 0)
+            return rc;
     }
     return 0;
+}
+
+/* Streaming: a top-level name seen twice is an error (a whole-document parse kept the last
+ * one; a stream cannot take back what it imported), and so is one inside a package. */
+int vdb_import_debian_tracker_fd(struct vdb_builder *b, int fd, const char *name, int *handled,
+                                 struct strata_error *err)
+{
+    *handled = 0;
+    struct jm_reader *r;
+    int rc = jm_open_fd(&r, fd, name, VDB_MAX_MEMBER_BYTES, JM_REJECT_DUPLICATES, err);
+    if (rc != 0)
+        return rc;
+    struct jm_member m;
+    int is_object = 0, more = 0;
+    json_t *v = NULL;
+    if ((rc = jm_begin(r, &is_object, err)) != 0 || !is_object)
+        goto out;
+    if ((rc = jm_next(r, &m, &more, err)) != 0 || !more)
+        goto out;
+    /* Detection by the first member, as vdb_detect does on a whole document. */
+    if ((rc = jm_load(r, &m, 0, &v, err)) != 0)
+        goto out;
+    int tracker = vdb_detect_tracker_member(v);
+    json_decref(v);
+    if (!tracker)
+        goto out;
+    *handled = 1;
+    int64_t sid;
+    if ((rc = vdb_source(b, VDB_KIND_DEBIAN_TRACKER, &sid, err)) != 0)
+        goto out;
+    while (more) {
+        if ((rc = jm_load(r, &m, JSON_REJECT_DUPLICATES, &v, err)) != 0)
+            break;
+        rc = import_package(b, m.key, v, name, err);
+        json_decref(v);
+        if (rc != 0 || (rc = jm_next(r, &m, &more, err)) != 0)
+            break;
+    }
+out:
+    jm_free(r);
+    return rc;
 }

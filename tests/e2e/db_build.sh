@@ -6,7 +6,11 @@
 #  3. a build that fails on its second source leaves the existing database byte-identical and
 #     no temporary file behind;
 #  4. hostile inputs (truncated zip, non-JSON member, deep nesting, huge strings, unknown
-#     formats) end with exit 2 and a message naming the file, member and position.
+#     formats) end with exit 2 and a message naming the file, member and position;
+#  5. the tracker is streamed one package at a time: a generated 150 MB tracker builds with a
+#     peak RSS under 200 MB and the expected row counts, and hostile tracker files (broken top
+#     level, unbalanced braces, a huge member, trailing garbage, a BOM, deep nesting, a
+#     duplicate package) end with exit 2 and a message naming the file, line and column.
 . "$SRCROOT/tests/e2e/lib.inc"
 PY=/usr/bin/python3
 if [ ! -x "$PY" ]; then
@@ -314,6 +318,102 @@ EOF
 [ ! -e "$H/out.db" ] && pass "hostile: no database written" || fail "hostile: no database written" "$H/out.db exists"
 expect_exit "good zip still builds" 0 -- "$STRATA" db build -q -o "$H/good.db" "$H/good.zip"
 check "good zip: 50 records" "50" "$(q "$H/good.db" "SELECT records FROM sources")"
+
+# ---- 5. the tracker, streamed ------------------------------------------------------------
+T="$WORK/stream"
+mkdir -p "$T"
+# N packages of 20 ids each; per id: bullseye fixed, bookworm postponed (rows), trixie "0"
+# (not affected), sid (skipped).
+"$PY" - "$T/big.json" 150 >"$T/npkgs" <<'PYEOF'
+import sys
+out, mb = sys.argv[1], int(sys.argv[2])
+desc = "A crafted input may cause a buffer overflow in the parser, leading to a denial of service. "
+rel = ('"releases": {"bullseye": {"status": "resolved", "repositories": {"bullseye": "1.%d-1"}, '
+       '"fixed_version": "1.%d-1", "urgency": "low**"}, "bookworm": {"status": "open", '
+       '"urgency": "medium", "nodsa": "Minor", "nodsa_reason": "postponed"}, "trixie": '
+       '{"status": "resolved", "fixed_version": "0", "urgency": "low"}, "sid": {"status": "open", '
+       '"urgency": "high"}}')
+with open(out, "w") as f:
+    f.write("{")
+    p = size = 0
+    while size < mb << 20:
+        ids = ", ".join('"CVE-2024-%d": {"description": "%s%d", %s, "scope": "remote"}'
+                        % (n, desc, n, rel % (n, n)) for n in range(p * 20, p * 20 + 20))
+        s = ("" if p == 0 else ",\n") + '"pkg-%05d": {%s}' % (p, ids)
+        f.write(s)
+        size += len(s)
+        p += 1
+    f.write("}\n")
+print(p)
+PYEOF
+npkgs=$(cat "$T/npkgs")
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -o "$T/rss" -f %M "$STRATA" db build -q -o "$T/big.db" "$T/big.json" 2>"$T/big.err"
+    rc=$?
+    rss=$(tail -1 "$T/rss")
+else
+    "$STRATA" db build -q -o "$T/big.db" "$T/big.json" 2>"$T/big.err"
+    rc=$?
+    rss=0
+fi
+if [ "$rc" -eq 0 ]; then
+    pass "stream: 150 MB tracker builds"
+    check "stream: rows" "$((npkgs * 20))|$((npkgs * 40))|$((npkgs * 20))|Debian:11,Debian:12" \
+        "$(q "$T/big.db" "SELECT (SELECT count(*) FROM advisories), (SELECT count(*) FROM affected), records, ecosystems FROM sources")"
+    check "stream: last package" "CVE-2024-$((npkgs * 20 - 1))|Debian:11|pkg-$(printf %05d $((npkgs - 1)))|fixed|LOW" \
+        "$(q "$T/big.db" "SELECT a.advisory_id, f.ecosystem, f.package, f.status, f.severity FROM affected f JOIN advisories a ON a.id = f.advisory ORDER BY f.id DESC LIMIT 1 OFFSET 1")"
+    if [ "$rss" -gt 0 ] && [ "$rss" -lt 204800 ]; then
+        pass "stream: peak RSS ${rss} KB, under 200 MB"
+    elif [ "$rss" -eq 0 ]; then
+        skip "stream: peak RSS" "/usr/bin/time is missing"
+    else
+        fail "stream: peak RSS under 200 MB" "${rss} KB"
+    fi
+else
+    fail "stream: 150 MB tracker builds" "exit $rc: $(cat "$T/big.err")"
+fi
+rm -f "$T/big.json" "$T/big.db"
+"$PY" - "$T" <<'PYEOF'
+import os, sys
+t = sys.argv[1]
+first = '{"openssl": {"CVE-2023-0286": {"releases": {"bullseye": {"status": "open"}}}}'
+def w(name, data):
+    open(os.path.join(t, name), "wb").write(data.encode())
+w("unterminated.json", first + ',\n"curl": {"CVE-1": {"releases": {}}},\n"brok')
+w("unterminated-first.json", '{"openssl": {"CVE-2023-0286": {"releases": {"bullseye": {"status": "open')
+w("unclosed.json", first + ',\n"curl": {"CVE-1": {"releases": {}}\n')
+w("mismatched.json", first + ',\n"curl": {"CVE-1": {"releases": {]}}}')
+w("huge-member.json", first + ',\n"big": {"CVE-1": {"releases": {}, "description": "' + "x" * (65 << 20) + '"}}}')
+w("garbage.json", first + '}\n}\n')
+w("bom.json", "\ufeff" + first + "}")
+w("deep-member.json", first + ',\n"deep": {"CVE-1": {"releases": {}, "x": ' + "[" * 5000 + "]" * 5000 + "}}}")
+w("duplicate.json", first + ',\n"curl": {},\n  "openssl": {}}')
+w("not-object.json", first + ',\n"curl": ["CVE-1"]}')
+PYEOF
+while IFS='|' read -r name file regex; do
+    LAST_ERR=$( (cd "$T" && timeout 60 "$STRATA" db build -q -o "$T/out.db" "$file") 2>&1 >/dev/null)
+    rc=$?
+    if [ "$rc" -ne 2 ]; then
+        fail "stream hostile $name" "exit $rc, want 2: $LAST_ERR"
+    elif ! grep -qE "^strata: $regex" <<<"$LAST_ERR"; then
+        fail "stream hostile $name" "message does not match /$regex/: $LAST_ERR"
+    else
+        pass "stream hostile $name"
+    fi
+done <<'EOF'
+unterminated string at the top level|unterminated.json|unterminated.json: invalid JSON at line 3, column 1: unterminated string
+unterminated string in the first member|unterminated-first.json|unterminated-first.json: invalid JSON at line 1, column [0-9]+: unterminated string
+unclosed braces|unclosed.json|unclosed.json: invalid JSON at line 3, column 1: unexpected end of input: 1 unclosed
+mismatched braces|mismatched.json|mismatched.json: invalid JSON at line 2, column 33: string or '}' expected near '\]'
+a member over the size limit|huge-member.json|huge-member.json: invalid JSON at line 2, column 1: member "big" is longer than the limit of 67108864 bytes
+garbage after the object|garbage.json|garbage.json: invalid JSON at line 2, column 1: unexpected data after the top-level object
+byte order mark|bom.json|bom.json: invalid JSON at line 1, column 1: the document starts with a byte order mark
+deep nesting inside one member|deep-member.json|deep-member.json: invalid JSON at line 2, column [0-9]+: maximum parsing depth
+duplicate package|duplicate.json|duplicate.json: invalid JSON at line 3, column 3: duplicate member name "openssl"
+a package that is not an object|not-object.json|not-object.json: curl: not an object of CVE ids
+EOF
+[ ! -e "$T/out.db" ] && pass "stream hostile: no database written" || fail "stream hostile: no database written" "$T/out.db exists"
+rm -f "$T/huge-member.json"
 
 # ---- usage ----------------------------------------------------------------------------------
 expect_exit "db build without sources" 2 -- "$STRATA" db build -o "$WORK/x.db"
