@@ -42,9 +42,8 @@ int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *
         o->gating = 1;
         return 0;
     case SCAN_OPT_EXIT_CODE: {
-        char *end;
-        long v = strtol(arg, &end, 10);
-        if (*end || end == arg || v < 0 || v > 255)
+        long v;
+        if (cli_parse_long(arg, 0, 255, &v) != 0)
             return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", arg);
         o->exit_code = (int)v;
         o->gating = 1;
