@@ -807,6 +807,17 @@ static int yaml_load(struct yctx *y, const uint8_t *data, size_t len)
         return strata_error_set(y->err, STRATA_EFORMAT, "%s:%u:%u: NUL byte in YAML input", y->path,
                                 l, c);
     }
+    /* Lockfiles have no directives, and libfyaml 0.7.12 can loop forever on a malformed one
+     * ("%ut …"): any line starting with '%' is refused before parsing. */
+    for (size_t i = 0; i < len; i++) {
+        /* Any line break (\n, \r, NEL, LS, PS) or a BOM may precede one: be broad. */
+        if (data[i] == '%' && (i == 0 || data[i - 1] < 0x20 || data[i - 1] >= 0x80)) {
+            unsigned l, c;
+            line_col(data, i, &l, &c);
+            return strata_error_set(y->err, STRATA_EFORMAT,
+                                    "%s:%u:%u: YAML directives are not supported", y->path, l, c);
+        }
+    }
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;

@@ -666,6 +666,10 @@ static void test_yaml_hostile(void **st)
     static const char nul[] = "lockfileVersion: 6\n\0x";
     expect_err(npm_parse_pnpm_lock(U8(nul), sizeof nul - 1, "p.yaml", &l, &err), &err,
                "p.yaml:2:1: NUL byte");
+    /* A malformed directive once hung libfyaml (found by fuzzing). */
+    static const char dir[] = "lockfileVersion: 6\n%ut of memory\n";
+    expect_err(npm_parse_pnpm_lock(U8(dir), strlen(dir), "p.yaml", &l, &err), &err,
+               "p.yaml:2:1: YAML directives are not supported");
     static const char wrong[] = "lockfileVersion: 6\nimporters: [1]\n";
     expect_err(npm_parse_pnpm_lock(U8(wrong), strlen(wrong), "p.yaml", &l, &err), &err,
                "p.yaml: importers is not a mapping");
