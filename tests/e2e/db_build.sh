@@ -324,7 +324,11 @@ T="$WORK/stream"
 mkdir -p "$T"
 # N packages of 20 ids each; per id: bullseye fixed, bookworm postponed (rows), trixie "0"
 # (not affected), sid (skipped).
-"$PY" - "$T/big.json" 150 >"$T/npkgs" <<'PYEOF'
+# Under ASan the memory bound means nothing (shadow memory, quarantine) and 150 MB is slow:
+# a smaller file still proves the streaming path there.
+big_mb=150
+[ -n "${STRATA_SANITIZED:-}" ] && big_mb=20
+"$PY" - "$T/big.json" "$big_mb" >"$T/npkgs" <<'PYEOF'
 import sys
 out, mb = sys.argv[1], int(sys.argv[2])
 desc = "A crafted input may cause a buffer overflow in the parser, leading to a denial of service. "
@@ -357,7 +361,7 @@ else
     rss=0
 fi
 if [ "$rc" -eq 0 ]; then
-    pass "stream: 150 MB tracker builds"
+    pass "stream: $big_mb MB tracker builds"
     check "stream: rows" "$((npkgs * 20))|$((npkgs * 40))|$((npkgs * 20))|Debian:11,Debian:12" \
         "$(q "$T/big.db" "SELECT (SELECT count(*) FROM advisories), (SELECT count(*) FROM affected), records, ecosystems FROM sources")"
     check "stream: last package" "CVE-2024-$((npkgs * 20 - 1))|Debian:11|pkg-$(printf %05d $((npkgs - 1)))|fixed|LOW" \
@@ -366,11 +370,13 @@ if [ "$rc" -eq 0 ]; then
         pass "stream: peak RSS ${rss} KB, under 200 MB"
     elif [ "$rss" -eq 0 ]; then
         skip "stream: peak RSS" "/usr/bin/time is missing"
+    elif [ -n "${STRATA_SANITIZED:-}" ]; then
+        skip "stream: peak RSS" "not meaningful under AddressSanitizer (${rss} KB)"
     else
         fail "stream: peak RSS under 200 MB" "${rss} KB"
     fi
 else
-    fail "stream: 150 MB tracker builds" "exit $rc: $(cat "$T/big.err")"
+    fail "stream: $big_mb MB tracker builds" "exit $rc: $(cat "$T/big.err")"
 fi
 rm -f "$T/big.json" "$T/big.db"
 "$PY" - "$T" <<'PYEOF'
