@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/attribution.h"
 #include "core/strbuf.h"
 #include "inventory/dpkg_status.h"
 #include "strata/analyzer.h"
@@ -234,29 +235,6 @@ static int layer_has(const struct dpkg_layer *l, const struct dpkg_pkg *p)
     return bsearch(&p, l->index, l->n_index, sizeof *l->index, cmp_index) != NULL;
 }
 
-/* The state holding the bytes of a node: its writer layer, or the only state of a filesystem
- * source. Returns -1 when the node names no layer we have. */
-static long state_of(const struct strata_node_info *n, size_t n_states,
-                     const struct strata_report *r)
-{
-    if (r->n_layers == 0)
-        return n_states > 0 ? 0 : -1;
-    if (n->layer < 0 || (size_t)n->layer >= n_states)
-        return -1;
-    return n->layer;
-}
-
-/* Looks path up in the final view; returns the state index of its writer when it is a
- * regular file that is present, else -1. */
-static long visible_in(const struct strata_view *view, const char *path, size_t n_states,
-                       const struct strata_report *r)
-{
-    struct strata_node_info ni;
-    if (strata_view_lookup(view, path, &ni) != 0 || ni.deleted_by >= 0 || ni.type != STRATA_FT_REG)
-        return -1;
-    return state_of(&ni, n_states, r);
-}
-
 struct candidate {
     const struct dpkg_pkg *pkg;
     const char *db_path; /* view path of the database file */
@@ -371,7 +349,7 @@ static int emit(const struct candidate *c, void *const *states, size_t n_states,
             rc = strbuf_addf(&path, INFO_DIR "%s" LIST_SUFFIX, p->name);
         if (rc != 0)
             break;
-        long s = visible_in(view, path.buf, n_states, r);
+        long s = inventory_visible_file(view, path.buf, n_states, r);
         if (s < 0)
             continue;
         /* A list above the size bound was skipped by the walker: no files, not an error. */
@@ -429,7 +407,7 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
         return rc;
     }
     rc = 0;
-    long s = visible_in(view, STATUS_PATH, n_states, report);
+    long s = inventory_visible_file(view, STATUS_PATH, n_states, report);
     if (s >= 0) {
         const struct dpkg_layer *l = states[s];
         const struct db_file *d = NULL;
@@ -450,7 +428,7 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
             const struct db_file *d = &l->dbs[j];
             if (strcmp(d->path, STATUS_PATH) == 0)
                 continue;
-            if (visible_in(view, d->path, n_states, report) == (long)i)
+            if (inventory_visible_file(view, d->path, n_states, report) == (long)i)
                 rc = add_candidates(&cv, &n, &cap, d, &order);
         }
     }

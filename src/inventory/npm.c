@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/attribution.h"
 #include "core/strbuf.h"
 #include "inventory/npm.h"
 #include "inventory/npm_parse.h"
@@ -259,25 +260,6 @@ void npm_found_list_free(struct npm_found_list *l)
     memset(l, 0, sizeof *l);
 }
 
-static long state_of(const struct strata_node_info *n, size_t n_states,
-                     const struct strata_report *r)
-{
-    if (r->n_layers == 0)
-        return n_states > 0 ? 0 : -1;
-    if (n->layer < 0 || (size_t)n->layer >= n_states)
-        return -1;
-    return n->layer;
-}
-
-static long visible_in(const struct strata_view *view, const char *path, size_t n_states,
-                       const struct strata_report *r)
-{
-    struct strata_node_info ni;
-    if (strata_view_lookup(view, path, &ni) != 0 || ni.deleted_by >= 0 || ni.type != STRATA_FT_REG)
-        return -1;
-    return state_of(&ni, n_states, r);
-}
-
 struct project {
     char *dir; /* "" or "app/" */
     const struct npm_manifest *root;
@@ -318,7 +300,7 @@ static const char *const lock_names[] = {"package-lock.json", "npm-shrinkwrap.js
 
 static const struct lock_file *find_lock(const struct ctx *c, const char *path)
 {
-    long s = visible_in(c->view, path, c->n_states, c->r);
+    long s = inventory_visible_file(c->view, path, c->n_states, c->r);
     if (s < 0 || c->states[s] == NULL)
         return NULL;
     const struct npm_layer *l = c->states[s];
@@ -330,7 +312,7 @@ static const struct lock_file *find_lock(const struct ctx *c, const char *path)
 
 static const struct npm_manifest *find_manifest(const struct ctx *c, const char *path)
 {
-    long s = visible_in(c->view, path, c->n_states, c->r);
+    long s = inventory_visible_file(c->view, path, c->n_states, c->r);
     if (s < 0 || c->states[s] == NULL)
         return NULL;
     const struct npm_layer *l = c->states[s];
@@ -508,7 +490,7 @@ static int emit_lockfiles(struct ctx *c)
     const struct npm_layer *l = c->states[0];
     for (size_t i = 0; l && i < l->n_locks; i++) {
         const char *lp = l->locks[i].path;
-        if (visible_in(c->view, lp, c->n_states, c->r) != 0)
+        if (inventory_visible_file(c->view, lp, c->n_states, c->r) != 0)
             continue;
         const char *base = base_name(lp);
         struct project *p;
@@ -556,7 +538,7 @@ int npm_inventory(void *const *states, size_t n_states, const struct strata_view
     for (size_t i = 0; rc == 0 && i < n_states; i++) {
         const struct npm_layer *l = states[i];
         for (size_t j = 0; rc == 0 && l && j < l->n_inst; j++) {
-            if (visible_in(view, l->inst[j].path, n_states, report) != (long)i)
+            if (inventory_visible_file(view, l->inst[j].path, n_states, report) != (long)i)
                 continue;
             rc = emit_installed(&c, &l->inst[j], c.fs ? -1 : (int)i);
         }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/attribution.h"
 #include "core/strbuf.h"
 #include "inventory/rpm_header.h"
 #include "inventory/rpmdb.h"
@@ -262,18 +263,6 @@ static const struct rpm_db *find_db(const struct rpm_layer *l, const char *path)
     return NULL;
 }
 
-/* The state that holds the bytes of a node: its writer layer, or the only state of a
- * filesystem source. -1 when the node names no layer we have. */
-static long state_of(const struct strata_node_info *n, size_t n_states,
-                     const struct strata_report *r)
-{
-    if (r->n_layers == 0)
-        return n_states > 0 ? 0 : -1;
-    if (n->layer < 0 || (size_t)n->layer >= n_states)
-        return -1;
-    return n->layer;
-}
-
 /* "name-version-release.src.rpm" -> name, "version-release". Name and version may contain
  * '-' only in the name, so the last two dashes split the fields. */
 static int split_sourcerpm(const char *srpm, char **name, char **version)
@@ -425,7 +414,7 @@ static int pick_db(void *const *states, size_t n_states, const struct strata_vie
         if (strata_view_lookup(view, path, &ni) != 0 || ni.deleted_by >= 0 ||
             ni.type != STRATA_FT_REG)
             continue;
-        long s = state_of(&ni, n_states, r);
+        long s = inventory_state_of(&ni, n_states, r);
         const struct rpm_db *d = s >= 0 ? find_db(states[s], path) : NULL;
         /* The walker hands every EXACT match to layer_file, so its contents must be here;
          * failing loudly beats reporting an image without packages. */
