@@ -43,8 +43,12 @@ struct strata_package {
     size_t n_licenses;
     int layer_index; /* -1 when the target has no layers (filesystem) */
     char *layer_diff_id;
-    char *db_path; /* "/var/lib/dpkg/status", … */
-    char **files;  /* files the package owns, absolute paths; not printed in v1 reports */
+    char *db_path; /* "/var/lib/dpkg/status", … ; where a language package was found */
+    /* Language packages whose manifest or lockfile says so; -1 / 0 / NULL otherwise. */
+    int direct;     /* 1 direct dependency of the project, 0 indirect, -1 unknown */
+    int dev;        /* 1 development-only dependency */
+    char *lockfile; /* the lockfile that decided direct/dev */
+    char **files;   /* files the package owns, absolute paths; not printed in v1 reports */
     size_t n_files;
 };
 
@@ -55,12 +59,12 @@ struct strata_vulnerability {
     size_t n_aliases;
     char *package_name; /* binary package as installed */
     char *package_version;
-    char *package_type;   /* "deb", "apk", "rpm", "npm", … (the package's type) */
-    char *package_purl;   /* the package's purl, for VEX and SBOM cross-references */
-    char *source_name;    /* the name matched: deb source, apk origin; NULL when the same */
-    char *fixed_version;  /* NULL when no fix */
-    char *status;         /* "fixed", "affected", "will_not_fix", "fix_deferred" */
-    char *severity;       /* "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN" */
+    char *package_type;    /* "deb", "apk", "rpm", "npm", … (the package's type) */
+    char *package_purl;    /* the package's purl, for VEX and SBOM cross-references */
+    char *source_name;     /* the name matched: deb source, apk origin; NULL when the same */
+    char *fixed_version;   /* NULL when no fix */
+    char *status;          /* "fixed", "affected", "will_not_fix", "fix_deferred" */
+    char *severity;        /* "CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN" */
     char *severity_source; /* "cvss_v3" or the distribution ("debian", "alpine") */
     double cvss_score;     /* CVSS v3 base score, or -1 when there is no vector */
     char *cvss_vector;
@@ -76,7 +80,7 @@ struct strata_vulnerability {
 
 /* What the scan knew about vulnerabilities: absent unless matching ran. */
 struct strata_vuln_scan {
-    int ran;          /* 1 when the image was matched against a database */
+    int ran; /* 1 when the image was matched against a database */
     char *db_path;
     char *db_built_at; /* RFC 3339 */
     char **warnings;   /* e.g. "the database has no data for Debian:12" */

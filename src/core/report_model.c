@@ -22,11 +22,13 @@ void strata_package_clear(struct strata_package *p)
     free(p->licenses);
     free(p->layer_diff_id);
     free(p->db_path);
+    free(p->lockfile);
     for (size_t i = 0; i < p->n_files; i++)
         free(p->files[i]);
     free(p->files);
     memset(p, 0, sizeof *p);
     p->layer_index = -1;
+    p->direct = -1;
 }
 
 void strata_report_free(struct strata_report *r)
@@ -67,6 +69,7 @@ struct strata_package *strata_report_add_package(struct strata_report *r)
     struct strata_package *p = &r->packages[r->n_packages++];
     memset(p, 0, sizeof *p);
     p->layer_index = -1;
+    p->direct = -1;
     return p;
 }
 

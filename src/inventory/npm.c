@@ -586,7 +586,10 @@ static int emit(const struct npm_found *f, const struct strata_report *r,
         if (out->layer_diff_id == NULL)
             return STRATA_ENOMEM;
     }
-    /* direct, dev and lockfile wait for their report fields. */
+    out->direct = f->direct;
+    out->dev = f->dev;
+    if (f->lockfile != NULL && (out->lockfile = strdup(f->lockfile)) == NULL)
+        return STRATA_ENOMEM;
     return 0;
 }
 

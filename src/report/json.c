@@ -54,6 +54,9 @@ static json_t *package_json(const struct strata_package *p, int *bad)
     rj_put(o, "layer_index", int_or_null(p->layer_index, p->layer_index >= 0), bad);
     rj_put_str(o, "layer_diff_id", p->layer_diff_id, bad);
     rj_put_str(o, "db_path", p->db_path, bad);
+    rj_put(o, "direct", p->direct < 0 ? json_null() : json_boolean(p->direct), bad);
+    rj_put(o, "dev", json_boolean(p->dev), bad);
+    rj_put_str(o, "lockfile", p->lockfile, bad);
     return o;
 }
 

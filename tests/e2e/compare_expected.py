@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Compares a strata JSON report with a fixture's *.expected.json: the dpkg packages (name,
-version, arch, source name and version, layer index) and the OS. Prints one line per
+version, arch, source name and version, layer index), the npm packages (version, layer,
+direct, lockfile, path) and the OS. Prints one line per
 difference and exits 1 when there is any."""
 import json
 import sys
@@ -31,6 +32,21 @@ def main():
         li = g.get("layer_index")
         if li is not None and li < len(layers) and g.get("layer_diff_id") != layers[li]["diff_id"]:
             problems.append("%s: layer_diff_id does not match layers[%d]" % (key[0], li))
+    # npm packages installed in the image (name, version, install layer, direct, lockfile).
+    if "npm_packages" in expected:
+        got_npm = {(p["name"], p["version"]): p for p in report["packages"] if p["type"] == "npm"}
+        want_npm = {(p["name"], p["version"]): p for p in expected["npm_packages"]}
+        for key in sorted(set(want_npm) - set(got_npm)):
+            problems.append("missing npm package %s@%s" % key)
+        for key in sorted(set(got_npm) - set(want_npm)):
+            problems.append("unexpected npm package %s@%s" % key)
+        for key in sorted(set(want_npm) & set(got_npm)):
+            w, g = want_npm[key], got_npm[key]
+            for wk, gk in [("layer", "layer_index"), ("direct", "direct"), ("lockfile", "lockfile")]:
+                if w.get(wk) != g.get(gk):
+                    problems.append("npm %s@%s: %s is %r, expected %r" % (key[0], key[1], gk, g.get(gk), w.get(wk)))
+            if g.get("db_path") != w["path"] + "/package.json":
+                problems.append("npm %s@%s: db_path is %r" % (key[0], key[1], g.get("db_path")))
     eos = expected.get("os", {})
     ros = report.get("os", {})
     for wk, gk in [("family", "family"), ("version", "version"), ("pretty_name", "pretty_name")]:
@@ -40,7 +56,7 @@ def main():
         print(line)
     if len(problems) > 40:
         print("... %d more" % (len(problems) - 40))
-    print("%d packages compared, %d problems" % (len(want), len(problems)))
+    print("%d packages compared, %d problems" % (len(want) + len(expected.get("npm_packages", [])), len(problems)))
     return 1 if problems else 0
 
 
