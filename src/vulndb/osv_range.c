@@ -22,11 +22,22 @@ static int is_zero(const char *v)
     return strcmp(v, "0") == 0;
 }
 
-/* Compares two event versions: "0" (introduced from the start) is below everything. */
+/* limit "*" (no limit) is above every version */
+static int is_any(const char *v)
+{
+    return strcmp(v, "*") == 0;
+}
+
+/* Compares two event versions: "0" (introduced from the start) is below everything, a "*"
+ * limit above everything. */
 static int event_cmp(enum strata_version_type t, const char *a, const char *b, int *cmp)
 {
     if (is_zero(a) || is_zero(b)) {
         *cmp = is_zero(a) - is_zero(b) == 0 ? 0 : (is_zero(a) ? -1 : 1);
+        return 0;
+    }
+    if (is_any(a) || is_any(b)) {
+        *cmp = is_any(a) - is_any(b);
         return 0;
     }
     return strata_version_compare(t, a, b, cmp, NULL);
@@ -58,11 +69,22 @@ static const char *semver_form(const char *v)
     return (v[0] == 'v' && v[1] >= '0' && v[1] <= '9') ? v + 1 : v;
 }
 
-/* Remembers a version the comparator rejected; returns the "invalid" verdict of eval_range. */
-static int rejected(struct osv_verdict *out, const char *v)
+/* A comparison failed: remembers which version the comparator rejects (the installed one or
+ * an event's) and returns the "invalid" verdict of eval_range. Only runs on that rare path,
+ * so valid data is parsed once per comparison, never validated beforehand. */
+static int rejected(struct osv_verdict *out, enum strata_version_type t, const char *version,
+                    const struct event *ev, size_t n)
 {
+    const char *bad = version;
+    if (strata_version_validate(t, version, NULL) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (!is_zero(ev[i].version) && !is_any(ev[i].version) &&
+                strata_version_validate(t, ev[i].version, NULL) != 0) {
+                bad = ev[i].version;
+                break;
+            }
     if (out->invalid_version[0] == '\0')
-        snprintf(out->invalid_version, sizeof out->invalid_version, "%s", v);
+        snprintf(out->invalid_version, sizeof out->invalid_version, "%s", bad);
     return 2;
 }
 
@@ -100,12 +122,8 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
             }
         }
     }
-    for (i = 0; i < n; i++)
-        if (!is_zero(ev[i].version) && strcmp(ev[i].version, "*") != 0 &&
-            strata_version_validate(t, ev[i].version, NULL) != 0)
-            return rejected(out, ev[i].version);
     if (sort_events(ev, n, t) != 0)
-        return 2;
+        return rejected(out, t, version, ev, n);
     int cmp;
     /* Limits: when any are given, the version must be below at least one of them. */
     int have_limit = 0, below_limit = 0;
@@ -113,11 +131,9 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
         if (ev[i].kind != EV_LIMIT)
             continue;
         have_limit = 1;
-        if (strcmp(ev[i].version, "*") == 0)
-            below_limit = 1;
-        else if (event_cmp(t, version, ev[i].version, &cmp) != 0)
-            return rejected(out, version);
-        else if (cmp < 0)
+        if (event_cmp(t, version, ev[i].version, &cmp) != 0)
+            return rejected(out, t, version, ev, n);
+        if (cmp < 0)
             below_limit = 1;
     }
     if (have_limit && !below_limit)
@@ -127,7 +143,7 @@ static int eval_range(json_t *range, enum strata_version_type eco_type, const ch
         if (ev[i].kind == EV_LIMIT)
             continue;
         if (event_cmp(t, version, ev[i].version, &cmp) != 0)
-            return rejected(out, version);
+            return rejected(out, t, version, ev, n);
         if (ev[i].kind == EV_INTRODUCED && cmp >= 0)
             affected = 1;
         else if (ev[i].kind == EV_FIXED && cmp >= 0)

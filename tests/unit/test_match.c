@@ -63,6 +63,8 @@ static void test_last_affected_limit_versions(void **state)
     const char *l = ECO("{\"introduced\":\"0\"},{\"limit\":\"2.0\"}");
     eval(l, "[]", STRATA_VERSION_DEB, "1.9", 1, "");
     eval(l, "[]", STRATA_VERSION_DEB, "2.0", 0, "");
+    /* a "*" limit is no limit (it used to make the whole range unjudgeable) */
+    eval(ECO("{\"introduced\":\"0\"},{\"limit\":\"*\"}"), "[]", STRATA_VERSION_DEB, "9.9", 1, "");
     eval("[]", "[\"3.1\",\"3.3\"]", STRATA_VERSION_DEB, "3.3", 1, "");
     eval("[]", "[\"3.1\",\"3.3\"]", STRATA_VERSION_DEB, "3.2", 0, "");
 }
