@@ -11,7 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/strbuf.h"
+#include "core/arena.h"
+#include "core/strmap.h"
 #include "strata/version.h"
 #include "strata/vulnscan.h"
 #include "vulndb/cvss.h"
@@ -40,8 +41,9 @@ struct matcher {
     sqlite3_stmt *q_aliases;
     sqlite3_stmt *q_has_eco;
     struct strata_report *r;
-    struct strbuf eco_warned; /* "\n"-joined ecosystems already warned about */
-    char last_eco[96];        /* packages come in runs of one ecosystem: remember the last */
+    struct strmap warned; /* keys of the warnings given, so each is given once */
+    struct arena warned_keys;
+    char last_eco[96]; /* packages come in runs of one ecosystem: remember the last */
     int last_eco_has_data;
 };
 
@@ -149,16 +151,10 @@ static int package_key(const struct strata_package *p, const char *os_eco, const
 
 static int warn_once(struct matcher *m, const char *key, const char *msg)
 {
-    const char *s = m->eco_warned.buf;
-    size_t kl = strlen(key);
-    while (s && *s) {
-        const char *nl = strchr(s, '\n');
-        size_t l = nl ? (size_t)(nl - s) : strlen(s);
-        if (l == kl && memcmp(s, key, kl) == 0)
-            return 0;
-        s += l + (nl ? 1 : 0);
-    }
-    if (strbuf_adds(&m->eco_warned, key) != 0 || strbuf_addch(&m->eco_warned, '\n') != 0)
+    if (strmap_get(&m->warned, key) != NULL)
+        return 0;
+    char *k = arena_strdup(&m->warned_keys, key);
+    if (k == NULL || strmap_put(&m->warned, k, k) != 0)
         return STRATA_ENOMEM;
     return strata_report_add_vuln_warning(m->r, msg);
 }
@@ -500,7 +496,7 @@ static int read_meta(struct matcher *m, const char *db_path, struct strata_error
 int strata_match_vulnerabilities(struct strata_report *r, const char *db_path,
                                  struct strata_error *err)
 {
-    struct matcher m = {.r = r, .eco_warned = STRBUF_INIT};
+    struct matcher m = {.r = r, .warned = STRMAP_INIT, .warned_keys = ARENA_INIT};
     int rc = vulndb_open(db_path, &m.db, err);
     if (rc != 0)
         return rc;
@@ -553,6 +549,7 @@ out:
     sqlite3_finalize(m.q_aliases);
     sqlite3_finalize(m.q_has_eco);
     sqlite3_close(m.db);
-    strbuf_release(&m.eco_warned);
+    strmap_release(&m.warned);
+    arena_release(&m.warned_keys);
     return rc;
 }
