@@ -23,6 +23,9 @@ enum strata_match_kind {
     STRATA_MATCH_ANY,     /* every regular file (bounded by max_file_size) */
 };
 
+/* How many leading bytes wants_head sees: an ELF header (64 bytes) or a zip signature fit. */
+#define STRATA_HEAD_BYTES 64
+
 struct strata_match {
     enum strata_match_kind kind;
     const char *pattern;
@@ -42,6 +45,12 @@ struct strata_analyzer {
     const struct strata_match *matches; /* terminated by STRATA_MATCH_END */
     uint64_t max_file_size; /* larger files are an error for EXACT matches, else skipped */
 
+    /* Optional content pre-filter for analyzers that match by what a file is rather than by
+     * its name (executables of any name): called with the file's first
+     * min(size, STRATA_HEAD_BYTES) bytes before the rest is read. A file no analyzer takes
+     * is never read in full. Returns non-zero to receive the file. */
+    int (*wants_head)(const uint8_t *head, size_t n, uint64_t size, uint32_t mode);
+
     /* Per-layer state. layer_new returns NULL only on ENOMEM. */
     void *(*layer_new)(void);
     void (*layer_free)(void *state);
@@ -59,7 +68,13 @@ struct strata_analyzer {
 /* The built-in analyzers in the order they run: os first (others read report->os). */
 const struct strata_analyzer *const *strata_builtin_analyzers(void);
 
-/* Does the analyzer want this regular file? */
+/* Does the analyzer want this regular file (by name and size; wants_head decides later)?
+ * 1 yes, 0 no, -1 when a file the analyzer names exactly is larger than max_file_size. */
 int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uint64_t size);
+
+/* strata_analyzer_wants and, when the analyzer has one, its wants_head on the file's first
+ * bytes (head holds min(size, STRATA_HEAD_BYTES) of them). */
+int strata_analyzer_takes(const struct strata_analyzer *a, const char *path, uint64_t size,
+                          uint32_t mode, const uint8_t *head);
 
 #endif

@@ -48,7 +48,12 @@ struct strata_package {
     int direct;     /* 1 direct dependency of the project, 0 indirect, -1 unknown */
     int dev;        /* 1 development-only dependency */
     char *lockfile; /* the lockfile that decided direct/dev */
-    char **files;   /* files the package owns, absolute paths; not printed in v1 reports */
+    /* Language packages found in a file an OS package owns: that package's name. Such
+     * packages are not matched against language advisories unless asked (distributions patch
+     * them without changing the upstream version), except what is compiled_in. */
+    char *os_package;
+    int compiled_in; /* 1 statically linked into a binary (Go stdlib and modules, crates) */
+    char **files;    /* files the package owns, absolute paths; not printed in v1 reports */
     size_t n_files;
 };
 

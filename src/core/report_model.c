@@ -23,6 +23,7 @@ void strata_package_clear(struct strata_package *p)
     free(p->layer_diff_id);
     free(p->db_path);
     free(p->lockfile);
+    free(p->os_package);
     for (size_t i = 0; i < p->n_files; i++)
         free(p->files[i]);
     free(p->files);

@@ -92,8 +92,9 @@ static int read_content(content_reader reader, void *ctx, uint8_t *buf, size_t l
     return 0;
 }
 
-/* 1 when some analyzer wants path, 0 when none, <0 when a file an analyzer names exactly is
- * too large to read. */
+/* 1 when some analyzer wants path by name alone, 2 when only analyzers with a content
+ * pre-filter want it, 0 when none, <0 when a file an analyzer names exactly is too large to
+ * read. */
 static int wanted(const struct layer_result *lr, const char *path, uint64_t size,
                   struct strata_error *err)
 {
@@ -105,27 +106,64 @@ static int wanted(const struct layer_result *lr, const char *path, uint64_t size
                 err, STRATA_ELIMIT, "%s: %llu bytes, more than the %llu the %s analyzer reads",
                 path, (unsigned long long)size, (unsigned long long)lr->analyzers[i]->max_file_size,
                 lr->analyzers[i]->name);
-        any |= w;
+        if (w > 0)
+            any = lr->analyzers[i]->wants_head == NULL ? 1 : (any ? any : 2);
     }
     return any;
 }
 
+/* Reads the content (head already holds its first n_head bytes) and hands it to every
+ * analyzer that takes it under each of paths. */
 static int deliver(struct layer_result *lr, const char *const *paths, size_t n_paths, uint64_t size,
-                   uint32_t mode, content_reader reader, void *ctx, struct strata_error *err)
+                   uint32_t mode, const uint8_t *head, size_t n_head, content_reader reader,
+                   void *ctx, struct strata_error *err)
 {
     uint8_t *buf = malloc(size ? (size_t)size : 1);
     if (buf == NULL)
         return strata_error_nomem(err);
-    int rc = read_content(reader, ctx, buf, (size_t)size, paths[0], err);
+    memcpy(buf, head, n_head);
+    int rc = read_content(reader, ctx, buf + n_head, (size_t)size - n_head, paths[0], err);
     for (size_t p = 0; p < n_paths && rc == 0; p++) {
         struct strata_layer_file f = {paths[p], buf, (size_t)size, mode, lr->index, lr->source};
         for (size_t i = 0; i < lr->n_analyzers && rc == 0; i++)
-            if (strata_analyzer_wants(lr->analyzers[i], paths[p], size) > 0)
+            if (strata_analyzer_takes(lr->analyzers[i], paths[p], size, mode, buf))
                 rc = lr->analyzers[i]->layer_file(lr->states[i], &f, err);
     }
     lr->content_bytes += size;
     free(buf);
     return rc;
+}
+
+/* Reads the first bytes of a file for the content pre-filters; 1 when some analyzer takes
+ * the file, 0 when none does (the rest is then never read). */
+static int read_head(struct layer_result *lr, const char *const *paths, size_t n_paths,
+                     uint64_t size, uint32_t mode, uint8_t *head, size_t *n_head,
+                     content_reader reader, void *ctx, struct strata_error *err)
+{
+    *n_head = size < STRATA_HEAD_BYTES ? (size_t)size : STRATA_HEAD_BYTES;
+    int rc = read_content(reader, ctx, head, *n_head, paths[0], err);
+    if (rc != 0)
+        return rc;
+    for (size_t p = 0; p < n_paths; p++)
+        for (size_t i = 0; i < lr->n_analyzers; i++)
+            if (strata_analyzer_takes(lr->analyzers[i], paths[p], size, mode, head))
+                return 1;
+    return 0;
+}
+
+/* Delivers one file to the analyzers, reading only its head when pre-filters decline it. */
+static int dispatch(struct layer_result *lr, const char *const *paths, size_t n_paths, int w,
+                    uint64_t size, uint32_t mode, content_reader reader, void *ctx,
+                    struct strata_error *err)
+{
+    uint8_t head[STRATA_HEAD_BYTES];
+    size_t n_head = 0;
+    if (w == 2) {
+        int take = read_head(lr, paths, n_paths, size, mode, head, &n_head, reader, ctx, err);
+        if (take <= 0)
+            return take;
+    }
+    return deliver(lr, paths, n_paths, size, mode, head, n_head, reader, ctx, err);
 }
 
 static int dispatch_content(struct layer_result *lr, const struct layer_entry *e,
@@ -134,7 +172,7 @@ static int dispatch_content(struct layer_result *lr, const struct layer_entry *e
     int w = wanted(lr, e->path, e->size, err);
     if (w <= 0 || reader == NULL)
         return w;
-    return deliver(lr, &e->path, 1, e->size, e->mode, reader, ctx, err);
+    return dispatch(lr, &e->path, 1, w, e->size, e->mode, reader, ctx, err);
 }
 
 static int add_pending_link(struct layer_result *lr, const struct layer_entry *e,
@@ -162,6 +200,7 @@ int layer_result_deliver_links(struct layer_result *lr, const char *target, cont
     size_t n = 0;
     uint64_t size = 0;
     uint32_t mode = 0;
+    int w = 0;
     for (size_t i = 0; i < lr->n_pending; i++) {
         if (strcmp(lr->pending[i].target, target) != 0)
             continue;
@@ -171,8 +210,13 @@ int layer_result_deliver_links(struct layer_result *lr, const char *target, cont
         paths[n++] = lr->pending[i].path;
         size = lr->pending[i].size;
         mode = lr->pending[i].mode;
+        int wi = wanted(lr, lr->pending[i].path, size, err);
+        if (wi < 0)
+            return wi;
+        if (wi > 0 && w != 1)
+            w = wi;
     }
-    return n ? deliver(lr, paths, n, size, mode, reader, reader_ctx, err) : 0;
+    return n && w > 0 ? dispatch(lr, paths, n, w, size, mode, reader, reader_ctx, err) : 0;
 }
 
 int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, content_reader reader,

@@ -164,6 +164,7 @@ static int emit(struct strata_report *r, const char *name, const char *version, 
     p->name = strdup(name);
     p->version = strdup(version);
     p->type = strdup("golang");
+    p->compiled_in = 1; /* the binary carries this code whoever packaged the binary */
     p->purl = go_purl(name, version);
     struct strbuf db = STRBUF_INIT;
     if (strbuf_addch(&db, '/') == 0 && strbuf_adds(&db, bin) == 0)
@@ -241,6 +242,17 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
     return 0;
 }
 
+/* Only executable ELF files are read in full: everything else is declined on its first bytes. */
+static int wants_head(const uint8_t *head, size_t n, uint64_t size, uint32_t mode)
+{
+    (void)size;
+    return (mode & 0111) != 0 && n >= 52 &&
+           memcmp(head,
+                  "\x7f"
+                  "ELF",
+                  4) == 0;
+}
+
 static const struct strata_match gobinary_matches[] = {
     {STRATA_MATCH_ANY, NULL},
     {STRATA_MATCH_END, NULL},
@@ -252,6 +264,7 @@ const struct strata_analyzer strata_analyzer_gobinary = {
     /* Larger files are skipped (ANY match): the biggest Go binaries seen in images (kubelet,
      * terraform providers) stay well below this. */
     .max_file_size = 256u * 1024 * 1024,
+    .wants_head = wants_head,
     .layer_new = layer_new,
     .layer_free = layer_free,
     .layer_file = layer_file,

@@ -752,6 +752,8 @@ static int yarn_classic(const uint8_t *data, size_t len, const char *path,
 
 struct yctx {
     const char *path;
+    const uint8_t *data; /* the YAML text, for a look at a scalar's raw bytes */
+    size_t len;
     struct fy_diag *diag;
     struct fy_document *doc;
     struct strata_error *err;
@@ -832,6 +834,8 @@ static int yaml_load(struct yctx *y, const uint8_t *data, size_t len)
      * where data is expected is rejected below. libfyaml limits nesting to 64 levels. */
     pc.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
     pc.diag = y->diag;
+    y->data = data;
+    y->len = len;
     y->doc = fy_document_build_from_string(&pc, len ? (const char *)data : "", len);
     if (y->doc == NULL) {
         void *it = NULL;
@@ -858,10 +862,31 @@ static void yaml_done(struct yctx *y)
     y->diag = NULL;
 }
 
-/* A plain scalar's text, NULL for mappings, sequences and aliases. */
-static const char *yscalar(struct fy_node *n, size_t *len)
+/* Does the source text of a quoted scalar hold an escape ('' or a backslash)? */
+static int yescaped(const struct yctx *y, struct fy_node *n)
 {
-    if (n == NULL || fy_node_get_type(n) != FYNT_SCALAR || fy_node_is_alias(n))
+    enum fy_node_style st = fy_node_get_style(n);
+    if (st != FYNS_SINGLE_QUOTED && st != FYNS_DOUBLE_QUOTED)
+        return 0;
+    struct fy_token *t = fy_node_get_scalar_token(n);
+    const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL;
+    const struct fy_mark *b = t ? fy_token_end_mark(t) : NULL;
+    if (a == NULL || b == NULL || a->input_pos > b->input_pos || b->input_pos > y->len)
+        return 1;
+    const char *s = (const char *)y->data + a->input_pos;
+    size_t n_raw = b->input_pos - a->input_pos;
+    if (st == FYNS_DOUBLE_QUOTED)
+        return memchr(s, '\\', n_raw) != NULL;
+    /* the opening and closing quotes themselves are part of the span */
+    return n_raw > 2 && memmem(s + 1, n_raw - 2, "''", 2) != NULL;
+}
+
+/* A plain or quoted scalar's text. Quoted scalars with escapes are refused: no npm name,
+ * version or flag has one, and libfyaml 0.7 leaks a buffer formatting a scalar with several
+ * of them (found by fuzz_npm_lock). */
+static const char *yscalar(const struct yctx *y, struct fy_node *n, size_t *len)
+{
+    if (n == NULL || fy_node_get_type(n) != FYNT_SCALAR || fy_node_is_alias(n) || yescaped(y, n))
         return NULL;
     return fy_node_get_scalar(n, len);
 }
@@ -878,10 +903,10 @@ static struct fy_node *yget(struct fy_node *map, const char *key)
     return fy_node_mapping_lookup_by_string(map, key, FY_NT);
 }
 
-static int ytrue(struct fy_node *n)
+static int ytrue(const struct yctx *y, struct fy_node *n)
 {
     size_t l;
-    const char *s = yscalar(n, &l);
+    const char *s = yscalar(y, n, &l);
     return s && l == 4 && memcmp(s, "true", 4) == 0;
 }
 
@@ -963,7 +988,7 @@ static int yarn_berry(struct yctx *y, const struct npm_manifest *root, struct np
         return yerr(y, STRATA_EFORMAT, top, "the top level is not a mapping");
     struct fy_node *meta = yget(top, "__metadata");
     size_t l;
-    const char *mv = yscalar(yget(meta, "version"), &l);
+    const char *mv = yscalar(y, yget(meta, "version"), &l);
     out->lockfile_version = scalar_int(mv, mv ? l : 0);
 
     /* Workspace entries ("app@workspace:.") list the direct dependencies as "name: range". */
@@ -974,7 +999,7 @@ static int yarn_berry(struct yctx *y, const struct npm_manifest *root, struct np
     while (rc == 0 && (p = fy_node_mapping_iterate(top, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         size_t kl;
-        const char *ks = yscalar(k, &kl);
+        const char *ks = yscalar(y, k, &kl);
         if (ks == NULL)
             rc = yerr(y, STRATA_EFORMAT, k, "entry key is not a scalar");
         else if (kl < 10 || !has(ks, kl, "@workspace:") || !yis_map(v))
@@ -988,8 +1013,8 @@ static int yarn_berry(struct yctx *y, const struct npm_manifest *root, struct np
             struct fy_node_pair *dp;
             while (rc == 0 && (dp = fy_node_mapping_iterate(deps, &it2)) != NULL) {
                 size_t nl, rl;
-                const char *n = yscalar(fy_node_pair_key(dp), &nl);
-                const char *r = yscalar(fy_node_pair_value(dp), &rl);
+                const char *n = yscalar(y, fy_node_pair_key(dp), &nl);
+                const char *r = yscalar(y, fy_node_pair_value(dp), &rl);
                 if (n == NULL || r == NULL)
                     continue;
                 rc = dset_add(&direct, n, nl, r, rl, dev ? NPM_DEP_DEV : NPM_DEP_PROD);
@@ -1002,7 +1027,7 @@ static int yarn_berry(struct yctx *y, const struct npm_manifest *root, struct np
     while (rc == 0 && (p = fy_node_mapping_iterate(top, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         size_t kl;
-        const char *ks = yscalar(k, &kl);
+        const char *ks = yscalar(y, k, &kl);
         if (ks == NULL || (kl == 10 && memcmp(ks, "__metadata", 10) == 0))
             continue;
         if (!yis_map(v)) {
@@ -1010,8 +1035,8 @@ static int yarn_berry(struct yctx *y, const struct npm_manifest *root, struct np
             break;
         }
         size_t rl, vl;
-        const char *res = yscalar(yget(v, "resolution"), &rl);
-        const char *ver = yscalar(yget(v, "version"), &vl);
+        const char *res = yscalar(y, yget(v, "resolution"), &rl);
+        const char *ver = yscalar(y, yget(v, "version"), &vl);
         if (res == NULL || ver == NULL) {
             rc = yerr(y, STRATA_EFORMAT, k, "entry without resolution or version");
             break;
@@ -1193,10 +1218,10 @@ static int pnpm_importer(struct yctx *y, struct fy_node *imp, int major, struct 
         struct fy_node_pair *p;
         while ((p = fy_node_mapping_iterate(deps, &it)) != NULL) {
             size_t nl, vl;
-            const char *n = yscalar(fy_node_pair_key(p), &nl);
+            const char *n = yscalar(y, fy_node_pair_key(p), &nl);
             struct fy_node *vn = fy_node_pair_value(p);
             const char *v =
-                major >= 6 && yis_map(vn) ? yscalar(yget(vn, "version"), &vl) : yscalar(vn, &vl);
+                major >= 6 && yis_map(vn) ? yscalar(y, yget(vn, "version"), &vl) : yscalar(y, vn, &vl);
             if (n == NULL || v == NULL)
                 return yerr(y, STRATA_EFORMAT, fy_node_pair_key(p), "dependency without a version");
             importer_version(v, &vl, major);
@@ -1215,7 +1240,7 @@ static int pnpm(struct yctx *y, struct npm_pkg_list *out)
         return yerr(y, STRATA_EFORMAT, top, "the top level is not a mapping");
     size_t l;
     struct fy_node *lvn = yget(top, "lockfileVersion");
-    const char *lv = yscalar(lvn, &l);
+    const char *lv = yscalar(y, lvn, &l);
     if (lv == NULL || l == 0 || l > 16 || lv[0] < '1' || lv[0] > '9')
         return yerr(y, STRATA_EFORMAT, lvn, "missing or invalid lockfileVersion");
     int major = scalar_int(lv, l);
@@ -1242,7 +1267,7 @@ static int pnpm(struct yctx *y, struct npm_pkg_list *out)
     while (rc == 0 && yis_map(pkgs) && (p = fy_node_mapping_iterate(pkgs, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         size_t kl;
-        const char *ks = yscalar(k, &kl);
+        const char *ks = yscalar(y, k, &kl);
         if (ks == NULL) {
             rc = yerr(y, STRATA_EFORMAT, k, "package key is not a scalar");
             break;
@@ -1255,7 +1280,7 @@ static int pnpm(struct yctx *y, struct npm_pkg_list *out)
         size_t nl, vl;
         /* Non-registry packages carry name and version fields; registry ones only the key. */
         size_t fnl, fvl;
-        const char *fn = yscalar(yget(v, "name"), &fnl), *fv = yscalar(yget(v, "version"), &fvl);
+        const char *fn = yscalar(y, yget(v, "name"), &fnl), *fv = yscalar(y, yget(v, "version"), &fvl);
         if (fn && fv && npm_valid_name(fn, fnl) && valid_version(fv, fvl)) {
             name = fn;
             nl = fnl;
@@ -1265,12 +1290,12 @@ static int pnpm(struct yctx *y, struct npm_pkg_list *out)
             continue;
         }
         int kind = dset_kind(&direct, name, nl, ver, vl);
-        int dev = ytrue(yget(v, "dev")) || (major >= 9 && dev_of_kind(kind));
+        int dev = ytrue(y, yget(v, "dev")) || (major >= 9 && dev_of_kind(kind));
         unsigned line, col;
         node_pos(k, &line, &col);
         char where[300];
         snprintf(where, sizeof where, "%.*s", (int)(kl > 256 ? 256 : kl), ks);
-        rc = list_add(out, name, nl, ver, vl, NULL, kind != 0, dev, ytrue(yget(v, "optional")),
+        rc = list_add(out, name, nl, ver, vl, NULL, kind != 0, dev, ytrue(y, yget(v, "optional")),
                       where, line);
         if (rc == STRATA_ENOMEM)
             rc = strata_error_nomem(y->err);

@@ -25,8 +25,8 @@ int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uin
         case STRATA_MATCH_GLOB:
             /* Every file of every layer passes here: compare the literal head first. */
             pn = strcspn(m->pattern, "*?[\\");
-            hit = strncmp(path, m->pattern, pn) == 0 &&
-                  fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
+            hit =
+                strncmp(path, m->pattern, pn) == 0 && fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
             break;
         case STRATA_MATCH_ANY:
             hit = 1;
@@ -38,4 +38,15 @@ int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uin
             return size <= a->max_file_size;
     }
     return 0;
+}
+
+int strata_analyzer_takes(const struct strata_analyzer *a, const char *path, uint64_t size,
+                          uint32_t mode, const uint8_t *head)
+{
+    if (strata_analyzer_wants(a, path, size) <= 0)
+        return 0;
+    if (a->wants_head == NULL)
+        return 1;
+    size_t n = size < STRATA_HEAD_BYTES ? (size_t)size : STRATA_HEAD_BYTES;
+    return a->wants_head(head, n, size, mode) != 0;
 }

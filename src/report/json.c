@@ -57,6 +57,8 @@ static json_t *package_json(const struct strata_package *p, int *bad)
     rj_put(o, "direct", p->direct < 0 ? json_null() : json_boolean(p->direct), bad);
     rj_put(o, "dev", json_boolean(p->dev), bad);
     rj_put_str(o, "lockfile", p->lockfile, bad);
+    rj_put_str(o, "os_package", p->os_package, bad);
+    rj_put(o, "compiled_in", json_boolean(p->compiled_in), bad);
     return o;
 }
 
