@@ -17,6 +17,7 @@
 
 #include "core/strbuf.h"
 #include "inventory/go_buildinfo.h"
+#include "inventory/lang_package.h"
 #include "strata/analyzer.h"
 
 struct gobin {
@@ -158,28 +159,21 @@ static char *go_purl(const char *module, const char *version)
 static int emit(struct strata_report *r, const char *name, const char *version, const char *bin,
                 int layer)
 {
-    struct strata_package *p = strata_report_add_package(r);
-    if (p == NULL)
+    char *purl = go_purl(name, version);
+    if (purl == NULL)
         return STRATA_ENOMEM;
-    p->name = strdup(name);
-    p->version = strdup(version);
-    p->type = strdup("golang");
-    p->compiled_in = 1; /* the binary carries this code whoever packaged the binary */
-    p->purl = go_purl(name, version);
-    struct strbuf db = STRBUF_INIT;
-    if (strbuf_addch(&db, '/') == 0 && strbuf_adds(&db, bin) == 0)
-        p->db_path = strbuf_detach(&db);
-    else
-        strbuf_release(&db);
-    if (!p->name || !p->version || !p->type || !p->purl || !p->db_path)
-        return STRATA_ENOMEM;
-    if (layer >= 0 && (size_t)layer < r->n_layers) {
-        p->layer_index = layer;
-        if (r->layers[layer].diff_id != NULL &&
-            (p->layer_diff_id = strdup(r->layers[layer].diff_id)) == NULL)
-            return STRATA_ENOMEM;
-    }
-    return 0;
+    struct lang_package p = {.type = "golang",
+                             .name = name,
+                             .version = version,
+                             .purl = purl,
+                             .path = bin,
+                             .layer = layer,
+                             .direct = -1,
+                             /* the binary carries this code whoever packaged the binary */
+                             .compiled_in = 1};
+    int rc = inventory_add_lang_package(r, &p);
+    free(purl);
+    return rc;
 }
 
 static int emit_module(struct strata_report *r, const struct go_module *m, const char *bin,
