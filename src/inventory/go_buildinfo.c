@@ -21,150 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/elf.h"
+
 #define MAGIC "\xff Go buildinf:"
 #define MAGIC_LEN 14
 #define HEADER_LEN 32
 #define ALIGN 16
 
-#define PT_LOAD 1
-#define PF_W 2
-#define SHT_NOBITS 8
-#define SHF_ALLOC 2
-
-struct elf {
-    const uint8_t *d;
-    size_t len;
-    const char *path;
-    int is64, be;
-    uint64_t phoff, shoff;
-    unsigned phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct seg {
-    uint64_t off, vaddr, filesz;
-    int writable;
-};
-
-static uint64_t rd(const uint8_t *p, int n, int be)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v |= (uint64_t)p[be ? i : n - 1 - i] << (8 * (n - 1 - i));
-    return v;
-}
-
-/* Is [off, off+n) inside the buffer? */
-static int in_file(const struct elf *e, uint64_t off, uint64_t n)
-{
-    return off <= e->len && n <= e->len - off;
-}
-
 static int fmt_err(struct strata_error *err, int code, const char *path, uint64_t off,
                    const char *what)
 {
     return strata_error_set(err, code, "%s: offset %llu: %s", path, (unsigned long long)off, what);
-}
-
-static int elf_header(struct elf *e, struct strata_error *err)
-{
-    const uint8_t *d = e->d;
-    if (e->len < 16)
-        return fmt_err(err, STRATA_EFORMAT, e->path, 0, "truncated ELF header");
-    if (d[4] != 1 && d[4] != 2)
-        return fmt_err(err, STRATA_EFORMAT, e->path, 4, "invalid ELF class");
-    if (d[5] != 1 && d[5] != 2)
-        return fmt_err(err, STRATA_EFORMAT, e->path, 5, "invalid ELF data encoding");
-    e->is64 = d[4] == 2;
-    e->be = d[5] == 2;
-    size_t hlen = e->is64 ? 64 : 52;
-    if (e->len < hlen)
-        return fmt_err(err, STRATA_EFORMAT, e->path, 0, "truncated ELF header");
-    int w = e->is64 ? 8 : 4;
-    size_t b = e->is64 ? 0x20 : 0x1c; /* e_phoff; e_shoff follows */
-    e->phoff = rd(d + b, w, e->be);
-    e->shoff = rd(d + b + w, w, e->be);
-    size_t h = b + 2 * (size_t)w + 4 + 2; /* skip e_flags, e_ehsize */
-    e->phentsize = (unsigned)rd(d + h, 2, e->be);
-    e->phnum = (unsigned)rd(d + h + 2, 2, e->be);
-    e->shentsize = (unsigned)rd(d + h + 4, 2, e->be);
-    e->shnum = (unsigned)rd(d + h + 6, 2, e->be);
-    e->shstrndx = (unsigned)rd(d + h + 8, 2, e->be);
-    unsigned need_ph = e->is64 ? 56 : 32, need_sh = e->is64 ? 64 : 40;
-    if (e->phoff == 0)
-        e->phnum = 0;
-    if (e->phnum > 0) {
-        if (e->phentsize < need_ph)
-            return fmt_err(err, STRATA_EFORMAT, e->path, h, "program header entry too small");
-        if (!in_file(e, e->phoff, (uint64_t)e->phnum * e->phentsize))
-            return fmt_err(err, STRATA_EFORMAT, e->path, b,
-                           "program header table extends past the end of the file");
-    }
-    if (e->shoff == 0 || e->shnum == 0 || e->shstrndx >= e->shnum)
-        e->shnum = 0; /* no usable section headers: stripped or extended numbering */
-    if (e->shnum > 0) {
-        if (e->shentsize < need_sh)
-            return fmt_err(err, STRATA_EFORMAT, e->path, h + 4, "section header entry too small");
-        if (!in_file(e, e->shoff, (uint64_t)e->shnum * e->shentsize))
-            return fmt_err(err, STRATA_EFORMAT, e->path, b + (size_t)w,
-                           "section header table extends past the end of the file");
-    }
-    return 0;
-}
-
-static struct seg phdr(const struct elf *e, unsigned i, uint32_t *type)
-{
-    const uint8_t *p = e->d + e->phoff + (uint64_t)i * e->phentsize;
-    struct seg s;
-    *type = (uint32_t)rd(p, 4, e->be);
-    if (e->is64) {
-        s.writable = (rd(p + 4, 4, e->be) & PF_W) != 0;
-        s.off = rd(p + 8, 8, e->be);
-        s.vaddr = rd(p + 16, 8, e->be);
-        s.filesz = rd(p + 32, 8, e->be);
-    } else {
-        s.off = rd(p + 4, 4, e->be);
-        s.vaddr = rd(p + 8, 4, e->be);
-        s.filesz = rd(p + 16, 4, e->be);
-        s.writable = (rd(p + 24, 4, e->be) & PF_W) != 0;
-    }
-    return s;
-}
-
-struct shdr {
-    uint32_t name, type;
-    uint64_t flags, addr, off, size;
-};
-
-static struct shdr shdr(const struct elf *e, unsigned i)
-{
-    const uint8_t *p = e->d + e->shoff + (uint64_t)i * e->shentsize;
-    struct shdr s;
-    s.name = (uint32_t)rd(p, 4, e->be);
-    s.type = (uint32_t)rd(p + 4, 4, e->be);
-    int w = e->is64 ? 8 : 4;
-    s.flags = rd(p + 8, w, e->be);
-    s.addr = rd(p + 8 + w, w, e->be);
-    s.off = rd(p + 8 + 2 * w, w, e->be);
-    s.size = rd(p + 8 + 3 * w, w, e->be);
-    return s;
-}
-
-/* Finds the section named name; returns its index or -1. A name outside the string table
- * never matches. */
-static long find_section(const struct elf *e, const char *name)
-{
-    struct shdr str = shdr(e, e->shstrndx);
-    if (str.type == SHT_NOBITS || !in_file(e, str.off, str.size))
-        return -1;
-    size_t nl = strlen(name);
-    for (unsigned i = 0; i < e->shnum; i++) {
-        struct shdr s = shdr(e, i);
-        if (s.name >= str.size || str.size - s.name < nl + 1)
-            continue;
-        if (memcmp(e->d + str.off + s.name, name, nl + 1) == 0)
-            return (long)i;
-    }
-    return -1;
 }
 
 static int is_header(const uint8_t *p)
@@ -173,7 +40,7 @@ static int is_header(const uint8_t *p)
 }
 
 /* First 16-byte aligned magic in [off, off+n) of the file, or -1. */
-static long long scan(const struct elf *e, uint64_t off, uint64_t n)
+static long long scan(const struct elf_file *e, uint64_t off, uint64_t n)
 {
     if (off >= e->len)
         return -1;
@@ -186,53 +53,24 @@ static long long scan(const struct elf *e, uint64_t off, uint64_t n)
     return -1;
 }
 
-/* Maps [va, va+n) to a file offset through PT_LOAD segments, then allocated sections. */
-static int va_to_off(const struct elf *e, uint64_t va, uint64_t n, uint64_t *off)
-{
-    for (unsigned i = 0; i < e->phnum; i++) {
-        uint32_t type;
-        struct seg s = phdr(e, i, &type);
-        if (type != PT_LOAD || va < s.vaddr || va - s.vaddr > s.filesz ||
-            n > s.filesz - (va - s.vaddr))
-            continue;
-        uint64_t o = s.off + (va - s.vaddr);
-        if (o < s.off || !in_file(e, o, n))
-            continue;
-        *off = o;
-        return 0;
-    }
-    for (unsigned i = 0; i < e->shnum; i++) {
-        struct shdr s = shdr(e, i);
-        if (s.type == SHT_NOBITS || !(s.flags & SHF_ALLOC) || s.addr == 0 || va < s.addr ||
-            va - s.addr > s.size || n > s.size - (va - s.addr))
-            continue;
-        uint64_t o = s.off + (va - s.addr);
-        if (o < s.off || !in_file(e, o, n))
-            continue;
-        *off = o;
-        return 0;
-    }
-    return -1;
-}
-
 /* A string of the input: where it is and how long. */
 struct span {
     uint64_t off, len;
 };
 
 /* Pointer layout: reads the Go string header the pointer at file offset at refers to. */
-static int ptr_string(const struct elf *e, uint64_t at, int ps, int be, uint64_t max,
+static int ptr_string(const struct elf_file *e, uint64_t at, int ps, int be, uint64_t max,
                       const char *what, struct span *out, struct strata_error *err)
 {
     char msg[160];
-    uint64_t hdr_va = rd(e->d + at, ps, be), hdr_off;
-    if (va_to_off(e, hdr_va, 2 * (uint64_t)ps, &hdr_off) != 0) {
+    uint64_t hdr_va = elf_read_uint(e->d + at, ps, be), hdr_off;
+    if (elf_vaddr_to_offset(e, hdr_va, 2 * (uint64_t)ps, &hdr_off) != 0) {
         snprintf(msg, sizeof msg, "%s string header pointer 0x%llx does not map into the file",
                  what, (unsigned long long)hdr_va);
         return fmt_err(err, STRATA_EFORMAT, e->path, at, msg);
     }
-    uint64_t data_va = rd(e->d + hdr_off, ps, be);
-    uint64_t n = rd(e->d + hdr_off + ps, ps, be);
+    uint64_t data_va = elf_read_uint(e->d + hdr_off, ps, be);
+    uint64_t n = elf_read_uint(e->d + hdr_off + ps, ps, be);
     if (n > max) {
         snprintf(msg, sizeof msg, "%s string length %llu exceeds the limit of %llu", what,
                  (unsigned long long)n, (unsigned long long)max);
@@ -242,7 +80,7 @@ static int ptr_string(const struct elf *e, uint64_t at, int ps, int be, uint64_t
     out->off = 0;
     if (n == 0)
         return 0;
-    if (va_to_off(e, data_va, n, &out->off) != 0) {
+    if (elf_vaddr_to_offset(e, data_va, n, &out->off) != 0) {
         snprintf(msg, sizeof msg, "%s string data 0x%llx+%llu does not map into the file", what,
                  (unsigned long long)data_va, (unsigned long long)n);
         return fmt_err(err, STRATA_EFORMAT, e->path, hdr_off, msg);
@@ -251,7 +89,7 @@ static int ptr_string(const struct elf *e, uint64_t at, int ps, int be, uint64_t
 }
 
 /* Inline layout: uvarint length + bytes at *pos; advances *pos. */
-static int inline_string(const struct elf *e, uint64_t *pos, uint64_t max, const char *what,
+static int inline_string(const struct elf_file *e, uint64_t *pos, uint64_t max, const char *what,
                          struct span *out, struct strata_error *err)
 {
     char msg[160];
@@ -279,7 +117,7 @@ static int inline_string(const struct elf *e, uint64_t *pos, uint64_t max, const
                  (unsigned long long)v, (unsigned long long)max);
         return fmt_err(err, STRATA_ELIMIT, e->path, at, msg);
     }
-    if (!in_file(e, o, v)) {
+    if (!elf_in_file(e, o, v)) {
         snprintf(msg, sizeof msg, "%s length %llu extends past the end of the file", what,
                  (unsigned long long)v);
         return fmt_err(err, STRATA_EFORMAT, e->path, at, msg);
@@ -555,10 +393,10 @@ static int parse_modinfo(const uint8_t *text, size_t n, uint64_t base, const cha
     return 0;
 }
 
-static int read_info(const struct elf *e, uint64_t h, struct go_buildinfo *bi,
+static int read_info(const struct elf_file *e, uint64_t h, struct go_buildinfo *bi,
                      struct strata_error *err)
 {
-    if (!in_file(e, h, HEADER_LEN))
+    if (!elf_in_file(e, h, HEADER_LEN))
         return fmt_err(err, STRATA_EFORMAT, e->path, h, "truncated build info header");
     const uint8_t *p = e->d + h;
     int ps = p[14], flags = p[15];
@@ -610,24 +448,24 @@ int go_buildinfo_parse(const uint8_t *data, size_t len, const char *path, struct
                4) != 0)
         return strata_error_set(err, STRATA_ENOTFOUND, "%s: not a Go binary (not an ELF file)",
                                 path);
-    struct elf e = {.d = data, .len = len, .path = path};
-    int rc = elf_header(&e, err);
+    struct elf_file e;
+    int rc = elf_open(&e, data, len, path, err);
     if (rc != 0)
         return rc;
     long long h = -1;
     if (e.shnum > 0) {
-        long sec = find_section(&e, ".go.buildinfo");
+        long sec = elf_find_section(&e, ".go.buildinfo");
         if (sec >= 0) {
-            struct shdr s = shdr(&e, (unsigned)sec);
-            uint64_t shoff_at = e.shoff + (uint64_t)sec * e.shentsize;
-            if (s.type == SHT_NOBITS || s.size < HEADER_LEN || !in_file(&e, s.off, s.size))
+            struct elf_section s = elf_section_at(&e, (unsigned)sec);
+            uint64_t shoff_at = elf_section_header_offset(&e, (unsigned)sec);
+            if (s.type == ELF_SHT_NOBITS || s.size < HEADER_LEN || !elf_in_file(&e, s.off, s.size))
                 return fmt_err(err, STRATA_EFORMAT, path, shoff_at,
                                ".go.buildinfo section lies outside the file or is too small");
             if (!is_header(data + s.off))
                 return fmt_err(err, STRATA_EFORMAT, path, s.off,
                                ".go.buildinfo section does not start with the build info magic");
             h = (long long)s.off;
-        } else if (find_section(&e, ".text") >= 0 || find_section(&e, ".data") >= 0) {
+        } else if (elf_find_section(&e, ".text") >= 0 || elf_find_section(&e, ".data") >= 0) {
             /* Section headers are intact and name no build info: not a Go 1.13+ binary. */
             return strata_error_set(err, STRATA_ENOTFOUND,
                                     "%s: not a Go binary (no .go.buildinfo section)", path);
@@ -635,12 +473,10 @@ int go_buildinfo_parse(const uint8_t *data, size_t len, const char *path, struct
     }
     /* Stripped section headers: the header sits 16-byte aligned at the start of the data
      * segment; look there first, then anywhere in the file. */
-    for (unsigned i = 0; h < 0 && i < e.phnum; i++) {
-        uint32_t type;
-        struct seg s = phdr(&e, i, &type);
-        if (type == PT_LOAD && s.writable)
-            h = scan(&e, s.off, s.filesz);
-    }
+    struct elf_segment seg;
+    for (unsigned i = 0; h < 0 && elf_next_load(&e, &i, &seg);)
+        if (seg.writable)
+            h = scan(&e, seg.off, seg.filesz);
     if (h < 0)
         h = scan(&e, 0, len);
     if (h < 0)
