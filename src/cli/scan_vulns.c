@@ -16,6 +16,10 @@ const char scan_vulns_help[] =
     "                        $XDG_CACHE_HOME/strata/db/strata.db); without one, packages are\n"
     "                        listed but not matched, and the report says so\n"
     "      --no-vulns        do not match packages against the database\n"
+    "      --include-os-owned  also match language packages found in files an OS package\n"
+    "                        owns (listed with os_package; by default the OS package's\n"
+    "                        own advisories judge them: distributions patch them without\n"
+    "                        changing the upstream version)\n"
     "      --severity LIST   only report (and gate on) these severities, comma-separated:\n"
     "                        UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
     "      --exit-code N     exit with N when a finding at the listed severities is not\n"
@@ -63,6 +67,9 @@ int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *
     case SCAN_OPT_SHOW_SUPPRESSED:
         o->show_suppressed = 1;
         return 0;
+    case SCAN_OPT_INCLUDE_OS_OWNED:
+        o->include_os_owned = 1;
+        return 0;
     default:
         return -1;
     }
@@ -100,7 +107,8 @@ int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int
         return 0;
     }
     struct strata_error err = {0};
-    if (strata_match_vulnerabilities(r, path, &err) != 0)
+    struct strata_match_options mo = {.include_os_owned = o->include_os_owned};
+    if (strata_match_vulnerabilities(r, path, &mo, &err) != 0)
         return cli_fail(&err);
     /* --severity also decides what is shown: findings outside the list are dropped. */
     strata_report_keep_vulnerabilities(r, severity_listed, &o->gate.severities);

@@ -15,6 +15,7 @@ enum {
     SCAN_OPT_IGNOREFILE,
     SCAN_OPT_VEX,
     SCAN_OPT_SHOW_SUPPRESSED,
+    SCAN_OPT_INCLUDE_OS_OWNED,
 };
 
 #define SCAN_VULNS_LONG_OPTS                                                                       \
@@ -25,6 +26,7 @@ enum {
         {"ignore-unfixed", no_argument, NULL, SCAN_OPT_IGNORE_UNFIXED},                            \
         {"ignorefile", required_argument, NULL, SCAN_OPT_IGNOREFILE},                              \
         {"vex", required_argument, NULL, SCAN_OPT_VEX},                                            \
+        {"include-os-owned", no_argument, NULL, SCAN_OPT_INCLUDE_OS_OWNED},                        \
     {                                                                                              \
         "show-suppressed", no_argument, NULL, SCAN_OPT_SHOW_SUPPRESSED                             \
     }
@@ -35,6 +37,7 @@ struct scan_vulns {
     int gating; /* a gate flag was given: a database is then required */
     int exit_code;
     int show_suppressed;
+    int include_os_owned;
     struct gate_options gate;
 };
 

@@ -13,6 +13,7 @@
 #include "image/view_build.h"
 #include "source/fs_dir.h"
 #include "source/image_source.h"
+#include "inventory/os_owner.h"
 #include "strata/analyzer.h"
 
 #define SCAN_MAX_JOBS 64
@@ -130,6 +131,8 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
         if (rc != 0)
             strata_error_prefix(err, "%s analyzer: ", analyzers[a]->name);
     }
+    if (rc == 0)
+        rc = inventory_mark_os_owned(r, view, err);
     if (rc == 0)
         strata_report_sort_packages(r);
     free(states);

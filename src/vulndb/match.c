@@ -494,8 +494,9 @@ static int read_meta(struct matcher *m, const char *db_path, struct strata_error
 }
 
 int strata_match_vulnerabilities(struct strata_report *r, const char *db_path,
-                                 struct strata_error *err)
+                                 const struct strata_match_options *opts, struct strata_error *err)
 {
+    int include_os_owned = opts != NULL && opts->include_os_owned;
     struct matcher m = {.r = r, .warned = STRMAP_INIT, .warned_keys = ARENA_INIT};
     int rc = vulndb_open(db_path, &m.db, err);
     if (rc != 0)
@@ -539,8 +540,12 @@ int strata_match_vulnerabilities(struct strata_report *r, const char *db_path,
             goto out;
         }
     }
-    for (size_t i = 0; i < r->n_packages && rc == 0; i++)
-        rc = match_package(&m, &r->packages[i], os_eco, hits, err);
+    for (size_t i = 0; i < r->n_packages && rc == 0; i++) {
+        const struct strata_package *p = &r->packages[i];
+        if (p->os_package != NULL && !p->compiled_in && !include_os_owned)
+            continue; /* judged through its OS package (see strata_match_options) */
+        rc = match_package(&m, p, os_eco, hits, err);
+    }
     if (rc == 0)
         strata_report_sort_vulnerabilities(r);
 out:

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p->version = strdup("1.1.1k-1");
             p->type = strdup("deb");
         }
-        strata_match_vulnerabilities(r, db, &err);
+        strata_match_vulnerabilities(r, db, NULL, &err);
         strata_report_free(r);
     }
     unlink(db);

@@ -145,6 +145,15 @@ static int setup_db(void **state)
                "[{\"package\":{\"ecosystem\":\"Debian:11\",\"name\":\"weird\"},\"ranges\":"
                "[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":"
                "\"1.0 beta\"}]}]}]}");
+    /* Language advisories for the OS-ownership rules. */
+    write_file("osv/NSWG-ECO-516.json",
+               "{\"id\":\"NSWG-ECO-516\",\"modified\":\"2020-07-01T00:00:00Z\",\"affected\":"
+               "[{\"package\":{\"ecosystem\":\"npm\",\"name\":\"lodash\"},\"ranges\":[{\"type\":"
+               "\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"4.17.19\"}]}]}]}");
+    write_file("osv/GO-2023-1751.json",
+               "{\"id\":\"GO-2023-1751\",\"modified\":\"2023-05-01T00:00:00Z\",\"affected\":"
+               "[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"stdlib\"},\"ranges\":[{\"type\":"
+               "\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.9\"}]}]}]}");
     write_file("osv/DSA-4001-1.json",
                "{\"id\":\"DSA-4001-1\",\"modified\":\"2017-01-01T00:00:00Z\",\"withdrawn\":"
                "\"2017-02-01T00:00:00Z\",\"affected\":[{\"package\":{\"ecosystem\":"
@@ -200,7 +209,7 @@ static void test_match_merges_aliases(void **state)
     add_pkg(r, "libssl1.1", "1.1.1k-1+b1", "openssl", "1.1.1k-1", 1);
     add_pkg(r, "openssl", "1.1.1n-0+deb11u3", "openssl", "1.1.1n-0+deb11u3", 0);
     struct strata_error err = {0};
-    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &err), 0);
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
     assert_int_equal(r->vuln_scan.ran, 1);
     /* libssl1.1 at source 1.1.1k-1 is hit by both DSAs; they share CVE-2022-0001. */
     assert_int_equal(r->n_vulnerabilities, 1);
@@ -230,7 +239,7 @@ static void test_match_warns_without_data(void **state)
     struct strata_report *r = debian_report("12");
     add_pkg(r, "libssl3", "3.0.11-1~deb12u2", "openssl", "3.0.11-1~deb12u2", 0);
     struct strata_error err = {0};
-    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &err), 0);
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
     assert_int_equal(r->n_vulnerabilities, 0);
     assert_int_equal(r->vuln_scan.n_warnings, 1);
     assert_non_null(strstr(r->vuln_scan.warnings[0], "no data for Debian:12"));
@@ -238,7 +247,7 @@ static void test_match_warns_without_data(void **state)
 
     r = debian_report("11");
     add_pkg(r, "weird", "0.9-1", "weird", "0.9-1", 0);
-    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &err), 0);
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
     assert_int_equal(r->n_vulnerabilities, 0);
     assert_int_equal(r->vuln_scan.n_warnings, 1);
     assert_non_null(strstr(r->vuln_scan.warnings[0],
@@ -248,9 +257,44 @@ static void test_match_warns_without_data(void **state)
 
     r = debian_report("11");
     add_pkg(r, "x", "not a version!", "x", "not a version!", 0);
-    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &err), 0);
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
     assert_int_equal(r->vuln_scan.n_warnings, 1);
     assert_non_null(strstr(r->vuln_scan.warnings[0], "not checked"));
+    strata_report_free(r);
+}
+
+static struct strata_package *add_lang(struct strata_report *r, const char *type, const char *name,
+                                       const char *version, const char *owner, int compiled_in)
+{
+    struct strata_package *p = strata_report_add_package(r);
+    assert_non_null(p);
+    p->name = strdup(name);
+    p->version = strdup(version);
+    p->type = strdup(type);
+    p->os_package = owner ? strdup(owner) : NULL;
+    p->compiled_in = compiled_in;
+    return p;
+}
+
+/* A language package in a file an OS package owns is listed, not matched, unless asked;
+ * what is compiled into a binary is matched whoever owns the binary. */
+static void test_os_owned_not_matched_by_default(void **state)
+{
+    (void)state;
+    struct strata_report *r = debian_report("11");
+    add_lang(r, "npm", "lodash", "4.17.15", "node-lodash", 0);
+    add_lang(r, "golang", "stdlib", "1.19.8", "age", 1);
+    struct strata_error err = {0};
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
+    assert_int_equal(r->n_vulnerabilities, 1);
+    assert_string_equal(r->vulnerabilities[0].id, "GO-2023-1751");
+    struct strata_match_options all = {.include_os_owned = 1};
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, &all, &err), 0);
+    assert_int_equal(r->n_vulnerabilities, 2);
+    int lodash = 0;
+    for (size_t i = 0; i < r->n_vulnerabilities; i++)
+        lodash += strcmp(r->vulnerabilities[i].id, "NSWG-ECO-516") == 0;
+    assert_int_equal(lodash, 1);
     strata_report_free(r);
 }
 
@@ -272,7 +316,7 @@ static void test_stale_database_warns(void **state)
     sqlite3_close(db);
     struct strata_report *r = debian_report("11");
     struct strata_error err = {0};
-    assert_int_equal(strata_match_vulnerabilities(r, stale, &err), 0);
+    assert_int_equal(strata_match_vulnerabilities(r, stale, NULL, &err), 0);
     assert_int_equal(r->vuln_scan.n_warnings, 1);
     assert_non_null(strstr(r->vuln_scan.warnings[0], "days ago (2020-01-01T00:00:00Z)"));
     assert_non_null(strstr(r->vuln_scan.warnings[0], "strata db update"));
@@ -285,7 +329,7 @@ static void test_missing_database(void **state)
     (void)state;
     struct strata_report *r = debian_report("11");
     struct strata_error err = {0};
-    assert_int_equal(strata_match_vulnerabilities(r, "/nonexistent/strata.db", &err),
+    assert_int_equal(strata_match_vulnerabilities(r, "/nonexistent/strata.db", NULL, &err),
                      STRATA_ENOTFOUND);
     assert_non_null(strstr(err.msg, "strata db update"));
     strata_report_free(r);
@@ -303,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_match_merges_aliases),
         cmocka_unit_test(test_match_warns_without_data),
         cmocka_unit_test(test_stale_database_warns),
+        cmocka_unit_test(test_os_owned_not_matched_by_default),
         cmocka_unit_test(test_missing_database),
     };
     int failed = cmocka_run_group_tests_name("osv_range", range_tests, NULL, NULL);
