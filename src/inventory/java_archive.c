@@ -223,8 +223,10 @@ static int from_manifest_or_name(struct walk *w, zip_t *z, zip_int64_t man_idx, 
                                  const char *path, size_t first)
 {
     static const char *const group_keys[] = {"Implementation-Vendor-Id", "Group-Id", NULL};
-    static const char *const artifact_keys[] = {"Implementation-Title", "Short-Name",
-                                                "Bundle-SymbolicName", "Specification-Title", NULL};
+    /* An artifactId-shaped title, a Jenkins short name; a bundle's symbolic name is dotted
+     * like a Java package ("org.apache.commons.lang3"), so the file name comes first. */
+    static const char *const title_keys[] = {"Implementation-Title", "Short-Name", NULL};
+    static const char *const bundle_keys[] = {"Bundle-SymbolicName", "Specification-Title", NULL};
     static const char *const version_keys[] = {"Implementation-Version", "Plugin-Version",
                                                "Bundle-Version", "Specification-Version", NULL};
     struct java_kv_list kv = {0};
@@ -254,23 +256,21 @@ static int from_manifest_or_name(struct walk *w, zip_t *z, zip_int64_t man_idx, 
             if (kv.v[i].value == bsn)
                 kv.v[i].value[semi] = '\0';
     }
+    char *fa = NULL, *fv = NULL;
+    if (java_name_from_file(base, &fa, &fv) == STRATA_ENOMEM) {
+        java_kv_list_free(&kv);
+        return strata_error_nomem(w->err);
+    }
     const char *group = first_valid(&kv, group_keys, valid_id);
-    const char *artifact = first_valid(&kv, artifact_keys, valid_id);
+    const char *artifact = first_valid(&kv, title_keys, valid_id);
     const char *version = first_valid(&kv, version_keys, valid_version);
     enum java_source src = artifact || version ? JAVA_FROM_MANIFEST : JAVA_FROM_FILE_NAME;
-    char *fa = NULL, *fv = NULL;
-    if (artifact == NULL || version == NULL) {
-        rc = java_name_from_file(base, &fa, &fv);
-        if (rc == STRATA_ENOMEM) {
-            java_kv_list_free(&kv);
-            return strata_error_nomem(w->err);
-        }
-        rc = 0;
-        if (artifact == NULL && valid_id(fa))
-            artifact = fa;
-        if (version == NULL && valid_version(fv))
-            version = fv;
-    }
+    if (artifact == NULL && valid_id(fa))
+        artifact = fa;
+    if (artifact == NULL && (artifact = first_valid(&kv, bundle_keys, valid_id)) != NULL)
+        src = JAVA_FROM_MANIFEST;
+    if (version == NULL && valid_version(fv))
+        version = fv;
     if (artifact != NULL && version != NULL)
         rc = add_artifact(w, group, artifact, version, path, first, src);
     free(fa);
@@ -315,6 +315,41 @@ static int walk_nested(struct walk *w, zip_t *z, zip_uint64_t idx, const char *n
     return rc;
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Bytes before the zip proper (a launch script in front of a Spring Boot "executable" jar,
+ * a self-extractor stub): Java finds the archive through the end record wherever it starts,
+ * libzip wants it at offset 0. 0 when there are none or the end record is not found. */
+static size_t prefix_len(const uint8_t *data, size_t len)
+{
+    if (len < 22)
+        return 0;
+    size_t lo = len > 22 + 65535 ? len - 22 - 65535 : 0;
+    for (size_t i = len - 22 + 1; i-- > lo;) {
+        if (memcmp(data + i, "PK\5\6", 4) != 0)
+            continue;
+        uint32_t cd_size = le32(data + i + 12), cd_off = le32(data + i + 16);
+        if (cd_size == 0xffffffffu || cd_off == 0xffffffffu) /* zip64: left to libzip */
+            return 0;
+        if ((uint64_t)cd_size + cd_off > i)
+            return 0;
+        return i - cd_size - cd_off;
+    }
+    return 0;
+}
+
+static zip_t *open_zip(const uint8_t *data, size_t len, zip_error_t *ze)
+{
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, ze) : NULL;
+    if (z == NULL && src != NULL)
+        zip_source_free(src);
+    return z;
+}
+
 /* Reads one archive. A top-level file that is not a zip is an error; a nested one that is
  * not is skipped. */
 static int walk_archive(struct walk *w, const uint8_t *data, size_t len, const char *path,
@@ -322,8 +357,13 @@ static int walk_archive(struct walk *w, const uint8_t *data, size_t len, const c
 {
     zip_error_t ze;
     zip_error_init(&ze);
-    zip_source_t *src = len ? zip_source_buffer_create(data, len, 0, &ze) : NULL;
-    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    zip_t *z = len ? open_zip(data, len, &ze) : NULL;
+    size_t skip = z == NULL && len ? prefix_len(data, len) : 0;
+    if (skip > 0 && zip_error_code_zip(&ze) != ZIP_ER_MEMORY) {
+        zip_error_fini(&ze);
+        zip_error_init(&ze);
+        z = open_zip(data + skip, len - skip, &ze);
+    }
     if (z == NULL) {
         int rc = 0;
         if (zip_error_code_zip(&ze) == ZIP_ER_MEMORY)
@@ -331,8 +371,6 @@ static int walk_archive(struct walk *w, const uint8_t *data, size_t len, const c
         else if (depth == 0)
             rc = strata_error_set(w->err, STRATA_EFORMAT, "%s: not a readable zip archive: %s",
                                   path, len ? zip_error_strerror(&ze) : "empty file");
-        if (src != NULL)
-            zip_source_free(src);
         zip_error_fini(&ze);
         return rc;
     }
