@@ -13,6 +13,7 @@ static const char usage[] =
     "  image SRC   scan a container image: docker-archive tarball, OCI layout directory\n"
     "              or OCI archive (SRC[:REF], docker-archive:PATH, oci:PATH, oci-archive:PATH)\n"
     "  fs DIR      scan a root filesystem or unpacked directory\n"
+    "  sbom FILE   check the packages of a CycloneDX or SPDX JSON SBOM for vulnerabilities\n"
     "  db          build, update and inspect the vulnerability database\n"
     "              (db build | db update | db info)\n"
     "  version compare --type TYPE A B\n"
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
         return cmd_image(argc - 1, argv + 1);
     if (strcmp(cmd, "fs") == 0)
         return cmd_fs(argc - 1, argv + 1);
+    if (strcmp(cmd, "sbom") == 0)
+        return cmd_sbom(argc - 1, argv + 1);
     fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }
