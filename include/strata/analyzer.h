@@ -40,8 +40,13 @@ struct strata_layer_file {
     const char *source; /* display name of the input, for error messages */
 };
 
+/* What kind of packages an analyzer finds, for `--pkg-types` (0: always runs, e.g. os). */
+#define STRATA_PKG_OS 1u      /* deb, apk, rpm */
+#define STRATA_PKG_LIBRARY 2u /* language packages: npm, pypi, golang, maven, … */
+
 struct strata_analyzer {
     const char *name;
+    unsigned pkg_types;                 /* STRATA_PKG_OS, STRATA_PKG_LIBRARY or 0 */
     const struct strata_match *matches; /* terminated by STRATA_MATCH_END */
     uint64_t max_file_size; /* larger files are an error for EXACT matches, else skipped */
 
@@ -67,6 +72,10 @@ struct strata_analyzer {
 
 /* The built-in analyzers in the order they run: os first (others read report->os). */
 const struct strata_analyzer *const *strata_builtin_analyzers(void);
+
+/* Parses a --pkg-types list ("os,library") into a STRATA_PKG_* mask. Returns 0 or
+ * STRATA_EUSAGE naming the unknown word. */
+int strata_pkg_types_parse(const char *list, unsigned *mask, struct strata_error *err);
 
 /* Does the analyzer want this regular file (by name and size; wants_head decides later)?
  * 1 yes, 0 no, -1 when a file the analyzer names exactly is larger than max_file_size. */

@@ -12,6 +12,7 @@ struct strata_scan_opts {
     int jobs;                 /* layers read in parallel; 0 = number of CPUs */
     int progress;             /* print progress to stderr */
     uint64_t max_layer_bytes; /* uncompressed bound per layer; 0 = default (16 GiB) */
+    unsigned pkg_types;       /* STRATA_PKG_* mask of the analyzers to run; 0 = all */
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/scan_vulns.h"
+#include "strata/analyzer.h"
 #include "strata/reporter.h"
 #include "strata/scan.h"
 
@@ -31,6 +32,8 @@ static const char image_help[] =
     "  -j, --jobs N          layers to read in parallel (default: number of CPUs)\n"
     "      --max-layer-size BYTES  refuse layers that expand beyond this (default 16G;\n"
     "                        suffixes K, M, G)\n"
+    "      --pkg-types LIST  which packages to look for: os (deb, apk, rpm), library\n"
+    "                        (npm, Python, Go, Java, …); default os,library\n"
     "  -q, --quiet           no progress output\n"
     "  -h, --help            this help\n"
     "\n"
@@ -58,6 +61,8 @@ static const char fs_help[] =
     "options:\n"
     "  -f, --format FMT      table (default), json, sarif, cyclonedx, spdx\n"
     "  -o, --output FILE     write the report to FILE instead of stdout\n"
+    "      --pkg-types LIST  which packages to look for: os (deb, apk, rpm), library\n"
+    "                        (npm, Python, Go, Java, …); default os,library\n"
     "  -q, --quiet           no progress output\n"
     "  -h, --help            this help\n"
     "\n"
@@ -66,7 +71,7 @@ static const char fs_help[] =
     "exit codes: 0 clean, N (--exit-code) findings at the listed severities, 2 usage or\n"
     "input error, 3 internal error\n";
 
-enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER };
+enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER, OPT_PKG_TYPES };
 
 static int run(int argc, char **argv, int is_image)
 {
@@ -76,6 +81,7 @@ static int run(int argc, char **argv, int is_image)
         {"platform", required_argument, NULL, OPT_PLATFORM},
         {"jobs", required_argument, NULL, 'j'},
         {"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
+        {"pkg-types", required_argument, NULL, OPT_PKG_TYPES},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         SCAN_VULNS_LONG_OPTS,
@@ -121,6 +127,12 @@ static int run(int argc, char **argv, int is_image)
                                        "4G, got '%s'",
                                        optarg);
             break;
+        case OPT_PKG_TYPES: {
+            struct strata_error perr = {0};
+            if (strata_pkg_types_parse(optarg, &so.pkg_types, &perr) != 0)
+                return cli_usage_error(cmd, "--pkg-types: %s", perr.msg);
+            break;
+        }
         case 'q':
             quiet = 1;
             break;

@@ -17,6 +17,7 @@
 #include "strata/analyzer.h"
 
 #define SCAN_MAX_JOBS 64
+#define SCAN_MAX_ANALYZERS 32
 
 struct scan_job {
     struct image_source *src;
@@ -33,11 +34,18 @@ struct scan_job {
     pthread_mutex_t progress_lock;
 };
 
-static size_t count_analyzers(const struct strata_analyzer *const *a)
+/* The built-in analyzers --pkg-types selects, into sel (room for all of them). OS package
+ * analyzers always run: their file lists decide which language packages an OS package owns;
+ * drop_unselected removes their packages afterwards when only libraries were asked for. */
+static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer **sel)
 {
+    const struct strata_analyzer *const *all = strata_builtin_analyzers();
     size_t n = 0;
-    while (a[n])
-        n++;
+    for (size_t i = 0; all[i] && n < SCAN_MAX_ANALYZERS; i++)
+        if (pkg_types == 0 || (all[i]->pkg_types & ~STRATA_PKG_OS) == 0 ||
+            (all[i]->pkg_types & pkg_types))
+            sel[n++] = all[i];
+    sel[n] = NULL;
     return n;
 }
 
@@ -112,10 +120,30 @@ static int fill_layers(struct strata_report *r, const struct image_source *src,
     return oom ? strata_error_nomem(err) : 0;
 }
 
+static int is_os_package(const struct strata_package *p)
+{
+    return p->type &&
+           (!strcmp(p->type, "deb") || !strcmp(p->type, "apk") || !strcmp(p->type, "rpm"));
+}
+
+static void drop_unselected(struct strata_report *r, unsigned pkg_types)
+{
+    if (pkg_types == 0 || (pkg_types & STRATA_PKG_OS))
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_packages; i++) {
+        if (is_os_package(&r->packages[i]))
+            strata_package_clear(&r->packages[i]);
+        else
+            r->packages[k++] = r->packages[i];
+    }
+    r->n_packages = k;
+}
+
 /* Merges layer results into the view, runs every analyzer's finish, sorts. */
 static int finish_analyzers(const struct strata_analyzer *const *analyzers, size_t n_analyzers,
-                            struct layer_result *results, size_t n_results, struct strata_report *r,
-                            struct strata_error *err)
+                            struct layer_result *results, size_t n_results, unsigned pkg_types,
+                            struct strata_report *r, struct strata_error *err)
 {
     struct strata_view *view = view_new();
     void **states = calloc(n_results ? n_results : 1, sizeof *states);
@@ -133,8 +161,10 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     }
     if (rc == 0)
         rc = inventory_mark_os_owned(r, view, err);
-    if (rc == 0)
+    if (rc == 0) {
+        drop_unselected(r, pkg_types);
         strata_report_sort_packages(r);
+    }
     free(states);
     view_free(view);
     return rc;
@@ -159,8 +189,9 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     struct scan_job job;
     memset(&job, 0, sizeof job);
     job.src = src;
-    job.analyzers = strata_builtin_analyzers();
-    job.n_analyzers = count_analyzers(job.analyzers);
+    const struct strata_analyzer *selected[SCAN_MAX_ANALYZERS + 1];
+    job.n_analyzers = select_analyzers(opts->pkg_types, selected);
+    job.analyzers = selected;
     job.limits = layer_limits_default;
     if (opts->max_layer_bytes)
         job.limits.max_uncompressed = opts->max_layer_bytes;
@@ -210,7 +241,8 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     }
     rc = fill_layers(r, src, job.results, err);
     if (rc == 0)
-        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, r, err);
+        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts->pkg_types, r,
+                              err);
     if (rc != 0 && err->msg[0] && strncmp(err->msg, src->path, strlen(src->path)) != 0)
         strata_error_prefix(err, "%s: ", src->path);
 out:
@@ -232,9 +264,11 @@ out:
 int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct strata_report **out,
                    struct strata_error *err)
 {
-    (void)opts;
-    const struct strata_analyzer *const *analyzers = strata_builtin_analyzers();
-    size_t n_analyzers = count_analyzers(analyzers);
+    static const struct strata_scan_opts defaults = {0};
+    if (opts == NULL)
+        opts = &defaults;
+    const struct strata_analyzer *analyzers[SCAN_MAX_ANALYZERS + 1];
+    size_t n_analyzers = select_analyzers(opts->pkg_types, analyzers);
     struct layer_result lr;
     int rc = layer_result_init(&lr, -1, dir, analyzers, n_analyzers, err);
     if (rc != 0)
@@ -253,7 +287,7 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
             rc = strata_error_nomem(err);
     }
     if (rc == 0)
-        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, r, err);
+        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, opts->pkg_types, r, err);
     if (rc != 0 && strncmp(err->msg, dir, strlen(dir)) != 0)
         strata_error_prefix(err, "%s: ", dir);
     layer_result_release(&lr);

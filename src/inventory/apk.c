@@ -253,6 +253,7 @@ static const struct strata_match apk_matches[] = {
 
 const struct strata_analyzer strata_analyzer_apk = {
     .name = "apk",
+    .pkg_types = STRATA_PKG_OS,
     .matches = apk_matches,
     .max_file_size = 64u * 1024 * 1024,
     .layer_new = layer_new,

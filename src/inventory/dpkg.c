@@ -460,6 +460,7 @@ static const struct strata_match dpkg_matches[] = {
 
 const struct strata_analyzer strata_analyzer_dpkg = {
     .name = "dpkg",
+    .pkg_types = STRATA_PKG_OS,
     .matches = dpkg_matches,
     /* A status file of a big desktop system is ~10 MB; lists are smaller. */
     .max_file_size = 64u * 1024 * 1024,

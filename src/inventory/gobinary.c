@@ -200,6 +200,7 @@ static const struct strata_match gobinary_matches[] = {
 
 const struct strata_analyzer strata_analyzer_gobinary = {
     .name = "gobinary",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = gobinary_matches,
     /* Larger files are skipped (ANY match): the biggest Go binaries seen in images (kubelet,
      * terraform providers) stay well below this. */

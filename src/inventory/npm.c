@@ -617,6 +617,7 @@ static const struct strata_match npm_matches[] = {
 
 const struct strata_analyzer strata_analyzer_npm = {
     .name = "npm",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = npm_matches,
     /* Lockfiles of big monorepos reach tens of MB; package.json files are small. */
     .max_file_size = NPM_MAX_FILE,

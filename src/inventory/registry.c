@@ -3,6 +3,8 @@
 
 #include "strata/analyzer.h"
 
+#include <stdio.h>
+
 int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uint64_t size)
 {
     for (const struct strata_match *m = a->matches; m && m->kind != STRATA_MATCH_END; m++) {
@@ -49,4 +51,24 @@ int strata_analyzer_takes(const struct strata_analyzer *a, const char *path, uin
         return 1;
     size_t n = size < STRATA_HEAD_BYTES ? (size_t)size : STRATA_HEAD_BYTES;
     return a->wants_head(head, n, size, mode) != 0;
+}
+
+int strata_pkg_types_parse(const char *list, unsigned *mask, struct strata_error *err)
+{
+    *mask = 0;
+    const char *s = list;
+    for (;;) {
+        size_t n = strcspn(s, ",");
+        if (n == 2 && strncmp(s, "os", 2) == 0)
+            *mask |= STRATA_PKG_OS;
+        else if (n == 7 && strncmp(s, "library", 7) == 0)
+            *mask |= STRATA_PKG_LIBRARY;
+        else
+            return strata_error_set(err, STRATA_EUSAGE,
+                                    "unknown package type '%.*s' (expected os, library)", (int)n,
+                                    s);
+        if (s[n] == '\0')
+            return 0;
+        s += n + 1;
+    }
 }

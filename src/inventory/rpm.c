@@ -455,6 +455,7 @@ static const struct strata_match rpm_matches[] = {
 
 const struct strata_analyzer strata_analyzer_rpm = {
     .name = "rpm",
+    .pkg_types = STRATA_PKG_OS,
     .matches = rpm_matches,
     /* A full Fedora workstation's rpmdb.sqlite is ~150 MB and its BDB Packages was larger. */
     .max_file_size = 512u * 1024 * 1024,
