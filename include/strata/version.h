@@ -1,6 +1,7 @@
 /* Version comparators: one pure function per ecosystem, exact to the reference
  * implementation of that ecosystem (dpkg, apk-tools, rpm, node-semver, packaging (PEP 440),
- * golang.org/x/mod/semver, Maven's ComparableVersion). */
+ * golang.org/x/mod/semver, Maven's ComparableVersion, RubyGems' Gem::Version, NuGet.Versioning,
+ * Composer's VersionParser + PHP version_compare). */
 #ifndef STRATA_VERSION_H
 #define STRATA_VERSION_H
 
@@ -14,9 +15,13 @@ enum strata_version_type {
     STRATA_VERSION_PEP440,
     STRATA_VERSION_GO,
     STRATA_VERSION_MAVEN,
+    STRATA_VERSION_GEM,
+    STRATA_VERSION_NUGET,
+    STRATA_VERSION_COMPOSER,
 };
 
-/* "deb", "apk", "rpm", "semver", "pep440", "go", "maven" -> type. Returns 0 or STRATA_EUSAGE. */
+/* "deb", "apk", "rpm", "semver", "pep440", "go", "maven", "gem", "nuget", "composer" -> type.
+ * Returns 0 or STRATA_EUSAGE. */
 int strata_version_type_parse(const char *name, enum strata_version_type *out);
 const char *strata_version_type_name(enum strata_version_type t);
 

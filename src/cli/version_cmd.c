@@ -24,6 +24,9 @@ static const char version_help[] =
     "  pep440  Python packages (PEP 440)\n"
     "  go      Go modules (v1.2.3, pseudo-versions)\n"
     "  maven   Java artifacts (Maven ComparableVersion)\n"
+    "  gem     Ruby gems (RubyGems Gem::Version)\n"
+    "  nuget   .NET packages (NuGet.Versioning)\n"
+    "  composer PHP packages (Composer normalize + version_compare)\n"
     "\n"
     "With '-' instead of A B, reads lines 'A B' (separated by spaces or tabs) from stdin\n"
     "and prints one answer per line, in order. A line with an invalid version, or without\n"
@@ -201,12 +204,12 @@ static int cmd_compare(int argc, char **argv)
     }
     if (type_name == NULL)
         return cli_usage_error(cmd, "compare: --type is required (deb, apk, rpm, semver, "
-                                    "pep440, go, maven)");
+                                    "pep440, go, maven, gem, nuget, composer)");
     enum strata_version_type t;
     if (strata_version_type_parse(type_name, &t) != 0)
         return cli_usage_error(cmd,
                                "--type: unknown type '%s' (deb, apk, rpm, semver, pep440, "
-                               "go, maven)",
+                               "go, maven, gem, nuget, composer)",
                                type_name);
     int nargs = argc - optind;
     if (nargs == 1 && strcmp(argv[optind], "-") == 0)

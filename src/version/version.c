@@ -1,6 +1,6 @@
 /* The one entry point for version comparison: type names, the length bound every type
  * shares, and dispatch to the per-ecosystem comparators (deb.c, apk.c, rpm.c, semver.c,
- * pep440.c, go.c, maven.c). */
+ * pep440.c, go.c, maven.c, gem.c, nuget.c, composer.c). */
 #include <stddef.h>
 #include <string.h>
 
@@ -22,6 +22,9 @@ static const struct {
     {"pep440", STRATA_VERSION_PEP440, version_pep440_compare},
     {"go", STRATA_VERSION_GO, version_go_compare},
     {"maven", STRATA_VERSION_MAVEN, version_maven_compare},
+    {"gem", STRATA_VERSION_GEM, version_gem_compare},
+    {"nuget", STRATA_VERSION_NUGET, version_nuget_compare},
+    {"composer", STRATA_VERSION_COMPOSER, version_composer_compare},
 };
 
 #define NTYPES (sizeof types / sizeof types[0])

@@ -13,5 +13,8 @@ int version_semver_compare(const char *a, const char *b, int *cmp, struct strata
 int version_pep440_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
 int version_go_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
 int version_maven_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int version_gem_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int version_nuget_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
+int version_composer_compare(const char *a, const char *b, int *cmp, struct strata_error *err);
 
 #endif
