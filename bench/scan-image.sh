@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): strata's inventory scan vs plain decompression of the same layers.
-# Builds a large synthetic image once (>= 500 MB uncompressed, >= 100,000 files, 5 layers) as
+# Builds a large synthetic image once (>= 500 MB uncompressed, >= 100,000 files, 5 layers, a
+# node_modules tree of 21,000 package.json files and a package-lock.json in the last layer) as
 # a docker-archive (gzip layers) and an OCI archive (zstd layers), then for it and for every
 # shared fixture prints: strata wall time (best of 3), the baseline (gzip -dc / zstd -dc of
 # each layer blob to /dev/null, sequential, best of 3), their ratio, the ratio with -j 1,
-# and strata's peak RSS. Usage: bench/scan-image.sh [CACHE_DIR]
+# and strata's peak RSS; then the cost of the language analyzers: the default scan against
+# `--pkg-types os` (OS packages only) on the synthetic image. Usage:
+# bench/scan-image.sh [CACHE_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 strata="$root/build/strata"
@@ -40,11 +43,29 @@ for layer in range(5):
         for i in range(7):
             blob = os.urandom(5 << 20) + text(5 << 20)
             add("opt/l%d/blob%d.bin" % (layer, i), blob, 0o755)
+        if layer == 4:
+            # An application's dependencies: 21,000 installed packages, a third of them nested
+            # one level below another, as npm leaves them when versions conflict.
+            lock = {}
+            for i in range(21000):
+                name = "pkg-%s-%05d" % (rnd.choice(words).lower()[:12], i)
+                top = "app/node_modules/pkg-top-%05d" % (i // 3) if i % 3 == 2 else "app"
+                where = "%s/node_modules/%s" % (top, name) if top != "app" else "app/node_modules/" + name
+                ver = "%d.%d.%d" % (rnd.randint(0, 9), rnd.randint(0, 30), rnd.randint(0, 99))
+                pj = '{"name":"%s","version":"%s","description":"%s","license":"MIT","main":"index.js"}' % (
+                    name, ver, text(120).decode().strip().replace('"', ''))
+                add(where + "/package.json", pj.encode())
+                add(where + "/index.js", text(rnd.randint(200, 2000)))
+                lock[where[len("app/"):]] = {"version": ver, "resolved": "https://registry.npmjs.org/%s/-/%s-%s.tgz" % (name, name, ver)}
+            import json as _json
+            add("app/package.json", b'{"name":"bench-app","version":"1.0.0"}')
+            add("app/package-lock.json", _json.dumps({"name": "bench-app", "version": "1.0.0", "lockfileVersion": 3,
+                "packages": dict([("", {"name": "bench-app", "version": "1.0.0"})] + sorted(lock.items()))}).encode())
 PY
     local files bytes
     files=$(for i in 0 1 2 3 4; do tar -tf "$work/layers/layer$i.tar"; done | wc -l)
     bytes=$(cat "$work"/layers/layer*.tar | wc -c)
-    echo "synthetic image: 5 layers, $files files, $((bytes / 1000000)) MB uncompressed" >"$cache/synthetic.info"
+    echo "synthetic image (v2): 5 layers, $files files ($(grep -c . <(for i in 0 1 2 3 4; do tar -tf "$work/layers/layer$i.tar"; done | grep 'node_modules/.*package.json$')) package.json under node_modules), $((bytes / 1000000)) MB uncompressed" >"$cache/synthetic.info"
     local diffs=()
     for i in 0 1 2 3 4; do
         local l="$work/layers/layer$i.tar"
@@ -83,7 +104,9 @@ PY
     tar -C "$work/oci" -cf "$cache/synthetic.oci-zstd.tar" .
     rm -rf "$work"
 }
-[ -f "$cache/synthetic.docker.tar" ] && [ -f "$cache/synthetic.oci-zstd.tar" ] || build_synthetic
+# v2 added the node_modules tree: an older cached image is rebuilt.
+grep -qs '(v2)' "$cache/synthetic.info" && [ -f "$cache/synthetic.docker.tar" ] &&
+    [ -f "$cache/synthetic.oci-zstd.tar" ] || build_synthetic
 
 best_of_3() { # prints the best wall time in seconds of the command
     local best="" t
@@ -132,5 +155,16 @@ for img in "$cache/synthetic.docker.tar" "$cache/synthetic.oci-zstd.tar" "$share
         "$(awk -v a="$s" -v b="$base" 'BEGIN{print (b>0?a/b:0)}')" \
         "$(awk -v a="$s1" -v b="$base" 'BEGIN{print (b>0?a/b:0)}')" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
 done
-rm -rf "$cache/extract" "$cache/time.out"
 echo "(ratio = strata / sequential decompression of the same layer blobs; < 1 is faster)"
+
+# The language analyzers' share: the same scan with OS packages only.
+img="$cache/synthetic.docker.tar"
+full=$(best_of_3 "$strata" image -q --format json -o /dev/null "$img")
+os_only=$(best_of_3 "$strata" image -q --pkg-types os --format json -o /dev/null "$img")
+full1=$(best_of_3 "$strata" image -q -j 1 --format json -o /dev/null "$img")
+os_only1=$(best_of_3 "$strata" image -q -j 1 --pkg-types os --format json -o /dev/null "$img")
+npm=$("$strata" image -q --format json "$img" | grep -c '"type": "npm"')
+printf 'language analyzers on synthetic.docker.tar (%s npm packages): %ss vs %ss with --pkg-types os: +%.1f%% (-j 1: %ss vs %ss, +%.1f%%)\n' \
+    "$npm" "$full" "$os_only" "$(awk -v a="$full" -v b="$os_only" 'BEGIN{print (b>0?(a/b-1)*100:0)}')" \
+    "$full1" "$os_only1" "$(awk -v a="$full1" -v b="$os_only1" 'BEGIN{print (b>0?(a/b-1)*100:0)}')"
+rm -rf "$cache/extract" "$cache/time.out"
