@@ -16,6 +16,7 @@
 #include "strata/version.h"
 #include "strata/vulnscan.h"
 #include "vulndb/cvss.h"
+#include "vulndb/import.h"
 #include "vulndb/osv_range.h"
 #include "vulndb/vulndb.h"
 
@@ -116,8 +117,9 @@ static int package_key(const struct strata_package *p, const char *os_eco, const
         {"golang", "Go", STRATA_VERSION_SEMVER},
         {"cargo", "crates.io", STRATA_VERSION_SEMVER},
         {"maven", "Maven", STRATA_VERSION_MAVEN},
-        {"nuget", "NuGet", STRATA_VERSION_SEMVER},
-        {"composer", "Packagist", STRATA_VERSION_SEMVER},
+        {"nuget", "NuGet", STRATA_VERSION_NUGET},
+        {"composer", "Packagist", STRATA_VERSION_COMPOSER},
+        {"gem", "RubyGems", STRATA_VERSION_GEM},
     };
     if (p->type == NULL || p->name == NULL || p->version == NULL)
         return 0;
@@ -426,6 +428,11 @@ static int match_package(struct matcher *m, const struct strata_package *p, cons
     enum strata_version_type t;
     if (!package_key(p, os_eco, &eco, &name, &version, &t))
         return 0;
+    /* The database keys PyPI names by their PEP 503 form (import_osv.c); an SBOM may not. */
+    char pep503[256];
+    if (strcmp(eco, "PyPI") == 0 && strlen(name) < sizeof pep503 / 2 &&
+        vdb_pep503(name, pep503, sizeof pep503) == 0)
+        name = pep503;
     int rc = 0;
     if (!ecosystem_has_data(m, eco, &rc, err))
         return rc;

@@ -154,6 +154,16 @@ static int setup_db(void **state)
                "{\"id\":\"GO-2023-1751\",\"modified\":\"2023-05-01T00:00:00Z\",\"affected\":"
                "[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"stdlib\"},\"ranges\":[{\"type\":"
                "\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.9\"}]}]}]}");
+    write_file("osv/PYSEC-2019-1.json",
+               "{\"id\":\"PYSEC-2019-1\",\"modified\":\"2019-01-01T00:00:00Z\",\"affected\":"
+               "[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"Zope.Interface\"},\"ranges\":[{"
+               "\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":"
+               "\"5.0rc1\"}]}]}]}");
+    write_file("osv/GHSA-rack.json",
+               "{\"id\":\"GHSA-rack\",\"modified\":\"2023-01-01T00:00:00Z\",\"affected\":"
+               "[{\"package\":{\"ecosystem\":\"RubyGems\",\"name\":\"rack\"},\"ranges\":[{"
+               "\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"2.2.0\"},{\"fixed\":"
+               "\"2.2.6.4\"}]}]}]}");
     write_file("osv/DSA-4001-1.json",
                "{\"id\":\"DSA-4001-1\",\"modified\":\"2017-01-01T00:00:00Z\",\"withdrawn\":"
                "\"2017-02-01T00:00:00Z\",\"affected\":[{\"package\":{\"ecosystem\":"
@@ -298,6 +308,39 @@ static void test_os_owned_not_matched_by_default(void **state)
     strata_report_free(r);
 }
 
+/* PyPI names are compared in their PEP 503 form whatever the input spells; RubyGems
+ * versions with the gem comparator (2.2.6 < 2.2.6.4 < 2.2.7, 2.2.6.4.pre < 2.2.6.4). */
+static void test_pypi_names_and_gems(void **state)
+{
+    (void)state;
+    struct strata_report *r = debian_report("11");
+    add_lang(r, "pypi", "zope_interface", "4.7.1", NULL, 0);
+    add_lang(r, "pypi", "Zope.Interface", "5.0", NULL, 0);
+    add_lang(r, "gem", "rack", "2.2.6", NULL, 0);
+    add_lang(r, "gem", "rack", "2.2.7", NULL, 0);
+    add_lang(r, "gem", "rack", "2.2.6.4.pre", NULL, 0);
+    struct strata_error err = {0};
+    assert_int_equal(strata_match_vulnerabilities(r, dbpath, NULL, &err), 0);
+    assert_int_equal(r->n_vulnerabilities, 3);
+    int zope = 0, rack = 0;
+    for (size_t i = 0; i < r->n_vulnerabilities; i++) {
+        const struct strata_vulnerability *v = &r->vulnerabilities[i];
+        if (strcmp(v->id, "PYSEC-2019-1") == 0) {
+            zope++;
+            assert_string_equal(v->package_version, "4.7.1");
+            assert_string_equal(v->fixed_version, "5.0rc1");
+        } else {
+            assert_string_equal(v->id, "GHSA-rack");
+            assert_true(strcmp(v->package_version, "2.2.6") == 0 ||
+                        strcmp(v->package_version, "2.2.6.4.pre") == 0);
+            rack++;
+        }
+    }
+    assert_int_equal(zope, 1);
+    assert_int_equal(rack, 2);
+    strata_report_free(r);
+}
+
 static void test_stale_database_warns(void **state)
 {
     (void)state;
@@ -348,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_match_warns_without_data),
         cmocka_unit_test(test_stale_database_warns),
         cmocka_unit_test(test_os_owned_not_matched_by_default),
+        cmocka_unit_test(test_pypi_names_and_gems),
         cmocka_unit_test(test_missing_database),
     };
     int failed = cmocka_run_group_tests_name("osv_range", range_tests, NULL, NULL);
