@@ -1,6 +1,6 @@
-/* libFuzzer target: every version comparator on arbitrary bytes. The first byte picks the
- * type; the rest is split at the first NUL into two versions. Comparisons must never crash,
- * and must be antisymmetric when both versions are valid. */
+/* libFuzzer target: every version comparator (all ten types) on arbitrary bytes. The first byte
+ * picks the type; the rest is split at the first NUL into two versions. Comparisons must never
+ * crash, and must be antisymmetric when both versions are valid. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2 || size > 8192)
         return 0;
-    enum strata_version_type t = (enum strata_version_type)(data[0] % 7);
+    enum strata_version_type t = (enum strata_version_type)(data[0] % 10);
     char *buf = malloc(size + 1);
     if (buf == NULL)
         return 0;
