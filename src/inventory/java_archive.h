@@ -73,8 +73,8 @@ int java_properties_parse(const uint8_t *data, size_t len, const char *path,
 
 /* The main section of a JAR manifest (up to the first empty line): "Name: value" headers,
  * continuation lines starting with one space, CRLF/LF/CR line ends. Keys are kept as written;
- * the first occurrence of a key wins. Errors (a line that is not a header, NUL) name
- * path:line. */
+ * a later header of the same name (any case) replaces the value, as Java's Attributes.putValue
+ * does. Errors (a line that is not a header, NUL, too many headers) name path:line. */
 int java_manifest_parse(const uint8_t *data, size_t len, const char *path, struct java_kv_list *out,
                         struct strata_error *err);
 
