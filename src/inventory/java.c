@@ -153,9 +153,12 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
     return 0;
 }
 
+/* The walker's suffix match is case-sensitive: the all-caps spellings some Windows-built
+ * archives carry are listed too. */
 static const struct strata_match java_matches[] = {
     {STRATA_MATCH_SUFFIX, ".jar"}, {STRATA_MATCH_SUFFIX, ".war"}, {STRATA_MATCH_SUFFIX, ".ear"},
-    {STRATA_MATCH_SUFFIX, ".jpi"}, {STRATA_MATCH_SUFFIX, ".hpi"}, {STRATA_MATCH_END, NULL},
+    {STRATA_MATCH_SUFFIX, ".jpi"}, {STRATA_MATCH_SUFFIX, ".hpi"}, {STRATA_MATCH_SUFFIX, ".JAR"},
+    {STRATA_MATCH_SUFFIX, ".WAR"}, {STRATA_MATCH_SUFFIX, ".EAR"}, {STRATA_MATCH_END, NULL},
 };
 
 const struct strata_analyzer strata_analyzer_java = {

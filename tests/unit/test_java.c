@@ -663,12 +663,14 @@ static void test_analyzer_fs(void **st)
                                        {"app/lib/shaded.jar", "shaded.jar", 0, NULL},
                                        {"app/lib/same.jar", "shaded.jar", 0, NULL},
                                        {"app/bad.jar", "notzip.jar", 0, NULL},
+                                       {"app/UPPER.JAR", "z64.jar", 0, NULL},
                                        {NULL, NULL, 0, NULL}};
     const struct fentry *const layers[] = {l0};
     struct fimage im;
     fimage_build(&im, layers, 1, 0);
     const struct strata_report *r = im.report;
-    assert_int_equal(r->n_packages, 3);
+    assert_int_equal(r->n_packages, 4);
+    assert_non_null(pkg(r, "z64:z64", "/app/UPPER.JAR"));
     /* pom.properties wins over the file name. */
     const struct strata_package *p = pkg(r, "com.example:lib", "/app/lib/commons-lang3-3.12.0.jar");
     assert_non_null(p);
