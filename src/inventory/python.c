@@ -119,8 +119,8 @@ static size_t install_dir(const char *path, size_t *site_len)
     while (start > path && start[-1] != '/')
         start--;
     size_t dlen = start > path ? (size_t)(start - path) - 1 : 0;
-    if (start + 10 >= meta_dir_end)
-        return 0; /* a bare ".dist-info" with no name */
+    if ((size_t)(meta_dir_end - start) <= (egg ? 9u : 10u))
+        return 0; /* a bare ".dist-info" / ".egg-info" with no name */
     if (egg && !is_site_dir(path, dlen))
         return 0;
     *site_len = dlen;

@@ -672,6 +672,8 @@ static void test_analyzer_image(void **st)
         {"src/app/app.egg-info/PKG-INFO", META("app", "0.0.1"), 0},
         {SP "broken-1.0.dist-info/METADATA", "Name: broken\n", 0},
         {SP ".dist-info/METADATA", META("nameless", "1"), 0},
+        {SP ".egg-info", META("nameless", "1"), 0},
+        {DP "z.egg-info", META("z", "1.0"), 0},
         /* Lockfiles in images are not read by this analyzer. */
         {"app/requirements.txt", "django==2.2.0\n", 0},
         {"app/poetry.lock", "this is not TOML", 0},
@@ -693,7 +695,9 @@ static void test_analyzer_image(void **st)
     int rc = fimage_finish(&im, &err);
     if (rc != 0)
         fail_msg("%s", err.msg);
-    assert_int_equal(im.report->n_packages, 6);
+    assert_int_equal(im.report->n_packages, 7);
+    assert_non_null(fimage_pkg(&im, "z", NULL));
+    assert_null(fimage_pkg(&im, "nameless", NULL));
     const struct strata_package *p = fimage_pkg(&im, "pyjwt", NULL);
     assert_non_null(p);
     assert_string_equal(p->type, "pypi");
