@@ -1,0 +1,5 @@
+module m
+require ()
+exclude (
+	x v1
+)
