@@ -113,6 +113,10 @@ static int read_entry(struct walk *w, zip_t *z, zip_uint64_t idx, uint64_t max, 
         w->out->truncated = 1;
         return 1;
     }
+    if (w->inflated >= JAVA_MAX_TOTAL_BYTES) {
+        w->out->truncated = 1;
+        return 1;
+    }
     zip_file_t *f = zip_fopen_index(z, idx, 0);
     if (f == NULL)
         return 1;
@@ -145,11 +149,13 @@ static int read_entry(struct walk *w, zip_t *z, zip_uint64_t idx, uint64_t max, 
         }
     }
     zip_fclose(f);
+    /* Bytes inflated count against the budget even when the entry is then dropped: entries
+     * sharing one compressed stream must not inflate it again and again for free. */
+    w->inflated += n;
     if (rc != 0) {
         free(buf);
         return rc;
     }
-    w->inflated += n;
     *data = buf;
     *len = n;
     return 0;

@@ -122,6 +122,32 @@ def main():
                 f.write(chunk)
         z.writestr("lib/ok-1.0.jar", maven_jar("com.example", "ok", "1.0"))
     write("nested-bomb.jar", b.getvalue())
+    # Overlapping entries (the "better zip bomb" shape): 40 central-directory records named
+    # lib/<c>.jar all point at one deflated 65 MiB stream whose headers claim 1000 bytes. Each
+    # read is cut at the nested bound and counts against the per-file budget, so the stream is
+    # not inflated 40 times.
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("META-INF/maven/com.example/overlap/pom.properties",
+                   pom_props("com.example", "overlap", "1"))
+        z.writestr("lib/A.jar", bytes(65 << 20))
+    raw = bytearray(b.getvalue())
+    # Every header claims 1000 bytes: the declared size must not be what bounds the read.
+    struct.pack_into("<I", raw, raw.find(b"PK\x03\x04", 100) + 22, 1000)
+    struct.pack_into("<I", raw, raw.rfind(b"PK\x01\x02") + 24, 1000)
+    raw = bytes(raw)
+    eocd = raw.rfind(b"PK\x05\x06")
+    cd_size, cd_off = struct.unpack_from("<II", raw, eocd + 12)
+    cd = raw[cd_off:cd_off + cd_size]
+    last = cd.rfind(b"PK\x01\x02")
+    rec = cd[last:]
+    extra = b"".join(rec.replace(b"lib/A.jar", ("lib/%c.jar" % (66 + i)).encode())
+                     for i in range(40))
+    cd = cd + extra
+    n = struct.unpack_from("<H", raw, eocd + 10)[0] + 40
+    end = bytearray(raw[eocd:])
+    struct.pack_into("<HHII", end, 8, n, n, len(cd), cd_off)
+    write("overlap.jar", raw[:cd_off] + cd + bytes(end))
     # Truncated: a good jar cut in half.
     good = maven_jar("com.example", "trunc", "1.0")
     write("truncated.jar", good[: len(good) // 2])

@@ -427,6 +427,10 @@ static void test_archives_hostile(void **st)
         {"com.example", "outer", "1", "nested-bomb.jar", POM},
         {"com.example", "ok", "1.0", "nested-bomb.jar!/lib/ok-1.0.jar", POM}};
     expect_archive("nested-bomb.jar", nb, 2, 1);
+    /* 40 entries sharing one 65 MiB stream that claims 1000 bytes: cut at the nested bound,
+     * then the per-file budget (256 MiB) stops the rest without inflating them. */
+    static const struct want overlap[] = {{"com.example", "overlap", "1", "overlap.jar", POM}};
+    expect_archive("overlap.jar", overlap, 1, 1);
     static const struct want huge[] = {{NULL, "hugeman", "2.5", "hugeman-2.5.jar", FILE_NAME}};
     expect_archive("hugeman-2.5.jar", huge, 1, 1);
     /* NUL bytes: pom.properties and manifest refused, the file name decides. */
