@@ -9,6 +9,7 @@
 
 #include "inventory/attribution.h"
 #include "core/strbuf.h"
+#include "core/strmap.h"
 #include "inventory/npm.h"
 #include "inventory/npm_parse.h"
 #include "strata/analyzer.h"
@@ -37,6 +38,7 @@ struct lock_file {
 struct npm_layer {
     struct inst *inst;
     size_t n_inst, cap_inst;
+    struct strmap inst_by_path; /* inst[].path -> index + 1: a layer has tens of thousands */
     struct proj_manifest *man;
     size_t n_man, cap_man;
     struct lock_file *locks;
@@ -64,6 +66,7 @@ static void layer_free(void *state)
     for (size_t i = 0; i < l->n_inst; i++)
         inst_clear(&l->inst[i]);
     free(l->inst);
+    strmap_release(&l->inst_by_path);
     for (size_t i = 0; i < l->n_man; i++) {
         free(l->man[i].path);
         npm_manifest_free(&l->man[i].m);
@@ -140,13 +143,14 @@ static int add_installed(struct npm_layer *l, const struct strata_layer_file *f,
         return 0;
     }
     struct inst *slot = NULL;
-    for (size_t i = 0; i < l->n_inst; i++)
-        if (strcmp(l->inst[i].path, f->path) == 0) {
-            slot = &l->inst[i];
-            inst_clear(slot);
-            memset(slot, 0, sizeof *slot);
-        }
-    if (slot == NULL) {
+    uintptr_t seen = (uintptr_t)strmap_get(&l->inst_by_path, f->path);
+    if (seen != 0) {
+        /* The same path twice in a layer: the later member wins. */
+        slot = &l->inst[seen - 1];
+        free(slot->name);
+        free(slot->version);
+        free(slot->license);
+    } else {
         struct inst *v = grow(l->inst, &l->n_inst, &l->cap_inst, sizeof *v);
         if (v == NULL) {
             npm_manifest_free(&m);
@@ -155,13 +159,18 @@ static int add_installed(struct npm_layer *l, const struct strata_layer_file *f,
         l->inst = v;
         slot = &l->inst[l->n_inst++];
     }
-    slot->path = strdup(f->path);
     slot->name = m.name;
     slot->version = m.version;
     slot->license = m.license;
     m.name = m.version = m.license = NULL;
     npm_manifest_free(&m);
-    return slot->path ? 0 : strata_error_nomem(err);
+    if (seen != 0)
+        return 0;
+    slot->path = strdup(f->path);
+    if (slot->path == NULL ||
+        strmap_put(&l->inst_by_path, slot->path, (void *)(uintptr_t)(slot - l->inst + 1)) != 0)
+        return strata_error_nomem(err);
+    return 0;
 }
 
 static int add_manifest(struct npm_layer *l, const struct strata_layer_file *f,
