@@ -6,6 +6,14 @@ extern const struct strata_analyzer strata_analyzer_apk;
 extern const struct strata_analyzer strata_analyzer_rpm;
 extern const struct strata_analyzer strata_analyzer_npm;
 extern const struct strata_analyzer strata_analyzer_gobinary;
+extern const struct strata_analyzer strata_analyzer_php;
+extern const struct strata_analyzer strata_analyzer_dotnet;
+extern const struct strata_analyzer strata_analyzer_python;
+extern const struct strata_analyzer strata_analyzer_cargo_lock;
+extern const struct strata_analyzer strata_analyzer_rust_audit;
+extern const struct strata_analyzer strata_analyzer_ruby;
+extern const struct strata_analyzer strata_analyzer_gomod;
+extern const struct strata_analyzer strata_analyzer_java;
 
 const struct strata_analyzer *const *strata_builtin_analyzers(void)
 {
@@ -17,6 +25,14 @@ const struct strata_analyzer *const *strata_builtin_analyzers(void)
         &strata_analyzer_rpm,
         &strata_analyzer_npm,
         &strata_analyzer_gobinary,
+        &strata_analyzer_php,
+        &strata_analyzer_dotnet,
+        &strata_analyzer_python,
+        &strata_analyzer_cargo_lock,
+        &strata_analyzer_rust_audit,
+        &strata_analyzer_ruby,
+        &strata_analyzer_gomod,
+        &strata_analyzer_java,
         NULL,
     };
     return list;

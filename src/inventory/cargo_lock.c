@@ -331,6 +331,7 @@ static const struct strata_match cargo_lock_matches[] = {
 
 const struct strata_analyzer strata_analyzer_cargo_lock = {
     .name = "cargo-lock",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = cargo_lock_matches,
     .max_file_size = CARGO_MAX_FILE,
     .layer_new = layer_new,

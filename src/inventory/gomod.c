@@ -528,6 +528,7 @@ static const struct strata_match gomod_matches[] = {
 
 const struct strata_analyzer strata_analyzer_gomod = {
     .name = "gomod",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = gomod_matches,
     .max_file_size = GOMOD_MAX_FILE,
     .layer_new = layer_new,

@@ -163,6 +163,7 @@ static const struct strata_match java_matches[] = {
 
 const struct strata_analyzer strata_analyzer_java = {
     .name = "java",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = java_matches,
     /* Larger archives are skipped (SUFFIX match); the biggest real ones (Spring Boot fat
      * jars, jenkins.war) stay below this. */

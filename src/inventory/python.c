@@ -404,6 +404,7 @@ static const struct strata_match python_matches[] = {
 
 const struct strata_analyzer strata_analyzer_python = {
     .name = "python",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = python_matches,
     /* Lockfiles of big projects reach a few MB; METADATA carries the long description. */
     .max_file_size = PY_MAX_FILE,

@@ -382,6 +382,7 @@ static const struct strata_match ruby_matches[] = {
 
 const struct strata_analyzer strata_analyzer_ruby = {
     .name = "ruby",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = ruby_matches,
     .max_file_size = RUBY_MAX_FILE,
     .layer_new = layer_new,

@@ -184,6 +184,7 @@ static const struct strata_match rust_audit_matches[] = {
 
 const struct strata_analyzer strata_analyzer_rust_audit = {
     .name = "rust-audit",
+    .pkg_types = STRATA_PKG_LIBRARY,
     .matches = rust_audit_matches,
     /* Larger files are skipped (ANY match), the same bound as the Go binary analyzer. */
     .max_file_size = 256u * 1024 * 1024,
