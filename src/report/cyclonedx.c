@@ -167,6 +167,7 @@ static void package_component(struct cdx *c, json_t *components, size_t pi)
     add_property(props, "strata:layer_diff_id", p->layer_diff_id, bad);
     add_property(props, "strata:db_path", p->db_path, bad);
     add_property(props, "strata:os_package", p->os_package, bad);
+    add_property(props, "strata:compiled_in", p->compiled_in ? "true" : NULL, bad);
     if (json_array_size(props) > 0)
         rj_put(o, "properties", props, bad);
     else

@@ -217,6 +217,8 @@ static json_t *package(struct spdx *s, const struct strata_package *p, char **id
     annotate(s, anns, "layer_index", p->layer_index >= 0 ? idx : NULL);
     annotate(s, anns, "layer_diff_id", p->layer_diff_id);
     annotate(s, anns, "db_path", p->db_path);
+    annotate(s, anns, "os_package", p->os_package);
+    annotate(s, anns, "compiled_in", p->compiled_in ? "true" : NULL);
     if (json_array_size(anns) > 0)
         rj_put(o, "annotations", anns, &s->bad);
     else

@@ -247,8 +247,9 @@ static int basename_is(const char *path, const char *name)
     return base && strcmp(base, name) == 0;
 }
 
-/* strata's SBOMs do not say compiled_in; what a strata analyzer found in a binary (a Go
- * module or crate whose db_path is not a lock or mod file) was compiled in. */
+/* strata's SBOMs say compiled_in (a property or annotation); for other tools' SBOMs, and
+ * strata's from before it was written, a Go module or crate whose db_path is not a lock or
+ * mod file was found in a binary, so was compiled in. */
 static int compiled_in(const char *type, const struct extras *x)
 {
     if (x->compiled_in)
