@@ -34,3 +34,16 @@ int line_reader_next(struct line_reader *r, const char **line, size_t *len,
     *len = n;
     return 1;
 }
+
+void text_position(const void *data, size_t len, size_t off, size_t *line, size_t *col)
+{
+    const unsigned char *d = data;
+    size_t l = 1, start = 0;
+    for (size_t i = 0; i < off && i < len; i++)
+        if (d[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    *line = l;
+    *col = off - start + 1;
+}

@@ -24,4 +24,9 @@ void line_reader_init(struct line_reader *r, const void *data, size_t len, size_
 int line_reader_next(struct line_reader *r, const char **line, size_t *len,
                      struct strata_error *err);
 
+/* Where byte off of data[0..len) stands, for messages pointing at a position: *line is 1-based,
+ * *col is 1 + the number of bytes from the start of that line (just after the last '\n' before
+ * off) to off. Only data[0..min(off, len)) is read; off may be len (the end of the input). */
+void text_position(const void *data, size_t len, size_t off, size_t *line, size_t *col);
+
 #endif

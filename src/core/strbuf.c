@@ -64,6 +64,34 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     return 0;
 }
 
+int strbuf_add_utf8(struct strbuf *sb, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return STRATA_EUSAGE;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xc0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xe0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        b[0] = (char)(0xf0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        b[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    return strbuf_add(sb, b, n);
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
     sb->len = 0;

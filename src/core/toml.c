@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/hexdigit.h"
+#include "core/input_size.h"
+#include "core/lines.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 
@@ -126,13 +129,9 @@ __attribute__((format(printf, 4, 5))) static int fail_at(struct parser *p, int c
     va_end(ap);
     /* Errors are rare: count the position from the start rather than track it everywhere
      * (an error may point back at the start of a multi-line string). */
-    size_t line = 1, ls = 0;
-    for (size_t i = 0; i < pos && i < p->len; i++)
-        if (p->s[i] == '\n') {
-            line++;
-            ls = i + 1;
-        }
-    return strata_error_set(p->err, code, "%s:%zu:%zu: %s", p->path, line, pos - ls + 1, msg);
+    size_t line, col;
+    text_position(p->s, p->len, pos, &line, &col);
+    return strata_error_set(p->err, code, "%s:%zu:%zu: %s", p->path, line, col, msg);
 }
 
 #define FAIL(p, ...) fail_at((p), STRATA_EFORMAT, (p)->pos, __VA_ARGS__)
@@ -299,43 +298,6 @@ static int expect_eol(struct parser *p)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int add_utf8(struct strbuf *sb, uint32_t cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    return strbuf_add(sb, b, n);
-}
-
 static int escape(struct parser *p, struct strbuf *sb)
 {
     size_t at = p->pos;
@@ -353,7 +315,7 @@ static int escape(struct parser *p, struct strbuf *sb)
         if (p->len - p->pos - 1 < n)
             return fail_at(p, STRATA_EFORMAT, at, "truncated \\%c escape", c);
         for (size_t i = 0; i < n; i++) {
-            int h = hexval(p->s[p->pos + 1 + i]);
+            int h = hex_digit_value(p->s[p->pos + 1 + i]);
             if (h < 0)
                 return fail_at(p, STRATA_EFORMAT, at, "bad \\%c escape", c);
             cp = (cp << 4) | (uint32_t)h;
@@ -362,7 +324,7 @@ static int escape(struct parser *p, struct strbuf *sb)
             return fail_at(p, STRATA_EFORMAT, at, "\\%c escape of U+%04" PRIX32 " not allowed", c,
                            cp);
         p->pos += 1 + n;
-        return add_utf8(sb, cp) ? nomem(p) : 0;
+        return strbuf_add_utf8(sb, cp) ? nomem(p) : 0;
     }
     return fail_at(p, STRATA_EFORMAT, at, "unknown escape \\%c", (c > 0x20 && c < 0x7f) ? c : '?');
 }
@@ -542,7 +504,7 @@ static int is_dec(char c)
 }
 static int is_hex(char c)
 {
-    return hexval(c) >= 0;
+    return hex_digit_value(c) >= 0;
 }
 static int is_oct(char c)
 {
@@ -935,26 +897,21 @@ int toml_parse(const uint8_t *data, size_t len, const char *path, struct toml_do
                struct strata_error *err)
 {
     *out = NULL;
-    if (len > TOML_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, TOML_MAX_FILE);
+    int rc = input_size_check(path, len, TOML_MAX_FILE, err);
+    if (rc != 0)
+        return rc;
     const uint8_t *nul = len ? memchr(data, 0, len) : NULL;
     size_t bad = nul ? (size_t)(nul - data) : toml_utf8_check(data, len);
     if (bad < len) {
-        size_t line = 1, ls = 0;
-        for (size_t i = 0; i < bad; i++)
-            if (data[i] == '\n') {
-                line++;
-                ls = i + 1;
-            }
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%zu:%zu: %s", path, line, bad - ls + 1,
+        size_t line, col;
+        text_position(data, len, bad, &line, &col);
+        return strata_error_set(err, STRATA_EFORMAT, "%s:%zu:%zu: %s", path, line, col,
                                 nul ? "NUL byte" : "invalid UTF-8");
     }
     struct toml_doc *doc = calloc(1, sizeof *doc);
     if (doc == NULL)
         return strata_error_nomem(err);
     struct parser p = {(const char *)data, len, 0, 1, 0, 0, path, doc, err};
-    int rc = 0;
     doc->root = node_new(&p, TOML_TABLE, 0);
     if (doc->root == NULL)
         rc = err->code;

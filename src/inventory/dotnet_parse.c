@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_load.h"
 #include "core/strmap.h"
 #include "inventory/dotnet_parse.h"
 
@@ -17,29 +18,6 @@ void dotnet_pkg_list_free(struct dotnet_pkg_list *l)
     }
     free(l->v);
     memset(l, 0, sizeof *l);
-}
-
-static int load(const uint8_t *data, size_t len, const char *path, json_t **out,
-                struct strata_error *err)
-{
-    if (len > DOTNET_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, DOTNET_MAX_FILE);
-    json_error_t je;
-    json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL) {
-        if (strstr(je.text, "out of memory") != NULL)
-            return strata_error_nomem(err);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: invalid JSON: %s", path,
-                                je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, je.text);
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:1:1: the top level is not an object",
-                                path);
-    }
-    *out = j;
-    return 0;
 }
 
 /* NuGet ids: letters, digits, '.', '-', '_'; versions: printable ASCII without '/'. */
@@ -91,7 +69,7 @@ int dotnet_parse_deps(const uint8_t *data, size_t len, const char *path,
 {
     memset(out, 0, sizeof *out);
     json_t *j;
-    int rc = load(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, DOTNET_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
     json_t *libs = json_object_get(j, "libraries");
@@ -142,7 +120,7 @@ int dotnet_parse_lock(const uint8_t *data, size_t len, const char *path,
 {
     memset(out, 0, sizeof *out);
     json_t *j;
-    int rc = load(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, DOTNET_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
     json_t *ver = json_object_get(j, "version");

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hexdigit.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/java_archive.h"
@@ -76,46 +77,14 @@ static int is_prop_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\f';
 }
 
-static int add_utf8(struct strbuf *sb, unsigned cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    return strbuf_add(sb, b, n);
-}
-
 static int hex4(const char *s, size_t n, unsigned *out)
 {
     if (n < 4)
         return -1;
     unsigned v = 0;
     for (size_t i = 0; i < 4; i++) {
-        int c = (unsigned char)s[i], d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
+        int d = hex_digit_value(s[i]);
+        if (d < 0)
             return -1;
         v = v * 16 + (unsigned)d;
     }
@@ -172,7 +141,7 @@ static int prop_unescape(const char *s, size_t n, const char *path, size_t line,
             return strata_error_set(err, STRATA_EFORMAT, "%s:%zu: NUL in a key or value", path,
                                     line);
         }
-        rc = add_utf8(&sb, cp);
+        rc = strbuf_add_utf8(&sb, cp);
     }
     if (rc != 0 || (*out = strbuf_detach(&sb)) == NULL) {
         strbuf_release(&sb);

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/input_size.h"
+#include "core/json_load.h"
+#include "core/lines.h"
 #include "core/strbuf.h"
 
 static void strbuf_truncate(struct strbuf *sb, size_t len)
@@ -151,37 +154,6 @@ static int valid_version(const char *v, size_t n)
 
 /* ---------------------------------------------------------------------------------------- */
 /* JSON                                                                                      */
-
-static int check_size(const char *path, size_t len, struct strata_error *err)
-{
-    if (len > NPM_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, NPM_MAX_FILE);
-    return 0;
-}
-
-static int load_json(const uint8_t *data, size_t len, const char *path, json_t **out,
-                     struct strata_error *err)
-{
-    int rc = check_size(path, len, err);
-    if (rc != 0)
-        return rc;
-    json_error_t je;
-    json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL) {
-        if (strstr(je.text, "out of memory") != NULL)
-            return strata_error_nomem(err);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: invalid JSON: %s", path,
-                                je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, je.text);
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:1:1: the top level is not an object",
-                                path);
-    }
-    *out = j;
-    return 0;
-}
 
 /* license: "MIT", {"type": "MIT"}, or the legacy licenses: [{"type": …}, "…"]. */
 static int json_license(json_t *obj, char **out)
@@ -332,7 +304,7 @@ int npm_parse_package_json(const uint8_t *data, size_t len, const char *path,
 {
     memset(out, 0, sizeof *out);
     json_t *j = NULL;
-    int rc = load_json(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, NPM_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
     rc = json_str_member(j, "name", NPM_MAX_NAME, path, "", &out->name, err);
@@ -511,7 +483,7 @@ int npm_parse_package_lock(const uint8_t *data, size_t len, const char *path,
 {
     memset(out, 0, sizeof *out);
     json_t *j = NULL;
-    int rc = load_json(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, NPM_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
     json_t *lv = json_object_get(j, "lockfileVersion");
@@ -581,21 +553,6 @@ static int dev_of_kind(int kind)
 
 /* ---------------------------------------------------------------------------------------- */
 /* yarn.lock classic                                                                         */
-
-static void line_col(const uint8_t *data, size_t off, unsigned *line, unsigned *col)
-{
-    unsigned l = 1, c = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (data[i] == '\n') {
-            l++;
-            c = 1;
-        } else {
-            c++;
-        }
-    }
-    *line = l;
-    *col = c;
-}
 
 struct yarn_entry {
     size_t hdr_off, hdr_len; /* the header line without its ':' */
@@ -799,25 +756,25 @@ static int yerr(struct yctx *y, int code, struct fy_node *at, const char *fmt, .
 
 static int yaml_load(struct yctx *y, const uint8_t *data, size_t len)
 {
-    int rc = check_size(y->path, len, y->err);
+    int rc = input_size_check(y->path, len, NPM_MAX_FILE, y->err);
     if (rc != 0)
         return rc;
     const void *nul = memchr(data, '\0', len);
     if (nul != NULL) {
-        unsigned l, c;
-        line_col(data, (size_t)((const uint8_t *)nul - data), &l, &c);
-        return strata_error_set(y->err, STRATA_EFORMAT, "%s:%u:%u: NUL byte in YAML input", y->path,
-                                l, c);
+        size_t l, c;
+        text_position(data, len, (size_t)((const uint8_t *)nul - data), &l, &c);
+        return strata_error_set(y->err, STRATA_EFORMAT, "%s:%zu:%zu: NUL byte in YAML input",
+                                y->path, l, c);
     }
     /* Lockfiles have no directives, and libfyaml 0.7.12 can loop forever on a malformed one
      * ("%ut …"): any line starting with '%' is refused before parsing. */
     for (size_t i = 0; i < len; i++) {
         /* Any line break (\n, \r, NEL, LS, PS) or a BOM may precede one: be broad. */
         if (data[i] == '%' && (i == 0 || data[i - 1] < 0x20 || data[i - 1] >= 0x80)) {
-            unsigned l, c;
-            line_col(data, i, &l, &c);
+            size_t l, c;
+            text_position(data, len, i, &l, &c);
             return strata_error_set(y->err, STRATA_EFORMAT,
-                                    "%s:%u:%u: YAML directives are not supported", y->path, l, c);
+                                    "%s:%zu:%zu: YAML directives are not supported", y->path, l, c);
         }
     }
     struct fy_diag_cfg dc;
@@ -1124,7 +1081,7 @@ int npm_parse_yarn_lock(const uint8_t *data, size_t len, const char *path,
                         struct strata_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = check_size(path, len, err);
+    int rc = input_size_check(path, len, NPM_MAX_FILE, err);
     if (rc != 0)
         return rc;
     if (!is_berry(data, len)) {
@@ -1220,8 +1177,8 @@ static int pnpm_importer(struct yctx *y, struct fy_node *imp, int major, struct 
             size_t nl, vl;
             const char *n = yscalar(y, fy_node_pair_key(p), &nl);
             struct fy_node *vn = fy_node_pair_value(p);
-            const char *v =
-                major >= 6 && yis_map(vn) ? yscalar(y, yget(vn, "version"), &vl) : yscalar(y, vn, &vl);
+            const char *v = major >= 6 && yis_map(vn) ? yscalar(y, yget(vn, "version"), &vl)
+                                                      : yscalar(y, vn, &vl);
             if (n == NULL || v == NULL)
                 return yerr(y, STRATA_EFORMAT, fy_node_pair_key(p), "dependency without a version");
             importer_version(v, &vl, major);
@@ -1280,7 +1237,8 @@ static int pnpm(struct yctx *y, struct npm_pkg_list *out)
         size_t nl, vl;
         /* Non-registry packages carry name and version fields; registry ones only the key. */
         size_t fnl, fvl;
-        const char *fn = yscalar(y, yget(v, "name"), &fnl), *fv = yscalar(y, yget(v, "version"), &fvl);
+        const char *fn = yscalar(y, yget(v, "name"), &fnl),
+                   *fv = yscalar(y, yget(v, "version"), &fvl);
         if (fn && fv && npm_valid_name(fn, fnl) && valid_version(fv, fvl)) {
             name = fn;
             nl = fnl;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_load.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/php_parse.h"
@@ -32,24 +33,6 @@ int php_valid_name(const char *s)
             return 0;
     }
     return 1;
-}
-
-static int load(const uint8_t *data, size_t len, const char *path, json_t **out,
-                struct strata_error *err)
-{
-    if (len > PHP_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, PHP_MAX_FILE);
-    json_error_t je;
-    json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL) {
-        if (strstr(je.text, "out of memory") != NULL)
-            return strata_error_nomem(err);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: invalid JSON: %s", path,
-                                je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, je.text);
-    }
-    *out = j;
-    return 0;
 }
 
 /* A string field no longer than PHP_MAX_FIELD and without NUL; NULL when absent. */
@@ -201,7 +184,7 @@ int php_parse_installed(const uint8_t *data, size_t len, const char *path, struc
 {
     memset(out, 0, sizeof *out);
     json_t *j;
-    int rc = load(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, PHP_MAX_FILE, 0, &j, err);
     if (rc != 0)
         return rc;
     json_t *arr = j, *dev_names = NULL;
@@ -247,13 +230,10 @@ int php_parse_lock(const uint8_t *data, size_t len, const char *path, struct php
 {
     memset(out, 0, sizeof *out);
     json_t *j;
-    int rc = load(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, PHP_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
-    if (!json_is_object(j))
-        rc = strata_error_set(err, STRATA_EFORMAT, "%s:1:1: the top level is not an object", path);
-    if (rc == 0)
-        rc = packages(json_object_get(j, "packages"), path, "packages", 0, NULL, out, err);
+    rc = packages(json_object_get(j, "packages"), path, "packages", 0, NULL, out, err);
     if (rc == 0)
         rc = packages(json_object_get(j, "packages-dev"), path, "packages-dev", 1, NULL, out, err);
     json_decref(j);
@@ -289,13 +269,10 @@ int php_parse_manifest(const uint8_t *data, size_t len, const char *path, struct
 {
     memset(out, 0, sizeof *out);
     json_t *j;
-    int rc = load(data, len, path, &j, err);
+    int rc = json_load_document(data, len, path, PHP_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
-    if (!json_is_object(j))
-        rc = strata_error_set(err, STRATA_EFORMAT, "%s:1:1: the top level is not an object", path);
-    if (rc == 0)
-        rc = require(j, "require", path, 0, out, err);
+    rc = require(j, "require", path, 0, out, err);
     if (rc == 0)
         rc = require(j, "require-dev", path, 1, out, err);
     json_decref(j);

@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "core/lines.h"
+#include "core/input_size.h"
+#include "core/json_load.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "core/toml.h"
@@ -378,16 +380,15 @@ int py_parse_requirements(const uint8_t *data, size_t len, const char *path,
                           struct py_pkg_list *out, struct strata_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (len > PY_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, PY_MAX_FILE);
+    int rc = input_size_check(path, len, PY_MAX_FILE, err);
+    if (rc != 0)
+        return rc;
     struct line_reader lr;
     line_reader_init(&lr, data, len, PY_MAX_LINE, path);
     struct strbuf logical = STRBUF_INIT;
     unsigned first = 0;
     const char *l;
     size_t n;
-    int rc;
     while ((rc = line_reader_next(&lr, &l, &n, err)) == 1) {
         if (logical.len == 0)
             first = (unsigned)lr.lineno;
@@ -539,14 +540,6 @@ int py_parse_pipfile(const uint8_t *data, size_t len, const char *path, struct p
 /* ---------------------------------------------------------------------------------------- */
 /* Lockfiles                                                                                 */
 
-static int check_size(const char *path, size_t len, struct strata_error *err)
-{
-    if (len > PY_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, PY_MAX_FILE);
-    return 0;
-}
-
 static int lock_section(json_t *root, const char *section, int dev, const char *path,
                         const struct py_project *project, struct strmap *seen,
                         struct py_pkg_list *out, struct strata_error *err)
@@ -609,22 +602,10 @@ int py_parse_pipfile_lock(const uint8_t *data, size_t len, const char *path,
                           struct strata_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = check_size(path, len, err);
+    json_t *j;
+    int rc = json_load_document(data, len, path, PY_MAX_FILE, JSON_LOAD_OBJECT, &j, err);
     if (rc != 0)
         return rc;
-    json_error_t je;
-    json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je);
-    if (j == NULL) {
-        if (strstr(je.text, "out of memory") != NULL)
-            return strata_error_nomem(err);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: invalid JSON: %s", path,
-                                je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, je.text);
-    }
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:1:1: the top level is not an object",
-                                path);
-    }
     struct strmap seen = STRMAP_INIT;
     rc = lock_section(j, "default", 0, path, project, &seen, out, err);
     if (rc == 0)

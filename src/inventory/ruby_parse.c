@@ -19,16 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hexdigit.h"
+#include "core/input_size.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
-
-static int size_check(size_t len, const char *path, struct strata_error *err)
-{
-    if (len > RUBY_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed", path,
-                                len, RUBY_MAX_FILE);
-    return 0;
-}
 
 int ruby_valid_gem_name(const char *s, size_t n)
 {
@@ -73,43 +67,6 @@ static int cur_err(const struct cursor *c, const char *at, const char *what,
                             (size_t)(at - c->line) + 1, what);
 }
 
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static int add_utf8(struct strbuf *sb, unsigned long cp)
-{
-    char b[4];
-    size_t n;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xc0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xe0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        b[0] = (char)(0xf0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        b[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
-    return strbuf_add(sb, b, n);
-}
-
 /* Escapes of a double-quoted literal after the backslash at *pp. */
 static int dq_escape(struct cursor *c, const char **pp, struct strbuf *sb, struct strata_error *err)
 {
@@ -126,25 +83,25 @@ static int dq_escape(struct cursor *c, const char **pp, struct strbuf *sb, struc
         unsigned long cp = 0;
         if (p < e && *p == '{') {
             const char *q = ++p;
-            while (p < e && hexv(*p) >= 0 && p - q < 6)
-                cp = cp * 16 + (unsigned long)hexv(*p++);
+            while (p < e && hex_digit_value(*p) >= 0 && p - q < 6)
+                cp = cp * 16 + (unsigned long)hex_digit_value(*p++);
             if (p == q || p >= e || *p != '}')
                 return cur_err(c, bs, "malformed \\u{} escape", err);
             p++;
         } else {
             for (int i = 0; i < 4; i++) {
-                if (p >= e || hexv(*p) < 0)
+                if (p >= e || hex_digit_value(*p) < 0)
                     return cur_err(c, bs, "malformed \\u escape", err);
-                cp = cp * 16 + (unsigned long)hexv(*p++);
+                cp = cp * 16 + (unsigned long)hex_digit_value(*p++);
             }
         }
         if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
             return cur_err(c, bs, "\\u escape outside Unicode", err);
-        rc = add_utf8(sb, cp);
+        rc = strbuf_add_utf8(sb, (uint32_t)cp);
     } else if (ch == 'x') {
         int v = 0, k = 0;
-        while (k < 2 && p < e && hexv(*p) >= 0)
-            v = v * 16 + hexv(*p++), k++;
+        while (k < 2 && p < e && hex_digit_value(*p) >= 0)
+            v = v * 16 + hex_digit_value(*p++), k++;
         if (k == 0)
             return cur_err(c, bs, "malformed \\x escape", err);
         rc = strbuf_addch(sb, (char)v);
@@ -362,7 +319,7 @@ int ruby_parse_gemspec(const uint8_t *data, size_t len, const char *path, struct
     memset(out, 0, sizeof *out);
     if (path == NULL)
         path = "(input)";
-    int rc = size_check(len, path, err);
+    int rc = input_size_check(path, len, RUBY_MAX_FILE, err);
     if (rc != 0)
         return rc;
     const char *d = (const char *)data, *end = d + len;
@@ -520,7 +477,7 @@ int ruby_parse_gemfile_lock(const uint8_t *data, size_t len, const char *path, s
     memset(out, 0, sizeof *out);
     if (path == NULL)
         path = "(input)";
-    int rc = size_check(len, path, err);
+    int rc = input_size_check(path, len, RUBY_MAX_FILE, err);
     if (rc != 0)
         return rc;
     const char *d = (const char *)data, *end = d + len;
