@@ -6,6 +6,7 @@
 
 #include "strata/error.h"
 #include "strata/report.h"
+#include "strata/reporter.h"
 
 #define STRATA_VERSION "0.1.0"
 
@@ -35,5 +36,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_parse_size(const char *s, uint64_t *out);
 /* A whole decimal number in lo..hi, nothing after it. */
 int cli_parse_long(const char *s, long lo, long hi, long *out);
+
+/* src/cli/cli_util.c: what the reporting commands (image, fs, sbom) share. */
+#define CLI_REPORT_LONG_OPTS                                                                       \
+    {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},            \
+        {"quiet", no_argument, NULL, 'q'}, SCAN_VULNS_LONG_OPTS
+/* Their getopt short options are ":f:o:q" plus the command's own and 'h'. */
+struct cli_report_opts {
+    enum strata_format format; /* STRATA_FORMAT_TABLE unless -f */
+    const char *output;        /* -o FILE, NULL for stdout */
+    int quiet;                 /* -q */
+};
+struct scan_vulns;
+/* Handles getopt_long's answer c that is not one of the command's own options: -f, -o, -q,
+ * a missing value (':'), the vulnerability options (scan_vulns_option), else an unknown
+ * option. Returns 0 when c was taken, or the exit code of the usage error (optind is read for
+ * the option's name, as getopt leaves it). */
+int cli_report_option(int c, char **argv, const char *cmd, struct cli_report_opts *o,
+                      struct scan_vulns *sv);
+/* Writes the report in the format to output (stdout when NULL; colour only on a terminal
+ * without NO_COLOR); a failed write removes the half-written file. Returns 0 or, after
+ * printing the error, its exit code. */
+int cli_write_report(const struct strata_report *report, enum strata_format format,
+                     const char *output, int show_suppressed);
 
 #endif

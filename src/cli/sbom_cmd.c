@@ -1,11 +1,8 @@
 /* `strata sbom FILE`: the packages of a CycloneDX or SPDX JSON SBOM (strata's own or another
  * tool's), matched and gated exactly like `strata image`, with the same output formats. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/scan_vulns.h"
@@ -45,76 +42,28 @@ static const char sbom_help[] =
     "  strata sbom --severity HIGH,CRITICAL --exit-code 1 syft.spdx.json\n"
     "  strata image -q --format cyclonedx -o app.cdx.json app.tar && strata sbom app.cdx.json\n";
 
-static int write_report(const struct strata_report *report, enum strata_format format,
-                        const char *output, int show_suppressed)
-{
-    struct strata_error err = {0};
-    FILE *out = stdout;
-    if (output && (out = fopen(output, "w")) == NULL) {
-        strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
-        return cli_fail(&err);
-    }
-    struct strata_report_write_opts wo = {
-        .tool_version = STRATA_VERSION,
-        .color = output == NULL && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL,
-        .show_suppressed = show_suppressed,
-    };
-    int rc = strata_report_write(report, format, out, &wo, &err);
-    if (out != stdout && fclose(out) != 0 && rc == 0)
-        rc = strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
-    if (rc != 0) {
-        if (output)
-            unlink(output);
-        return cli_fail(&err);
-    }
-    return 0;
-}
-
 int cmd_sbom(int argc, char **argv)
 {
     static const struct option long_opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
-        SCAN_VULNS_LONG_OPTS,
+        CLI_REPORT_LONG_OPTS,
         {NULL, 0, NULL, 0},
     };
     const char *cmd = "sbom ";
-    enum strata_format format = STRATA_FORMAT_TABLE;
-    const char *output = NULL;
+    struct cli_report_opts ro = {.format = STRATA_FORMAT_TABLE};
     struct scan_vulns sv = {0};
-    int quiet = 0;
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:qh", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'f':
-            if (strata_format_parse(optarg, &format) != 0)
-                return cli_usage_error(cmd,
-                                       "--format: unknown format '%s' (table, json, "
-                                       "sarif, cyclonedx, spdx)",
-                                       optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case 'h':
             printf(sbom_help, scan_vulns_help);
             return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: {
-            int rc = c == '?' ? -1 : scan_vulns_option(c, optarg, &sv, cmd);
-            if (rc > 0)
+            int rc = cli_report_option(c, argv, cmd, &ro, &sv);
+            if (rc != 0)
                 return rc;
-            if (rc == 0)
-                break;
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
         }
     }
@@ -133,18 +82,18 @@ int cmd_sbom(int argc, char **argv)
         return cli_fail(&err);
     }
     int status;
-    rc = scan_vulns_run(report, &sv, quiet, &status);
+    rc = scan_vulns_run(report, &sv, ro.quiet, &status);
     /* After matching, which starts the warnings afresh: what the SBOM could not tell is part
      * of the report in every format, like an OS without a feed. */
     for (size_t i = 0; rc == 0 && i < sr.n_warnings; i++) {
-        if (!quiet)
+        if (!ro.quiet)
             fprintf(stderr, "strata: warning: %s\n", sr.warnings[i]);
         if (strata_report_add_vuln_warning(report, sr.warnings[i]) != 0)
             rc = EXIT_INTERNAL;
     }
     sbom_read_release(&sr);
     if (rc == 0)
-        rc = write_report(report, format, output, sv.show_suppressed);
+        rc = cli_write_report(report, ro.format, ro.output, sv.show_suppressed);
     strata_report_free(report);
     return rc != 0 ? rc : status;
 }

@@ -1,9 +1,7 @@
 /* `strata image` and `strata fs`: same flags, same output; they differ in the source. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -76,38 +74,23 @@ enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER, OPT_PKG_TYPES };
 static int run(int argc, char **argv, int is_image)
 {
     static const struct option long_opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
         {"platform", required_argument, NULL, OPT_PLATFORM},
         {"jobs", required_argument, NULL, 'j'},
         {"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
         {"pkg-types", required_argument, NULL, OPT_PKG_TYPES},
-        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
-        SCAN_VULNS_LONG_OPTS,
+        CLI_REPORT_LONG_OPTS,
         {NULL, 0, NULL, 0},
     };
     const char *cmd = is_image ? "image " : "fs ";
-    enum strata_format format = STRATA_FORMAT_TABLE;
-    const char *output = NULL;
+    struct cli_report_opts ro = {.format = STRATA_FORMAT_TABLE};
     struct strata_scan_opts so = {0};
     struct scan_vulns sv = {0};
-    int quiet = 0;
     int c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:j:qh", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'f':
-            if (strata_format_parse(optarg, &format) != 0)
-                return cli_usage_error(cmd,
-                                       "--format: unknown format '%s' (table, json, "
-                                       "sarif, cyclonedx, spdx)",
-                                       optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
         case OPT_PLATFORM:
             if (!is_image)
                 return cli_usage_error(cmd, "--platform applies to images only");
@@ -133,21 +116,13 @@ static int run(int argc, char **argv, int is_image)
                 return cli_usage_error(cmd, "--pkg-types: %s", perr.msg);
             break;
         }
-        case 'q':
-            quiet = 1;
-            break;
         case 'h':
             printf(is_image ? image_help : fs_help, scan_vulns_help);
             return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default: {
-            int rc = c == '?' ? -1 : scan_vulns_option(c, optarg, &sv, cmd);
-            if (rc > 0)
+            int rc = cli_report_option(c, argv, cmd, &ro, &sv);
+            if (rc != 0)
                 return rc;
-            if (rc == 0)
-                break;
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
         }
     }
@@ -155,7 +130,7 @@ static int run(int argc, char **argv, int is_image)
         return cli_usage_error(cmd, optind >= argc ? "missing %s" : "expected one %s",
                                is_image ? "SRC" : "DIR");
     const char *target = argv[optind];
-    so.progress = !quiet && isatty(STDERR_FILENO);
+    so.progress = !ro.quiet && isatty(STDERR_FILENO);
 
     struct strata_error err = {0};
     struct strata_report *report = NULL;
@@ -164,33 +139,15 @@ static int run(int argc, char **argv, int is_image)
     if (rc != 0)
         return cli_fail(&err);
     int status;
-    rc = scan_vulns_run(report, &sv, quiet, &status);
+    rc = scan_vulns_run(report, &sv, ro.quiet, &status);
     if (rc != 0) {
         strata_report_free(report);
         return rc;
     }
 
-    FILE *out = stdout;
-    if (output && (out = fopen(output, "w")) == NULL) {
-        strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
-        strata_report_free(report);
-        return cli_fail(&err);
-    }
-    struct strata_report_write_opts wo = {
-        .tool_version = STRATA_VERSION,
-        .color = output == NULL && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL,
-        .show_suppressed = sv.show_suppressed,
-    };
-    rc = strata_report_write(report, format, out, &wo, &err);
-    if (out != stdout && fclose(out) != 0 && rc == 0)
-        rc = strata_error_set(&err, STRATA_EIO, "%s: %s", output, strerror(errno));
+    rc = cli_write_report(report, ro.format, ro.output, sv.show_suppressed);
     strata_report_free(report);
-    if (rc != 0) {
-        if (output)
-            unlink(output);
-        return cli_fail(&err);
-    }
-    return status;
+    return rc != 0 ? rc : status;
 }
 
 int cmd_image(int argc, char **argv)
