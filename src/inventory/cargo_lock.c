@@ -9,7 +9,7 @@
 #include "core/arena.h"
 #include "core/strmap.h"
 #include "core/toml.h"
-#include "inventory/attribution.h"
+#include "inventory/kept_files.h"
 #include "inventory/lang_package.h"
 #include "strata/analyzer.h"
 
@@ -172,33 +172,9 @@ int cargo_lock_parse(const uint8_t *data, size_t len, const char *path, struct c
 /* ---------------------------------------------------------------------------------------- */
 /* Analyzer                                                                                  */
 
-struct lock_file {
-    char *path;
-    uint8_t *data;
-    size_t len;
-};
-
-struct cargo_layer {
-    struct lock_file *v;
-    size_t n, cap;
-};
-
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct cargo_layer));
-}
-
-static void layer_free(void *state)
-{
-    struct cargo_layer *l = state;
-    if (l == NULL)
-        return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].path);
-        free(l->v[i].data);
-    }
-    free(l->v);
-    free(l);
+    return kept_files_new(0);
 }
 
 /* Lockfiles inside cargo's download caches belong to crates' sources, not to what was built. */
@@ -209,47 +185,10 @@ static int in_cargo_cache(const char *path)
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
-    struct cargo_layer *l = state;
     const char *b = strrchr(f->path, '/');
     if (strcmp(b ? b + 1 : f->path, "Cargo.lock") != 0 || in_cargo_cache(f->path))
         return 0;
-    if (f->len > CARGO_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed",
-                                f->path, f->len, CARGO_MAX_FILE);
-    uint8_t *data = malloc(f->len ? f->len : 1);
-    if (data == NULL)
-        return strata_error_nomem(err);
-    if (f->len)
-        memcpy(data, f->data, f->len);
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].path, f->path) == 0) {
-            free(l->v[i].data);
-            l->v[i].data = data;
-            l->v[i].len = f->len;
-            return 0;
-        }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct lock_file *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            free(data);
-            return strata_error_nomem(err);
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    char *p = strdup(f->path);
-    if (p == NULL) {
-        free(data);
-        return strata_error_nomem(err);
-    }
-    l->v[l->n++] = (struct lock_file){p, data, f->len};
-    return 0;
-}
-
-static int cmp_lock(const void *a, const void *b)
-{
-    return strcmp(((const struct lock_file *)a)->path, ((const struct lock_file *)b)->path);
+    return kept_files_add(state, f, CARGO_MAX_FILE, 0, err);
 }
 
 static int cmp_pkg(const void *a, const void *b)
@@ -259,30 +198,23 @@ static int cmp_pkg(const void *a, const void *b)
     return r ? r : strcmp(x->version, y->version);
 }
 
-static int emit_lock(struct strata_report *r, const struct lock_file *lf, int layer, int fs,
-                     struct strata_error *err)
+struct ctx {
+    struct strata_report *r;
+    int fs;
+    struct strata_error *err;
+};
+
+/* A visible Cargo.lock's crates. */
+static int emit_lock(void *ctx, const struct kept_file *lf, int layer)
 {
+    const struct ctx *c = ctx;
     struct cargo_pkg_list pl;
     struct strata_error perr = {0};
     int rc = cargo_lock_parse(lf->data, lf->len, lf->path, &pl, &perr);
-    if (rc != 0) {
-        /* strata fs was asked to report this lockfile: a broken one is an error. In an image
-         * one planted file must not hide the rest: skip it. */
-        if (rc == STRATA_ENOMEM || fs) {
-            *err = perr;
-            return rc;
-        }
-        return 0;
-    }
+    if (rc != 0)
+        return kept_files_broken(rc, c->fs, &perr, c->err);
     if (pl.n > 1)
         qsort(pl.v, pl.n, sizeof *pl.v, cmp_pkg);
-    char *abs = malloc(strlen(lf->path) + 2);
-    if (abs == NULL) {
-        cargo_pkg_list_free(&pl);
-        return strata_error_nomem(err);
-    }
-    abs[0] = '/';
-    strcpy(abs + 1, lf->path);
     for (size_t i = 0; rc == 0 && i < pl.n; i++) {
         /* The same name and version from two sources (a registry and a git fork) once. */
         if (i > 0 && cmp_pkg(&pl.v[i - 1], &pl.v[i]) == 0)
@@ -293,11 +225,10 @@ static int emit_lock(struct strata_report *r, const struct lock_file *lf, int la
                                  .path = lf->path,
                                  .layer = layer,
                                  .direct = pl.v[i].direct,
-                                 .lockfile = abs};
-        if (inventory_add_lang_package(r, &p) != 0)
-            rc = strata_error_nomem(err);
+                                 .lockfile = lf->path};
+        if (inventory_add_lang_package(c->r, &p) != 0)
+            rc = strata_error_nomem(c->err);
     }
-    free(abs);
     cargo_pkg_list_free(&pl);
     return rc;
 }
@@ -305,22 +236,8 @@ static int emit_lock(struct strata_report *r, const struct lock_file *lf, int la
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
-    int fs = report->n_layers == 0;
-    for (size_t i = 0; i < n_states; i++) {
-        struct cargo_layer *l = states[i];
-        if (l == NULL)
-            continue;
-        if (l->n > 1)
-            qsort(l->v, l->n, sizeof *l->v, cmp_lock);
-        for (size_t j = 0; j < l->n; j++) {
-            if (inventory_visible_file(view, l->v[j].path, n_states, report) != (long)i)
-                continue;
-            int rc = emit_lock(report, &l->v[j], fs ? -1 : (int)i, fs, err);
-            if (rc != 0)
-                return rc;
-        }
-    }
-    return 0;
+    struct ctx c = {report, report->n_layers == 0, err};
+    return kept_files_each_visible(states, n_states, 0, view, report, 1, emit_lock, &c);
 }
 
 static const struct strata_match cargo_lock_matches[] = {
@@ -335,7 +252,7 @@ const struct strata_analyzer strata_analyzer_cargo_lock = {
     .matches = cargo_lock_matches,
     .max_file_size = CARGO_MAX_FILE,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = kept_files_free,
     .layer_file = layer_file,
     .finish = finish,
 };

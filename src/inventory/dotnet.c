@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strbuf.h"
-#include "inventory/attribution.h"
 #include "inventory/dotnet_parse.h"
 #include "inventory/kept_files.h"
 #include "inventory/lang_package.h"
@@ -17,15 +15,7 @@ enum { K_DEPS = 1, K_LOCK };
 
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct kept_files));
-}
-
-static void layer_free(void *state)
-{
-    if (state == NULL)
-        return;
-    kept_files_clear(state);
-    free(state);
+    return kept_files_new(KEPT_FILES_MAX_PER_LAYER);
 }
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
@@ -40,35 +30,27 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         kind = K_LOCK;
     if (kind == 0)
         return 0;
-    if (f->len > DOTNET_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed",
-                                f->path, f->len, DOTNET_MAX_FILE);
-    return kept_files_add(state, f->path, f->data, f->len, kind, err);
+    return kept_files_add(state, f, DOTNET_MAX_FILE, kind, err);
 }
 
-static int report_file(struct strata_report *r, const struct kept_file *k, int fs, int layer,
-                       struct strata_error *err)
+struct ctx {
+    struct strata_report *r;
+    int fs;
+    struct strata_error *err;
+};
+
+/* A visible deps.json or (strata fs) packages.lock.json. */
+static int report_file(void *ctx, const struct kept_file *k, int layer)
 {
+    const struct ctx *c = ctx;
+    if (k->kind == K_LOCK && !c->fs)
+        return 0; /* images: what the app loads (deps.json), not how it was restored */
     struct dotnet_pkg_list pkgs;
     struct strata_error perr = {0};
     int rc = k->kind == K_LOCK ? dotnet_parse_lock(k->data, k->len, k->path, &pkgs, &perr)
                                : dotnet_parse_deps(k->data, k->len, k->path, &pkgs, &perr);
-    if (rc != 0) {
-        if (rc == STRATA_ENOMEM || fs) {
-            *err = perr;
-            return rc;
-        }
-        return 0; /* one planted file must not hide the rest of an image */
-    }
-    char *lock_abs = NULL;
-    if (k->kind == K_LOCK) {
-        struct strbuf sb = STRBUF_INIT;
-        if (strbuf_adds(&sb, "/") || strbuf_adds(&sb, k->path))
-            rc = strata_error_nomem(err);
-        lock_abs = strbuf_detach(&sb);
-        if (lock_abs == NULL)
-            rc = strata_error_nomem(err);
-    }
+    if (rc != 0)
+        return kept_files_broken(rc, c->fs, &perr, c->err);
     for (size_t i = 0; rc == 0 && i < pkgs.n; i++) {
         struct lang_package lp = {
             .type = "nuget",
@@ -77,12 +59,11 @@ static int report_file(struct strata_report *r, const struct kept_file *k, int f
             .path = k->path,
             .layer = layer,
             .direct = pkgs.v[i].direct,
-            .lockfile = lock_abs,
+            .lockfile = k->kind == K_LOCK ? k->path : NULL,
         };
-        if (inventory_add_lang_package(r, &lp) != 0)
-            rc = strata_error_nomem(err);
+        if (inventory_add_lang_package(c->r, &lp) != 0)
+            rc = strata_error_nomem(c->err);
     }
-    free(lock_abs);
     dotnet_pkg_list_free(&pkgs);
     return rc;
 }
@@ -90,20 +71,8 @@ static int report_file(struct strata_report *r, const struct kept_file *k, int f
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
-    int fs = report->n_layers == 0;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < n_states; i++) {
-        const struct kept_files *l = states[i];
-        for (size_t j = 0; rc == 0 && l != NULL && j < l->n; j++) {
-            const struct kept_file *k = &l->v[j];
-            if (k->kind == K_LOCK && !fs)
-                continue; /* images: what the app loads (deps.json), not how it was restored */
-            if (inventory_visible_file(view, k->path, n_states, report) != (long)i)
-                continue;
-            rc = report_file(report, k, fs, fs ? -1 : (int)i, err);
-        }
-    }
-    return rc;
+    struct ctx c = {report, report->n_layers == 0, err};
+    return kept_files_each_visible(states, n_states, 0, view, report, 0, report_file, &c);
 }
 
 static const struct strata_match dotnet_matches[] = {
@@ -118,7 +87,7 @@ const struct strata_analyzer strata_analyzer_dotnet = {
     .matches = dotnet_matches,
     .max_file_size = DOTNET_MAX_FILE,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = kept_files_free,
     .layer_file = layer_file,
     .finish = finish,
 };

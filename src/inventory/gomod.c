@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
-#include "inventory/attribution.h"
+#include "inventory/kept_files.h"
 #include "inventory/gomod_purl.h"
 #include "inventory/lang_package.h"
 #include "strata/analyzer.h"
@@ -375,33 +375,9 @@ void gomod_resolve(const struct gomod *m, const struct gomod_require *r, const c
 /* ---------------------------------------------------------------------------------------- */
 /* Analyzer                                                                                  */
 
-struct gomod_file {
-    char *path;
-    uint8_t *data;
-    size_t len;
-};
-
-struct gomod_layer {
-    struct gomod_file *v;
-    size_t n, cap;
-};
-
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct gomod_layer));
-}
-
-static void layer_free(void *state)
-{
-    struct gomod_layer *l = state;
-    if (l == NULL)
-        return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].path);
-        free(l->v[i].data);
-    }
-    free(l->v);
-    free(l);
+    return kept_files_new(0);
 }
 
 /* A go.mod of the tree's own modules, not one of a dependency's copy in the module cache
@@ -423,44 +399,10 @@ static int is_project_gomod(const char *path)
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
-    struct gomod_layer *l = state;
     /* go.mod files are reported for filesystems only (see the docs): images are not read. */
     if (f->layer >= 0 || !is_project_gomod(f->path))
         return 0;
-    uint8_t *data = malloc(f->len ? f->len : 1);
-    if (data == NULL)
-        return strata_error_nomem(err);
-    if (f->len)
-        memcpy(data, f->data, f->len);
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].path, f->path) == 0) {
-            free(l->v[i].data);
-            l->v[i].data = data;
-            l->v[i].len = f->len;
-            return 0;
-        }
-    if (l->n == l->cap) {
-        size_t c = l->cap ? l->cap * 2 : 16;
-        struct gomod_file *v = realloc(l->v, c * sizeof *v);
-        if (v == NULL) {
-            free(data);
-            return strata_error_nomem(err);
-        }
-        l->v = v;
-        l->cap = c;
-    }
-    char *p = strdup(f->path);
-    if (p == NULL) {
-        free(data);
-        return strata_error_nomem(err);
-    }
-    l->v[l->n++] = (struct gomod_file){p, data, f->len};
-    return 0;
-}
-
-static int cmp_file(const void *a, const void *b)
-{
-    return strcmp(((const struct gomod_file *)a)->path, ((const struct gomod_file *)b)->path);
+    return kept_files_add(state, f, 0, 0, err);
 }
 
 static int emit_gomod(struct strata_report *r, const struct gomod *m, const char *file)
@@ -480,44 +422,40 @@ static int emit_gomod(struct strata_report *r, const struct gomod *m, const char
                                  .path = file,
                                  .layer = -1,
                                  .direct = !m->req[i].indirect,
-                                 .lockfile = NULL};
-        char *abs = malloc(strlen(file) + 2);
-        if (abs == NULL) {
-            free(purl);
-            return STRATA_ENOMEM;
-        }
-        abs[0] = '/';
-        strcpy(abs + 1, file);
-        p.lockfile = abs;
+                                 .lockfile = file};
         int rc = inventory_add_lang_package(r, &p);
         free(purl);
-        free(abs);
         if (rc != 0)
             return rc;
     }
     return 0;
 }
 
+struct ctx {
+    struct strata_report *r;
+    struct strata_error *err;
+};
+
+/* A broken go.mod is an error: strata fs was asked to report it. */
+static int report_gomod(void *ctx, const struct kept_file *k, int layer)
+{
+    const struct ctx *c = ctx;
+    (void)layer; /* -1: filesystems only */
+    struct gomod m;
+    int rc = gomod_parse(k->data, k->len, k->path, &m, c->err);
+    if (rc == 0 && emit_gomod(c->r, &m, k->path) != 0)
+        rc = strata_error_nomem(c->err);
+    gomod_free(&m);
+    return rc;
+}
+
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
-    if (report->n_layers > 0 || n_states == 0 || states[0] == NULL)
+    if (report->n_layers > 0)
         return 0;
-    struct gomod_layer *l = states[0];
-    if (l->n > 1)
-        qsort(l->v, l->n, sizeof *l->v, cmp_file);
-    for (size_t i = 0; i < l->n; i++) {
-        if (inventory_visible_file(view, l->v[i].path, n_states, report) != 0)
-            continue;
-        struct gomod m;
-        int rc = gomod_parse(l->v[i].data, l->v[i].len, l->v[i].path, &m, err);
-        if (rc == 0 && emit_gomod(report, &m, l->v[i].path) != 0)
-            rc = strata_error_nomem(err);
-        gomod_free(&m);
-        if (rc != 0)
-            return rc; /* a broken go.mod is an error: strata fs was asked to report it */
-    }
-    return 0;
+    struct ctx c = {report, err};
+    return kept_files_each_visible(states, n_states, 0, view, report, 1, report_gomod, &c);
 }
 
 static const struct strata_match gomod_matches[] = {
@@ -532,7 +470,7 @@ const struct strata_analyzer strata_analyzer_gomod = {
     .matches = gomod_matches,
     .max_file_size = GOMOD_MAX_FILE,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = kept_files_free,
     .layer_file = layer_file,
     .finish = finish,
 };

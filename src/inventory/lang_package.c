@@ -48,7 +48,7 @@ int inventory_add_lang_package(struct strata_report *r, const struct lang_packag
     }
     out->direct = p->direct;
     out->dev = p->dev;
-    if (p->lockfile != NULL && (out->lockfile = strdup(p->lockfile)) == NULL)
+    if (p->lockfile != NULL && (out->lockfile = absolute(p->lockfile)) == NULL)
         return STRATA_ENOMEM;
     out->compiled_in = p->compiled_in;
     return 0;

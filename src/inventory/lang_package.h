@@ -17,7 +17,7 @@ struct lang_package {
     const char *license;  /* NULL when unknown */
     int direct;           /* 1, 0, or -1 unknown */
     int dev;              /* 1 development-only dependency */
-    const char *lockfile; /* the lockfile that decided direct/dev, absolute; NULL */
+    const char *lockfile; /* the lockfile that decided direct/dev, as path; NULL */
     int compiled_in;      /* statically linked into the binary at path */
 };
 

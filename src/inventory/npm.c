@@ -3,11 +3,13 @@
  * package.json; lockfiles (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml)
  * in filesystems. Direct and dev come from the enclosing project's lockfile, else from its
  * package.json. See docs/inventory-npm.md. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inventory/attribution.h"
+#include "inventory/kept_files.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/npm.h"
@@ -29,21 +31,16 @@ struct proj_manifest {
     struct npm_manifest m;
 };
 
-struct lock_file {
-    char *path;
-    uint8_t *data;
-    size_t len;
-};
-
 struct npm_layer {
     struct inst *inst;
     size_t n_inst, cap_inst;
     struct strmap inst_by_path; /* inst[].path -> index + 1: a layer has tens of thousands */
     struct proj_manifest *man;
     size_t n_man, cap_man;
-    struct lock_file *locks;
-    size_t n_locks, cap_locks;
+    struct kept_files locks;
 };
+
+#define LOCKS_AT offsetof(struct npm_layer, locks)
 
 static void *layer_new(void)
 {
@@ -72,11 +69,7 @@ static void layer_free(void *state)
         npm_manifest_free(&l->man[i].m);
     }
     free(l->man);
-    for (size_t i = 0; i < l->n_locks; i++) {
-        free(l->locks[i].path);
-        free(l->locks[i].data);
-    }
-    free(l->locks);
+    kept_files_clear(&l->locks);
     free(l);
 }
 
@@ -202,36 +195,6 @@ static int add_manifest(struct npm_layer *l, const struct strata_layer_file *f,
     return 0;
 }
 
-static int add_lock(struct npm_layer *l, const struct strata_layer_file *f,
-                    struct strata_error *err)
-{
-    if (f->len > NPM_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed",
-                                f->path, f->len, NPM_MAX_FILE);
-    uint8_t *data = malloc(f->len ? f->len : 1);
-    if (data == NULL)
-        return strata_error_nomem(err);
-    if (f->len)
-        memcpy(data, f->data, f->len);
-    for (size_t i = 0; i < l->n_locks; i++)
-        if (strcmp(l->locks[i].path, f->path) == 0) {
-            free(l->locks[i].data);
-            l->locks[i].data = data;
-            l->locks[i].len = f->len;
-            return 0;
-        }
-    struct lock_file *v = grow(l->locks, &l->n_locks, &l->cap_locks, sizeof *v);
-    char *p = v ? strdup(f->path) : NULL;
-    if (v != NULL)
-        l->locks = v;
-    if (p == NULL) {
-        free(data);
-        return strata_error_nomem(err);
-    }
-    l->locks[l->n_locks++] = (struct lock_file){p, data, f->len};
-    return 0;
-}
-
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
     struct npm_layer *l = state;
@@ -247,7 +210,7 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         return add_manifest(l, f, err);
     }
     if (npm_lockfile_kind(base) != 0 && first_nm(f->path, plen) < 0)
-        return add_lock(l, f, err);
+        return kept_files_add(&l->locks, f, NPM_MAX_FILE, 0, err);
     return 0;
 }
 
@@ -307,18 +270,6 @@ static int cmp_nv(const void *a, const void *b)
 static const char *const lock_names[] = {"package-lock.json", "npm-shrinkwrap.json",
                                          "pnpm-lock.yaml", "yarn.lock"};
 
-static const struct lock_file *find_lock(const struct ctx *c, const char *path)
-{
-    long s = inventory_visible_file(c->view, path, c->n_states, c->r);
-    if (s < 0 || c->states[s] == NULL)
-        return NULL;
-    const struct npm_layer *l = c->states[s];
-    for (size_t i = 0; i < l->n_locks; i++)
-        if (strcmp(l->locks[i].path, path) == 0)
-            return &l->locks[i];
-    return NULL;
-}
-
 static const struct npm_manifest *find_manifest(const struct ctx *c, const char *path)
 {
     long s = inventory_visible_file(c->view, path, c->n_states, c->r);
@@ -367,7 +318,8 @@ static int project_get(struct ctx *c, const char *dir, size_t dlen, struct proje
             rc = strata_error_nomem(c->err);
             break;
         }
-        const struct lock_file *lf = find_lock(c, sb.buf);
+        const struct kept_file *lf =
+            kept_files_visible(c->states, c->n_states, LOCKS_AT, c->view, c->r, sb.buf);
         if (lf == NULL)
             continue;
         struct strata_error perr = {0};
@@ -493,46 +445,41 @@ static int cmp_found(const void *a, const void *b)
     return r ? r : strcmp(x->version, y->version);
 }
 
-/* Filesystems: every lockfile's packages, one per name and version. */
-static int emit_lockfiles(struct ctx *c)
+/* Filesystems: a visible lockfile's packages, one per name and version. */
+static int emit_lockfile(void *ctx, const struct kept_file *k, int layer)
 {
-    const struct npm_layer *l = c->states[0];
-    for (size_t i = 0; l && i < l->n_locks; i++) {
-        const char *lp = l->locks[i].path;
-        if (inventory_visible_file(c->view, lp, c->n_states, c->r) != 0)
-            continue;
-        const char *base = base_name(lp);
-        struct project *p;
-        int rc = project_get(c, lp, (size_t)(base - lp), &p);
-        if (rc != 0)
-            return rc;
-        if (p->lock_path == NULL || strcmp(p->lock_path, lp) != 0)
-            continue; /* a lower-priority lockfile of the same project */
-        struct npm_pkg **ix = malloc((p->lock.n ? p->lock.n : 1) * sizeof *ix);
-        if (ix == NULL)
-            return strata_error_nomem(c->err);
-        for (size_t j = 0; j < p->lock.n; j++)
-            ix[j] = &p->lock.v[j];
-        qsort(ix, p->lock.n, sizeof *ix, cmp_nv);
-        for (size_t j = 0; rc == 0 && j < p->lock.n;) {
-            size_t k = j;
-            int direct = ix[j]->direct, dev = 1;
-            const char *lic = NULL;
-            for (; k < p->lock.n && cmp_nv(&ix[j], &ix[k]) == 0; k++) {
-                if (ix[k]->direct > direct)
-                    direct = ix[k]->direct;
-                dev &= ix[k]->dev;
-                if (lic == NULL)
-                    lic = ix[k]->license;
-            }
-            rc = found_add(c, ix[j]->name, ix[j]->version, lic, direct, dev, lp, lp, -1);
-            j = k;
+    struct ctx *c = ctx;
+    (void)layer; /* -1: filesystems only */
+    const char *lp = k->path;
+    const char *base = base_name(lp);
+    struct project *p;
+    int rc = project_get(c, lp, (size_t)(base - lp), &p);
+    if (rc != 0)
+        return rc;
+    if (p->lock_path == NULL || strcmp(p->lock_path, lp) != 0)
+        return 0; /* a lower-priority lockfile of the same project */
+    struct npm_pkg **ix = malloc((p->lock.n ? p->lock.n : 1) * sizeof *ix);
+    if (ix == NULL)
+        return strata_error_nomem(c->err);
+    for (size_t j = 0; j < p->lock.n; j++)
+        ix[j] = &p->lock.v[j];
+    qsort(ix, p->lock.n, sizeof *ix, cmp_nv);
+    for (size_t j = 0; rc == 0 && j < p->lock.n;) {
+        size_t k = j;
+        int direct = ix[j]->direct, dev = 1;
+        const char *lic = NULL;
+        for (; k < p->lock.n && cmp_nv(&ix[j], &ix[k]) == 0; k++) {
+            if (ix[k]->direct > direct)
+                direct = ix[k]->direct;
+            dev &= ix[k]->dev;
+            if (lic == NULL)
+                lic = ix[k]->license;
         }
-        free(ix);
-        if (rc != 0)
-            return rc;
+        rc = found_add(c, ix[j]->name, ix[j]->version, lic, direct, dev, lp, lp, -1);
+        j = k;
     }
-    return 0;
+    free(ix);
+    return rc;
 }
 
 int npm_inventory(void *const *states, size_t n_states, const struct strata_view *view,
@@ -542,8 +489,9 @@ int npm_inventory(void *const *states, size_t n_states, const struct strata_view
     memset(out, 0, sizeof *out);
     struct ctx c = {states, n_states, view, report, report->n_layers == 0, NULL, 0, 0, out, err};
     int rc = 0;
-    if (c.fs && n_states > 0)
-        rc = emit_lockfiles(&c);
+    if (c.fs)
+        rc =
+            kept_files_each_visible(states, n_states, LOCKS_AT, view, report, 0, emit_lockfile, &c);
     for (size_t i = 0; rc == 0 && i < n_states; i++) {
         const struct npm_layer *l = states[i];
         for (size_t j = 0; rc == 0 && l && j < l->n_inst; j++) {

@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "core/strbuf.h"
-#include "inventory/attribution.h"
 #include "inventory/kept_files.h"
 #include "inventory/lang_package.h"
 #include "inventory/php_parse.h"
@@ -22,15 +21,7 @@ enum { K_INSTALLED = 1, K_LOCK, K_MANIFEST };
 
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct kept_files));
-}
-
-static void layer_free(void *state)
-{
-    if (state == NULL)
-        return;
-    kept_files_clear(state);
-    free(state);
+    return kept_files_new(KEPT_FILES_MAX_PER_LAYER);
 }
 
 static const char *base_name(const char *p)
@@ -76,10 +67,7 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         kind = K_MANIFEST;
     if (kind == 0)
         return 0;
-    if (f->len > PHP_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed",
-                                f->path, f->len, PHP_MAX_FILE);
-    return kept_files_add(state, f->path, f->data, f->len, kind, err);
+    return kept_files_add(state, f, PHP_MAX_FILE, kind, err);
 }
 
 struct ctx {
@@ -99,7 +87,8 @@ static const struct kept_file *sibling(const struct ctx *c, const char *root, si
         strbuf_release(&sb);
         return NULL;
     }
-    const struct kept_file *k = kept_files_visible(c->states, c->n_states, c->view, c->r, sb.buf);
+    const struct kept_file *k =
+        kept_files_visible(c->states, c->n_states, 0, c->view, c->r, sb.buf);
     strbuf_release(&sb);
     return k;
 }
@@ -120,15 +109,8 @@ static int report_file(struct ctx *c, const struct kept_file *k, size_t rlen, in
     struct strata_error perr = {0};
     int rc = k->kind == K_LOCK ? php_parse_lock(k->data, k->len, k->path, &pkgs, &perr)
                                : php_parse_installed(k->data, k->len, k->path, &pkgs, &perr);
-    if (rc != 0) {
-        /* What strata fs reports must be readable; in an image one planted file must not hide
-         * the rest of the image. */
-        if (rc == STRATA_ENOMEM || c->fs) {
-            *c->err = perr;
-            return rc;
-        }
-        return 0;
-    }
+    if (rc != 0)
+        return kept_files_broken(rc, c->fs, &perr, c->err);
     struct php_pkg_list man = {0};
     int have_man = 0;
     const struct kept_file *mk = sibling(c, k->path, rlen, "composer.json");
@@ -140,15 +122,6 @@ static int report_file(struct ctx *c, const struct kept_file *k, size_t rlen, in
             return strata_error_nomem(c->err);
         }
         have_man = mrc == 0; /* an unreadable composer.json leaves direct unknown */
-    }
-    char *lock_abs = NULL;
-    if (k->kind == K_LOCK) {
-        struct strbuf sb = STRBUF_INIT;
-        if (strbuf_adds(&sb, "/") || strbuf_adds(&sb, k->path))
-            rc = strata_error_nomem(c->err);
-        lock_abs = strbuf_detach(&sb);
-        if (lock_abs == NULL)
-            rc = strata_error_nomem(c->err);
     }
     for (size_t i = 0; rc == 0 && i < pkgs.n; i++) {
         const struct php_pkg *p = &pkgs.v[i];
@@ -169,45 +142,43 @@ static int report_file(struct ctx *c, const struct kept_file *k, size_t rlen, in
             .license = p->license,
             .direct = direct_of(&man, have_man, p->name),
             .dev = p->dev,
-            .lockfile = lock_abs,
+            .lockfile = k->kind == K_LOCK ? k->path : NULL,
         };
         if (inventory_add_lang_package(c->r, &lp) != 0)
             rc = strata_error_nomem(c->err);
         free(vendor);
     }
-    free(lock_abs);
     php_pkg_list_free(&man);
     php_pkg_list_free(&pkgs);
     return rc;
+}
+
+/* A visible installed.json or composer.lock, unless the other one of its project is what
+ * this kind of source reports. */
+static int report_visible(void *ctx, const struct kept_file *k, int layer)
+{
+    struct ctx *c = ctx;
+    if (k->kind == K_MANIFEST)
+        return 0;
+    size_t len = strlen(k->path);
+    size_t rlen;
+    if (k->kind == K_INSTALLED) {
+        rlen = len - INSTALLED_LEN;
+        if (c->fs && sibling(c, k->path, rlen, "composer.lock") != NULL)
+            return 0; /* the project's lockfile is reported instead */
+    } else {
+        rlen = len - strlen("composer.lock");
+        if (!c->fs && sibling(c, k->path, rlen, INSTALLED) != NULL)
+            return 0; /* what is installed is reported instead */
+    }
+    return report_file(c, k, rlen, layer);
 }
 
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
     struct ctx c = {states, n_states, view, report, report->n_layers == 0, err};
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < n_states; i++) {
-        const struct kept_files *l = states[i];
-        for (size_t j = 0; rc == 0 && l != NULL && j < l->n; j++) {
-            const struct kept_file *k = &l->v[j];
-            if (k->kind == K_MANIFEST ||
-                inventory_visible_file(view, k->path, n_states, report) != (long)i)
-                continue;
-            size_t len = strlen(k->path);
-            if (k->kind == K_INSTALLED) {
-                size_t rlen = len - INSTALLED_LEN;
-                if (c.fs && sibling(&c, k->path, rlen, "composer.lock") != NULL)
-                    continue; /* the project's lockfile is reported instead */
-                rc = report_file(&c, k, rlen, c.fs ? -1 : (int)i);
-            } else {
-                size_t rlen = len - strlen("composer.lock");
-                if (!c.fs && sibling(&c, k->path, rlen, INSTALLED) != NULL)
-                    continue; /* what is installed is reported instead */
-                rc = report_file(&c, k, rlen, c.fs ? -1 : (int)i);
-            }
-        }
-    }
-    return rc;
+    return kept_files_each_visible(states, n_states, 0, view, report, 0, report_visible, &c);
 }
 
 static const struct strata_match php_matches[] = {
@@ -223,7 +194,7 @@ const struct strata_analyzer strata_analyzer_php = {
     .matches = php_matches,
     .max_file_size = PHP_MAX_FILE,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = kept_files_free,
     .layer_file = layer_file,
     .finish = finish,
 };

@@ -3,11 +3,13 @@
  * once per install directory with the layer that wrote its metadata; in filesystems also the
  * pinned packages of requirements*.txt, Pipfile.lock, poetry.lock and uv.lock. See
  * docs/inventory-python.md. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/strbuf.h"
 #include "inventory/attribution.h"
+#include "inventory/kept_files.h"
 #include "inventory/lang_package.h"
 #include "inventory/python_parse.h"
 #include "strata/analyzer.h"
@@ -18,18 +20,21 @@ struct inst {
     struct py_meta m;
 };
 
-struct pyfile {
-    char *path;
-    uint8_t *data;
-    size_t len;
-    enum py_file_kind kind;
-};
-
 struct py_layer {
     struct inst *inst;
     size_t n_inst, cap_inst;
-    struct pyfile *files; /* lockfiles and project files (filesystems only) */
-    size_t n_files, cap_files;
+    struct kept_files files; /* lockfiles and project files (filesystems only), kind: enum
+                                py_file_kind */
+};
+
+#define FILES_AT offsetof(struct py_layer, files)
+
+struct lock_ctx {
+    void *const *states;
+    size_t n_states;
+    const struct strata_view *view;
+    struct strata_report *r;
+    struct strata_error *err;
 };
 
 static void *layer_new(void)
@@ -52,11 +57,7 @@ static void layer_free(void *state)
     for (size_t i = 0; i < l->n_inst; i++)
         inst_clear(&l->inst[i]);
     free(l->inst);
-    for (size_t i = 0; i < l->n_files; i++) {
-        free(l->files[i].path);
-        free(l->files[i].data);
-    }
-    free(l->files);
+    kept_files_clear(&l->files);
     free(l);
 }
 
@@ -157,36 +158,6 @@ static int add_installed(struct py_layer *l, const struct strata_layer_file *f, 
     return slot->path && slot->site ? 0 : strata_error_nomem(err);
 }
 
-static int add_file(struct py_layer *l, const struct strata_layer_file *f, enum py_file_kind kind,
-                    struct strata_error *err)
-{
-    if (f->len > PY_MAX_FILE)
-        return strata_error_set(err, STRATA_ELIMIT, "%s: %zu bytes, more than the %u allowed",
-                                f->path, f->len, PY_MAX_FILE);
-    uint8_t *data = malloc(f->len ? f->len : 1);
-    if (data == NULL)
-        return strata_error_nomem(err);
-    if (f->len)
-        memcpy(data, f->data, f->len);
-    for (size_t i = 0; i < l->n_files; i++)
-        if (strcmp(l->files[i].path, f->path) == 0) {
-            free(l->files[i].data);
-            l->files[i].data = data;
-            l->files[i].len = f->len;
-            return 0;
-        }
-    struct pyfile *v = grow(l->files, &l->n_files, &l->cap_files, sizeof *v);
-    char *p = v ? strdup(f->path) : NULL;
-    if (v != NULL)
-        l->files = v;
-    if (p == NULL) {
-        free(data);
-        return strata_error_nomem(err);
-    }
-    l->files[l->n_files++] = (struct pyfile){p, data, f->len, kind};
-    return 0;
-}
-
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
     struct py_layer *l = state;
@@ -200,7 +171,7 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
     /* Project files shipped inside installed packages are not the scanned project's. */
     if (kind == PY_FILE_NONE || inside_site(f->path) || strstr(f->path, "node_modules/") != NULL)
         return 0;
-    return add_file(l, f, kind, err);
+    return kept_files_add(&l->files, f, PY_MAX_FILE, (int)kind, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -265,19 +236,10 @@ static int emit_installed(void *const *states, size_t n_states, const struct str
     return rc;
 }
 
-static const struct pyfile *find_file(const struct py_layer *l, const char *path)
-{
-    for (size_t i = 0; i < l->n_files; i++)
-        if (strcmp(l->files[i].path, path) == 0)
-            return &l->files[i];
-    return NULL;
-}
-
 /* The project file next to a lockfile (pyproject.toml for poetry, Pipfile for Pipfile.lock),
  * parsed; NULL when absent or unreadable (then direct stays unknown). */
-static int load_project(const struct py_layer *l, const struct strata_view *view, size_t n_states,
-                        const struct strata_report *r, const char *lock, enum py_file_kind kind,
-                        struct py_project *out, int *have, struct strata_error *err)
+static int load_project(const struct lock_ctx *c, const char *lock, enum py_file_kind kind,
+                        struct py_project *out, int *have)
 {
     *have = 0;
     const char *want = kind == PY_FILE_POETRY_LOCK    ? "pyproject.toml"
@@ -289,11 +251,10 @@ static int load_project(const struct py_layer *l, const struct strata_view *view
     struct strbuf sb = STRBUF_INIT;
     if (strbuf_add(&sb, lock, b ? (size_t)(b - lock) + 1 : 0) || strbuf_adds(&sb, want)) {
         strbuf_release(&sb);
-        return strata_error_nomem(err);
+        return strata_error_nomem(c->err);
     }
-    const struct pyfile *f = NULL;
-    if (inventory_visible_file(view, sb.buf, n_states, r) == 0)
-        f = find_file(l, sb.buf);
+    const struct kept_file *f =
+        kept_files_visible(c->states, c->n_states, FILES_AT, c->view, c->r, sb.buf);
     strbuf_release(&sb);
     if (f == NULL)
         return 0;
@@ -301,7 +262,7 @@ static int load_project(const struct py_layer *l, const struct strata_view *view
     int rc = kind == PY_FILE_POETRY_LOCK ? py_parse_pyproject(f->data, f->len, f->path, out, &perr)
                                          : py_parse_pipfile(f->data, f->len, f->path, out, &perr);
     if (rc == STRATA_ENOMEM)
-        return strata_error_nomem(err);
+        return strata_error_nomem(c->err);
     *have = rc == 0;
     return 0;
 }
@@ -313,71 +274,52 @@ static int cmp_pkg(const void *a, const void *b)
     return r ? r : strcmp(x->version, y->version);
 }
 
-/* Filesystems: each lockfile's packages, once per name and version. A broken lockfile is an
+/* Filesystems: a lockfile's packages, once per name and version. A broken lockfile is an
  * error: it is what the user asked to be reported. */
-static int emit_lockfiles(const struct py_layer *l, const struct strata_view *view, size_t n_states,
-                          struct strata_report *r, struct strata_error *err)
+static int emit_lockfile(void *ctx, const struct kept_file *f, int layer)
 {
-    for (size_t i = 0; l && i < l->n_files; i++) {
-        const struct pyfile *f = &l->files[i];
-        if (f->kind == PY_FILE_PYPROJECT || f->kind == PY_FILE_PIPFILE ||
-            inventory_visible_file(view, f->path, n_states, r) != 0)
+    const struct lock_ctx *c = ctx;
+    (void)layer; /* -1: filesystems only */
+    if (f->kind == PY_FILE_PYPROJECT || f->kind == PY_FILE_PIPFILE)
+        return 0;
+    struct py_project proj = {0};
+    int have = 0;
+    int rc = load_project(c, f->path, (enum py_file_kind)f->kind, &proj, &have);
+    if (rc != 0)
+        return rc;
+    struct py_pkg_list pl;
+    rc = py_parse_lockfile(f->data, f->len, f->path, have ? &proj : NULL, &pl, c->err);
+    py_project_free(&proj);
+    if (rc != 0)
+        return rc;
+    if (pl.n > 1)
+        qsort(pl.v, pl.n, sizeof *pl.v, cmp_pkg);
+    for (size_t j = 0; rc == 0 && j < pl.n; j++) {
+        if (j > 0 && cmp_pkg(&pl.v[j - 1], &pl.v[j]) == 0)
             continue;
-        struct py_project proj = {0};
-        int have = 0;
-        int rc = load_project(l, view, n_states, r, f->path, f->kind, &proj, &have, err);
-        if (rc != 0)
-            return rc;
-        struct py_pkg_list pl;
-        rc = py_parse_lockfile(f->data, f->len, f->path, have ? &proj : NULL, &pl, err);
-        py_project_free(&proj);
-        if (rc != 0)
-            return rc;
-        if (pl.n > 1)
-            qsort(pl.v, pl.n, sizeof *pl.v, cmp_pkg);
-        char *abs = malloc(strlen(f->path) + 2);
-        if (abs == NULL) {
-            py_pkg_list_free(&pl);
-            return strata_error_nomem(err);
-        }
-        abs[0] = '/';
-        strcpy(abs + 1, f->path);
-        for (size_t j = 0; rc == 0 && j < pl.n; j++) {
-            if (j > 0 && cmp_pkg(&pl.v[j - 1], &pl.v[j]) == 0)
-                continue;
-            struct lang_package p = {.type = "pypi",
-                                     .name = pl.v[j].name,
-                                     .version = pl.v[j].version,
-                                     .path = f->path,
-                                     .layer = -1,
-                                     .direct = pl.v[j].direct,
-                                     .dev = pl.v[j].dev,
-                                     .lockfile = abs};
-            if (inventory_add_lang_package(r, &p) != 0)
-                rc = strata_error_nomem(err);
-        }
-        free(abs);
-        py_pkg_list_free(&pl);
-        if (rc != 0)
-            return rc;
+        struct lang_package p = {.type = "pypi",
+                                 .name = pl.v[j].name,
+                                 .version = pl.v[j].version,
+                                 .path = f->path,
+                                 .layer = -1,
+                                 .direct = pl.v[j].direct,
+                                 .dev = pl.v[j].dev,
+                                 .lockfile = f->path};
+        if (inventory_add_lang_package(c->r, &p) != 0)
+            rc = strata_error_nomem(c->err);
     }
-    return 0;
-}
-
-static int cmp_file(const void *a, const void *b)
-{
-    return strcmp(((const struct pyfile *)a)->path, ((const struct pyfile *)b)->path);
+    py_pkg_list_free(&pl);
+    return rc;
 }
 
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
     int rc = 0;
-    if (report->n_layers == 0 && n_states > 0 && states[0] != NULL) {
-        struct py_layer *l = states[0];
-        if (l->n_files > 1)
-            qsort(l->files, l->n_files, sizeof *l->files, cmp_file);
-        rc = emit_lockfiles(l, view, n_states, report, err);
+    if (report->n_layers == 0) {
+        struct lock_ctx c = {states, n_states, view, report, err};
+        rc =
+            kept_files_each_visible(states, n_states, FILES_AT, view, report, 1, emit_lockfile, &c);
     }
     return rc ? rc : emit_installed(states, n_states, view, report, err);
 }

@@ -11,6 +11,7 @@
  * A gemspec strata cannot read is skipped (one planted file must not hide the rest of the
  * image); a broken lockfile is an error in `strata fs`, which was asked to report it, and
  * ignored in images. See docs/inventory-ruby.md. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "core/strmap.h"
 #include "inventory/attribution.h"
+#include "inventory/kept_files.h"
 #include "inventory/lang_package.h"
 #include "inventory/ruby_parse.h"
 #include "strata/analyzer.h"
@@ -28,17 +30,10 @@ struct installed {
     struct gemspec g;
 };
 
-struct lockfile {
-    char *path;
-    uint8_t *data;
-    size_t len;
-};
-
 struct ruby_layer {
     struct installed *inst;
     size_t n_inst, cap_inst;
-    struct lockfile *locks;
-    size_t n_locks, cap_locks;
+    struct kept_files locks;
 };
 
 static void *layer_new(void)
@@ -56,11 +51,7 @@ static void layer_free(void *state)
         gemspec_free(&l->inst[i].g);
     }
     free(l->inst);
-    for (size_t i = 0; i < l->n_locks; i++) {
-        free(l->locks[i].path);
-        free(l->locks[i].data);
-    }
-    free(l->locks);
+    kept_files_clear(&l->locks);
     free(l);
 }
 
@@ -134,40 +125,13 @@ static int add_installed(struct ruby_layer *l, const struct strata_layer_file *f
     return 0;
 }
 
-static int add_lock(struct ruby_layer *l, const struct strata_layer_file *f,
-                    struct strata_error *err)
-{
-    uint8_t *data = malloc(f->len ? f->len : 1);
-    if (data == NULL)
-        return strata_error_nomem(err);
-    if (f->len)
-        memcpy(data, f->data, f->len);
-    for (size_t i = 0; i < l->n_locks; i++)
-        if (strcmp(l->locks[i].path, f->path) == 0) {
-            free(l->locks[i].data);
-            l->locks[i].data = data;
-            l->locks[i].len = f->len;
-            return 0;
-        }
-    struct lockfile *v = grow(l->locks, l->n_locks, &l->cap_locks, sizeof *v);
-    char *p = v ? strdup(f->path) : NULL;
-    if (v != NULL)
-        l->locks = v;
-    if (p == NULL) {
-        free(data);
-        return strata_error_nomem(err);
-    }
-    l->locks[l->n_locks++] = (struct lockfile){p, data, f->len};
-    return 0;
-}
-
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
     struct ruby_layer *l = state;
     if (is_installed_spec(f->path))
         return add_installed(l, f, err);
     if (is_lockfile(f->path))
-        return add_lock(l, f, err);
+        return kept_files_add(&l->locks, f, 0, 0, err);
     return 0;
 }
 
@@ -230,16 +194,8 @@ static int emit(struct strata_report *r, const char *name, const char *version,
 {
     const char *q[] = {"platform", platform, NULL};
     char *purl = strata_purl("gem", NULL, name, version, q);
-    char *lock_abs = NULL;
-    if (lockfile != NULL) {
-        lock_abs = malloc(strlen(lockfile) + 2);
-        if (lock_abs != NULL) {
-            lock_abs[0] = '/';
-            strcpy(lock_abs + 1, lockfile);
-        }
-    }
     int rc = STRATA_ENOMEM;
-    if (purl != NULL && (lockfile == NULL || lock_abs != NULL)) {
+    if (purl != NULL) {
         struct lang_package p = {.type = "gem",
                                  .name = name,
                                  .version = version,
@@ -248,11 +204,10 @@ static int emit(struct strata_report *r, const char *name, const char *version,
                                  .layer = layer,
                                  .license = license,
                                  .direct = direct,
-                                 .lockfile = lock_abs};
+                                 .lockfile = lockfile};
         rc = inventory_add_lang_package(r, &p);
     }
     free(purl);
-    free(lock_abs);
     return rc;
 }
 
@@ -294,43 +249,45 @@ static int emit_lockfile(struct strata_report *r, const struct parsed_lock *pl)
     return rc;
 }
 
+struct lock_ctx {
+    int fs;
+    struct parsed_lock *v;
+    size_t n, cap;
+    struct strata_error *err;
+};
+
+/* A visible lockfile, parsed and indexed; a broken one is an error in `strata fs` and
+ * ignored in images (there it only refines direct). */
+static int parse_visible_lock(void *ctx, const struct kept_file *k, int layer)
+{
+    struct lock_ctx *c = ctx;
+    (void)layer;
+    struct parsed_lock *v = grow(c->v, c->n, &c->cap, sizeof *v);
+    if (v == NULL)
+        return strata_error_nomem(c->err);
+    c->v = v;
+    struct strata_error perr = {0};
+    struct parsed_lock *pl = &c->v[c->n];
+    memset(pl, 0, sizeof *pl);
+    pl->path = k->path;
+    int rc = ruby_parse_gemfile_lock(k->data, k->len, pl->path, &pl->lock, &perr);
+    if (rc != 0) {
+        gem_lock_free(&pl->lock);
+        return kept_files_broken(rc, c->fs, &perr, c->err);
+    }
+    c->n++;
+    return index_lock(pl) != 0 ? strata_error_nomem(c->err) : 0;
+}
+
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
     int fs = report->n_layers == 0;
-    struct parsed_lock *locks = NULL;
-    size_t n_locks = 0, cap = 0;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < n_states; i++) {
-        const struct ruby_layer *l = states[i];
-        for (size_t j = 0; rc == 0 && l && j < l->n_locks; j++) {
-            if (inventory_visible_file(view, l->locks[j].path, n_states, report) != (long)i)
-                continue;
-            struct parsed_lock *v = grow(locks, n_locks, &cap, sizeof *v);
-            if (v == NULL) {
-                rc = strata_error_nomem(err);
-                break;
-            }
-            locks = v;
-            struct strata_error perr = {0};
-            struct parsed_lock *pl = &locks[n_locks];
-            memset(pl, 0, sizeof *pl);
-            pl->path = l->locks[j].path;
-            int prc = ruby_parse_gemfile_lock(l->locks[j].data, l->locks[j].len, pl->path,
-                                              &pl->lock, &perr);
-            if (prc != 0) {
-                gem_lock_free(&pl->lock);
-                if (prc == STRATA_ENOMEM || fs) {
-                    *err = perr;
-                    rc = prc;
-                }
-                continue; /* images: the lockfile only refines direct */
-            }
-            n_locks++;
-            if (index_lock(pl) != 0)
-                rc = strata_error_nomem(err);
-        }
-    }
+    struct lock_ctx lc = {fs, NULL, 0, 0, err};
+    int rc = kept_files_each_visible(states, n_states, offsetof(struct ruby_layer, locks), view,
+                                     report, 0, parse_visible_lock, &lc);
+    struct parsed_lock *locks = lc.v;
+    size_t n_locks = lc.n;
     if (n_locks > 1)
         qsort(locks, n_locks, sizeof *locks, cmp_lock);
     for (size_t k = 0; rc == 0 && fs && k < n_locks; k++)
