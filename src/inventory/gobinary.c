@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/binary_scan.h"
 #include "inventory/go_buildinfo.h"
 #include "inventory/gomod_purl.h"
 #include "inventory/lang_package.h"
@@ -25,51 +26,21 @@ struct gobin {
     struct go_buildinfo bi;
 };
 
-struct go_layer {
-    struct gobin *v;
-    size_t n, cap;
-};
+static void gobin_clear(void *elem)
+{
+    go_buildinfo_free(&((struct gobin *)elem)->bi);
+}
 
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct go_layer));
-}
-
-static void layer_free(void *state)
-{
-    struct go_layer *l = state;
-    if (l == NULL)
-        return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].path);
-        go_buildinfo_free(&l->v[i].bi);
-    }
-    free(l->v);
-    free(l);
-}
-
-static void forget(struct go_layer *l, const char *path)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        if (strcmp(l->v[i].path, path) == 0) {
-            free(l->v[i].path);
-            go_buildinfo_free(&l->v[i].bi);
-            l->v[i] = l->v[--l->n];
-            return;
-        }
-    }
+    return binary_list_new(sizeof(struct gobin), gobin_clear);
 }
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
-    struct go_layer *l = state;
-    /* A tar may hold a path twice: the later member wins, whatever it is. */
-    forget(l, f->path);
-    if ((f->mode & 0111) == 0 || f->len < 52 ||
-        memcmp(f->data,
-               "\x7f"
-               "ELF",
-               4) != 0)
+    struct binary_list *l = state;
+    binary_list_forget(l, f->path);
+    if (!inventory_wants_executable_elf(f->data, f->len, f->len, f->mode))
         return 0;
     struct go_buildinfo bi;
     struct strata_error perr = {0};
@@ -82,23 +53,12 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         go_buildinfo_free(&bi);
         return 0; /* not a Go binary, or malformed build info: skipped (see above) */
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct gobin *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            go_buildinfo_free(&bi);
-            return strata_error_nomem(err);
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n].path = strdup(f->path);
-    if (l->v[l->n].path == NULL) {
+    struct gobin *g = binary_list_add(l, f->path);
+    if (g == NULL) {
         go_buildinfo_free(&bi);
         return strata_error_nomem(err);
     }
-    l->v[l->n].bi = bi;
-    l->n++;
+    g->bi = bi;
     return 0;
 }
 
@@ -135,8 +95,9 @@ static int emit_module(struct strata_report *r, const struct go_module *m, const
     return emit(r, path, ver, bin, layer);
 }
 
-static int emit_binary(struct strata_report *r, const struct gobin *g, int layer)
+static int emit_binary(struct strata_report *r, const void *elem, int layer)
 {
+    const struct gobin *g = elem;
     char std[64];
     int rc = 0;
     if (go_stdlib_version(g->bi.go_version, std, sizeof std) == 0)
@@ -148,49 +109,10 @@ static int emit_binary(struct strata_report *r, const struct gobin *g, int layer
     return rc;
 }
 
-static int cmp_bin(const void *a, const void *b)
-{
-    return strcmp(((const struct gobin *)a)->path, ((const struct gobin *)b)->path);
-}
-
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
-    for (size_t i = 0; i < n_states; i++) {
-        struct go_layer *l = states[i];
-        if (l == NULL)
-            continue;
-        if (l->n > 1)
-            qsort(l->v, l->n, sizeof *l->v, cmp_bin);
-        for (size_t j = 0; j < l->n; j++) {
-            struct strata_node_info ni;
-            if (strata_view_lookup(view, l->v[j].path, &ni) != 0 || ni.deleted_by >= 0 ||
-                ni.type != STRATA_FT_REG)
-                continue;
-            /* Only the layer that last wrote the path reports it; a filesystem source has
-             * one state and no layers. */
-            int layer = -1;
-            if (report->n_layers > 0) {
-                if (ni.layer != (int)i)
-                    continue;
-                layer = (int)i;
-            }
-            if (emit_binary(report, &l->v[j], layer) != 0)
-                return strata_error_nomem(err);
-        }
-    }
-    return 0;
-}
-
-/* Only executable ELF files are read in full: everything else is declined on its first bytes. */
-static int wants_head(const uint8_t *head, size_t n, uint64_t size, uint32_t mode)
-{
-    (void)size;
-    return (mode & 0111) != 0 && n >= 52 &&
-           memcmp(head,
-                  "\x7f"
-                  "ELF",
-                  4) == 0;
+    return binary_list_emit_visible(states, n_states, view, report, emit_binary, err);
 }
 
 static const struct strata_match gobinary_matches[] = {
@@ -205,9 +127,9 @@ const struct strata_analyzer strata_analyzer_gobinary = {
     /* Larger files are skipped (ANY match): the biggest Go binaries seen in images (kubelet,
      * terraform providers) stay well below this. */
     .max_file_size = 256u * 1024 * 1024,
-    .wants_head = wants_head,
+    .wants_head = inventory_wants_executable_elf,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = binary_list_free,
     .layer_file = layer_file,
     .finish = finish,
 };

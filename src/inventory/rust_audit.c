@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/binary_scan.h"
 #include "inventory/lang_package.h"
 #include "inventory/rust_audit_parse.h"
 #include "strata/analyzer.h"
@@ -26,46 +27,20 @@ struct rustbin {
     struct rust_audit a;
 };
 
-struct rust_layer {
-    struct rustbin *v;
-    size_t n, cap;
-};
+static void rustbin_clear(void *elem)
+{
+    rust_audit_free(&((struct rustbin *)elem)->a);
+}
 
 static void *layer_new(void)
 {
-    return calloc(1, sizeof(struct rust_layer));
-}
-
-static void layer_free(void *state)
-{
-    struct rust_layer *l = state;
-    if (l == NULL)
-        return;
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].path);
-        rust_audit_free(&l->v[i].a);
-    }
-    free(l->v);
-    free(l);
-}
-
-static void forget(struct rust_layer *l, const char *path)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        if (strcmp(l->v[i].path, path) == 0) {
-            free(l->v[i].path);
-            rust_audit_free(&l->v[i].a);
-            l->v[i] = l->v[--l->n];
-            return;
-        }
-    }
+    return binary_list_new(sizeof(struct rustbin), rustbin_clear);
 }
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
-    struct rust_layer *l = state;
-    /* A tar may hold a path twice: the later member wins, whatever it is. */
-    forget(l, f->path);
+    struct binary_list *l = state;
+    binary_list_forget(l, f->path);
     struct rust_audit a;
     struct strata_error perr = {0};
     int rc = rust_audit_parse_elf(f->data, f->len, f->path, &a, &perr);
@@ -77,23 +52,12 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         rust_audit_free(&a);
         return 0; /* no dependency list, or a malformed one: skipped (see above) */
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct rustbin *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            rust_audit_free(&a);
-            return strata_error_nomem(err);
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n].path = strdup(f->path);
-    if (l->v[l->n].path == NULL) {
+    struct rustbin *b = binary_list_add(l, f->path);
+    if (b == NULL) {
         rust_audit_free(&a);
         return strata_error_nomem(err);
     }
-    l->v[l->n].a = a;
-    l->n++;
+    b->a = a;
     return 0;
 }
 
@@ -102,8 +66,9 @@ static int from_registry(const char *source)
     return strcmp(source, "crates.io") == 0 || strcmp(source, "registry") == 0;
 }
 
-static int emit_binary(struct strata_report *r, const struct rustbin *b, int layer)
+static int emit_binary(struct strata_report *r, const void *elem, int layer)
 {
+    const struct rustbin *b = elem;
     const struct rust_audit *a = &b->a;
     const struct rust_crate *root = NULL;
     for (size_t i = 0; i < a->n && root == NULL; i++)
@@ -132,49 +97,10 @@ static int emit_binary(struct strata_report *r, const struct rustbin *b, int lay
     return 0;
 }
 
-static int cmp_bin(const void *x, const void *y)
-{
-    return strcmp(((const struct rustbin *)x)->path, ((const struct rustbin *)y)->path);
-}
-
 static int finish(void *const *states, size_t n_states, const struct strata_view *view,
                   struct strata_report *report, struct strata_error *err)
 {
-    for (size_t i = 0; i < n_states; i++) {
-        struct rust_layer *l = states[i];
-        if (l == NULL)
-            continue;
-        if (l->n > 1)
-            qsort(l->v, l->n, sizeof *l->v, cmp_bin);
-        for (size_t j = 0; j < l->n; j++) {
-            struct strata_node_info ni;
-            if (strata_view_lookup(view, l->v[j].path, &ni) != 0 || ni.deleted_by >= 0 ||
-                ni.type != STRATA_FT_REG)
-                continue;
-            /* Only the layer that last wrote the path reports it; a filesystem source has
-             * one state and no layers. */
-            int layer = -1;
-            if (report->n_layers > 0) {
-                if (ni.layer != (int)i)
-                    continue;
-                layer = (int)i;
-            }
-            if (emit_binary(report, &l->v[j], layer) != 0)
-                return strata_error_nomem(err);
-        }
-    }
-    return 0;
-}
-
-/* Only executable ELF files are read in full: everything else is declined on its first bytes. */
-static int wants_head(const uint8_t *head, size_t n, uint64_t size, uint32_t mode)
-{
-    (void)size;
-    return (mode & 0111) != 0 && n >= 52 &&
-           memcmp(head,
-                  "\x7f"
-                  "ELF",
-                  4) == 0;
+    return binary_list_emit_visible(states, n_states, view, report, emit_binary, err);
 }
 
 static const struct strata_match rust_audit_matches[] = {
@@ -188,9 +114,9 @@ const struct strata_analyzer strata_analyzer_rust_audit = {
     .matches = rust_audit_matches,
     /* Larger files are skipped (ANY match), the same bound as the Go binary analyzer. */
     .max_file_size = 256u * 1024 * 1024,
-    .wants_head = wants_head,
+    .wants_head = inventory_wants_executable_elf,
     .layer_new = layer_new,
-    .layer_free = layer_free,
+    .layer_free = binary_list_free,
     .layer_file = layer_file,
     .finish = finish,
 };
