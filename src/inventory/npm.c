@@ -10,6 +10,7 @@
 
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
+#include "inventory/vec.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/npm.h"
@@ -73,18 +74,6 @@ static void layer_free(void *state)
     free(l);
 }
 
-/* Grows a vector of elements of size sz by one slot. */
-static void *grow(void *v, size_t *n, size_t *cap, size_t sz)
-{
-    if (*n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *nv = realloc(v, c * sz);
-    if (nv != NULL)
-        *cap = c;
-    return nv;
-}
-
 /* Offset just past the last "node_modules/" that starts a path segment, or -1. */
 static long last_nm(const char *path, size_t len)
 {
@@ -144,7 +133,7 @@ static int add_installed(struct npm_layer *l, const struct strata_layer_file *f,
         free(slot->version);
         free(slot->license);
     } else {
-        struct inst *v = grow(l->inst, &l->n_inst, &l->cap_inst, sizeof *v);
+        struct inst *v = vec_grow(l->inst, l->n_inst, &l->cap_inst, sizeof *v);
         if (v == NULL) {
             npm_manifest_free(&m);
             return strata_error_nomem(err);
@@ -180,7 +169,7 @@ static int add_manifest(struct npm_layer *l, const struct strata_layer_file *f,
             l->man[i].m = m;
             return 0;
         }
-    struct proj_manifest *v = grow(l->man, &l->n_man, &l->cap_man, sizeof *v);
+    struct proj_manifest *v = vec_grow(l->man, l->n_man, &l->cap_man, sizeof *v);
     if (v == NULL) {
         npm_manifest_free(&m);
         return strata_error_nomem(err);
@@ -294,7 +283,7 @@ static int project_get(struct ctx *c, const char *dir, size_t dlen, struct proje
         }
     if (c->n_proj >= MAX_PROJECTS)
         return strata_error_set(c->err, STRATA_ELIMIT, "more than %d npm projects", MAX_PROJECTS);
-    struct project *v = grow(c->proj, &c->n_proj, &c->cap_proj, sizeof *v);
+    struct project *v = vec_grow(c->proj, c->n_proj, &c->cap_proj, sizeof *v);
     if (v == NULL)
         return strata_error_nomem(c->err);
     c->proj = v;
@@ -358,7 +347,7 @@ static int found_add(struct ctx *c, const char *name, const char *version, const
                      int direct, int dev, const char *path, const char *lockfile, int layer)
 {
     struct npm_found_list *l = c->out;
-    struct npm_found *v = grow(l->v, &l->n, &l->cap, sizeof *v);
+    struct npm_found *v = vec_grow(l->v, l->n, &l->cap, sizeof *v);
     if (v == NULL)
         return strata_error_nomem(c->err);
     l->v = v;

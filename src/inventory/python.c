@@ -10,6 +10,7 @@
 #include "core/strbuf.h"
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
+#include "inventory/vec.h"
 #include "inventory/lang_package.h"
 #include "inventory/python_parse.h"
 #include "strata/analyzer.h"
@@ -59,17 +60,6 @@ static void layer_free(void *state)
     free(l->inst);
     kept_files_clear(&l->files);
     free(l);
-}
-
-static void *grow(void *v, size_t *n, size_t *cap, size_t sz)
-{
-    if (*n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *nv = realloc(v, c * sz);
-    if (nv != NULL)
-        *cap = c;
-    return nv;
 }
 
 static int ends_with(const char *s, size_t n, const char *suffix)
@@ -144,7 +134,7 @@ static int add_installed(struct py_layer *l, const struct strata_layer_file *f, 
             inst_clear(slot);
         }
     if (slot == NULL) {
-        struct inst *v = grow(l->inst, &l->n_inst, &l->cap_inst, sizeof *v);
+        struct inst *v = vec_grow(l->inst, l->n_inst, &l->cap_inst, sizeof *v);
         if (v == NULL) {
             py_meta_free(&m);
             return strata_error_nomem(err);

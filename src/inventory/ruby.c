@@ -20,6 +20,7 @@
 #include "core/strmap.h"
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
+#include "inventory/vec.h"
 #include "inventory/lang_package.h"
 #include "inventory/ruby_parse.h"
 #include "strata/analyzer.h"
@@ -53,17 +54,6 @@ static void layer_free(void *state)
     free(l->inst);
     kept_files_clear(&l->locks);
     free(l);
-}
-
-static void *grow(void *v, size_t n, size_t *cap, size_t sz)
-{
-    if (n < *cap)
-        return v;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *nv = realloc(v, c * sz);
-    if (nv != NULL)
-        *cap = c;
-    return nv;
 }
 
 static const char *base_name(const char *p)
@@ -113,7 +103,7 @@ static int add_installed(struct ruby_layer *l, const struct strata_layer_file *f
         gemspec_free(&g);
         return rc == STRATA_ENOMEM ? strata_error_nomem(err) : 0;
     }
-    struct installed *v = grow(l->inst, l->n_inst, &l->cap_inst, sizeof *v);
+    struct installed *v = vec_grow(l->inst, l->n_inst, &l->cap_inst, sizeof *v);
     char *p = v ? strdup(f->path) : NULL;
     if (v != NULL)
         l->inst = v;
@@ -262,7 +252,7 @@ static int parse_visible_lock(void *ctx, const struct kept_file *k, int layer)
 {
     struct lock_ctx *c = ctx;
     (void)layer;
-    struct parsed_lock *v = grow(c->v, c->n, &c->cap, sizeof *v);
+    struct parsed_lock *v = vec_grow(c->v, c->n, &c->cap, sizeof *v);
     if (v == NULL)
         return strata_error_nomem(c->err);
     c->v = v;
