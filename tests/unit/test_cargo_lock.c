@@ -10,19 +10,12 @@
 
 #include <cmocka.h>
 
-#include "fake_image.h"
+#include "analyzer_test_util.h"
 #include "inventory/cargo_lock.h"
 
 extern const struct strata_analyzer strata_analyzer_cargo_lock;
 
 #define U8(s) ((const uint8_t *)(s))
-
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
-}
 
 static const struct cargo_pkg *find(const struct cargo_pkg_list *l, const char *name,
                                     const char *version)
@@ -223,31 +216,31 @@ static void test_hostile(void **st)
 static void test_analyzer(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {
-        {"src/app/Cargo.lock", lock_v3, 0},
-        {"src/old/Cargo.lock", lock_v1, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("src/app/Cargo.lock", lock_v3),
+        AT_FILE("src/old/Cargo.lock", lock_v1),
         /* Crate sources in cargo's cache carry their own lockfiles: not what was built. */
-        {"root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/x-1.0.0/Cargo.lock", lock_v1,
-         0},
+        AT_FILE("root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/x-1.0.0/Cargo.lock",
+                lock_v1),
         /* A broken lockfile in an image is skipped. */
-        {"opt/broken/Cargo.lock", "[[package]\n", 0},
-        {"src/app/Cargo.lock.orig", lock_v1, 0},
-        {NULL, NULL, 0},
+        AT_FILE("opt/broken/Cargo.lock", "[[package]\n"),
+        AT_FILE("src/app/Cargo.lock.orig", lock_v1),
+        AT_END,
     };
-    static const struct fentry l1[] = {
-        {"src/old/Cargo.lock", NULL, 1},
-        {NULL, NULL, 0},
+    static const struct at_file l1[] = {
+        AT_WHITEOUT("src/old/Cargo.lock"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file *layers[] = {l0, l1};
     const char *ids[] = {"sha256:00", "sha256:11"};
-    struct fimage im;
+    struct at_image im;
     struct strata_error err = {0};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_cargo_lock, layers, 2, ids, &err), 0);
-    int rc = fimage_finish(&im, &err);
+    at_build(&im, &strata_analyzer_cargo_lock, layers, 2, ids);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(im.report->n_packages, 7);
-    const struct strata_package *p = fimage_pkg(&im, "smallvec", NULL);
+    const struct strata_package *p = at_pkg(im.report, "smallvec", NULL);
     assert_string_equal(p->type, "cargo");
     assert_string_equal(p->purl, "pkg:cargo/smallvec@0.6.9");
     assert_string_equal(p->db_path, "/src/app/Cargo.lock");
@@ -255,30 +248,30 @@ static void test_analyzer(void **st)
     assert_int_equal(p->layer_index, 0);
     assert_string_equal(p->layer_diff_id, "sha256:00");
     assert_int_equal(p->direct, 1);
-    p = fimage_pkg(&im, "memchr", NULL);
+    p = at_pkg(im.report, "memchr", NULL);
     assert_int_equal(p->direct, 0);
-    fimage_free(&im);
+    at_free(&im);
 
     /* strata fs: a broken lockfile is an error naming file:line:col. */
-    static const struct fentry bad[] = {
-        {"Cargo.lock", "version = 3\n[[package]]\nname = \"a\"\nversion = \"1\"\nversion = \"2\"\n",
-         0},
-        {NULL, NULL, 0},
+    static const struct at_file bad[] = {
+        AT_FILE("Cargo.lock",
+                "version = 3\n[[package]]\nname = \"a\"\nversion = \"1\"\nversion = \"2\"\n"),
+        AT_END,
     };
-    const struct fentry *blayers[] = {bad};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_cargo_lock, blayers, 1, NULL, &err), 0);
-    expect_err(fimage_finish(&im, &err), &err, "Cargo.lock:5:1: duplicate key \"version\"");
-    fimage_free(&im);
-    static const struct fentry good[] = {
-        {"w/Cargo.lock", lock_v1, 0},
-        {NULL, NULL, 0},
+    const struct at_file *blayers[] = {bad};
+    at_build(&im, &strata_analyzer_cargo_lock, blayers, 1, AT_FILESYSTEM);
+    expect_err(at_finish(&im, &err), &err, "Cargo.lock:5:1: duplicate key \"version\"");
+    at_free(&im);
+    static const struct at_file good[] = {
+        AT_FILE("w/Cargo.lock", lock_v1),
+        AT_END,
     };
-    const struct fentry *glayers[] = {good};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_cargo_lock, glayers, 1, NULL, &err), 0);
-    assert_int_equal(fimage_finish(&im, &err), 0);
+    const struct at_file *glayers[] = {good};
+    at_build(&im, &strata_analyzer_cargo_lock, glayers, 1, AT_FILESYSTEM);
+    assert_int_equal(at_finish(&im, &err), 0);
     assert_int_equal(im.report->n_packages, 1);
     assert_int_equal(im.report->packages[0].layer_index, -1);
-    fimage_free(&im);
+    at_free(&im);
 }
 
 int main(void)

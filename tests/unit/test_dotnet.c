@@ -11,13 +11,12 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/dotnet_parse.h"
 #include "strata/analyzer.h"
 #include "strata/report.h"
 
 extern const struct strata_analyzer strata_analyzer_dotnet;
-#define ANALYZER strata_analyzer_dotnet
 #define U8(s) ((const uint8_t *)(s))
 
 static const char deps[] = "{\n"
@@ -129,13 +128,6 @@ static const struct dotnet_pkg *dfind(const struct dotnet_pkg_list *l, const cha
     return NULL;
 }
 
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
-}
-
 static void test_parsers(void **st)
 {
     (void)st;
@@ -213,137 +205,56 @@ static void test_hostile(void **st)
     free(big);
 }
 
-struct fentry {
-    const char *path;
-    const char *data;
-    int whiteout;
-};
-
-struct fimage {
-    struct strata_view *view;
-    void **states;
-    size_t n;
-    struct strata_report *report;
-};
-
-static void fimage_build(struct fimage *im, const struct fentry *const *layers, size_t n,
-                         const char *const *ids)
-{
-    const struct strata_analyzer *a = &ANALYZER;
-    struct strata_error err = {0};
-    im->view = view_new();
-    im->states = calloc(n, sizeof *im->states);
-    im->report = strata_report_new();
-    im->n = n;
-    assert_non_null(im->view);
-    assert_non_null(im->states);
-    assert_non_null(im->report);
-    if (ids != NULL) {
-        im->report->layers = calloc(n, sizeof *im->report->layers);
-        assert_non_null(im->report->layers);
-        im->report->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (ids) {
-            im->report->layers[i].index = (int)i;
-            im->report->layers[i].diff_id = strdup(ids[i]);
-        }
-        im->states[i] = a->layer_new();
-        assert_non_null(im->states[i]);
-        struct layer_entry ents[64];
-        size_t k = 0;
-        for (const struct fentry *e = layers[i]; e->path; e++, k++) {
-            assert_true(k < 64);
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = STRATA_FT_REG;
-            ents[k].mode = 0644;
-            ents[k].whiteout = (uint8_t)e->whiteout;
-            if (e->data && !e->whiteout) {
-                ents[k].size = strlen(e->data);
-                if (strata_analyzer_wants(a, e->path, ents[k].size) > 0) {
-                    struct strata_layer_file f = {e->path,           (const uint8_t *)e->data,
-                                                  strlen(e->data),   0644,
-                                                  ids ? (int)i : -1, "test"};
-                    int rc = a->layer_file(im->states[i], &f, &err);
-                    if (rc != 0)
-                        fail_msg("layer_file %s: %s", e->path, err.msg);
-                }
-            }
-        }
-        assert_int_equal(view_apply_layer(im->view, ids ? (int)i : 0, ents, k, &err), 0);
-    }
-}
-
-static void fimage_free(struct fimage *im)
-{
-    for (size_t i = 0; i < im->n; i++)
-        ANALYZER.layer_free(im->states[i]);
-    free(im->states);
-    view_free(im->view);
-    strata_report_free(im->report);
-}
-
-static const struct strata_package *pkg(const struct strata_report *r, const char *name,
-                                        const char *db_path)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].name, name) == 0 &&
-            (db_path == NULL || strcmp(r->packages[i].db_path, db_path) == 0))
-            return &r->packages[i];
-    return NULL;
-}
-
 static void test_analyzer(void **st)
 {
     (void)st;
     static const char upgraded[] =
         "{\"libraries\":{\"Newtonsoft.Json/13.0.3\":{\"type\":\"package\",\"serviceable\":true,"
         "\"sha512\":\"\"}}}";
-    const struct fentry l0[] = {{"app/webapp.deps.json", deps, 0},
-                                {"app/old.deps.json", deps, 0},
-                                {"src/packages.lock.json", lock, 0}, /* images: not reported */
-                                {"bad/x.deps.json", "{oops", 0},     /* images: skipped */
-                                {NULL, NULL, 0}};
-    const struct fentry l1[] = {
-        {"app/webapp.deps.json", upgraded, 0}, {"app/old.deps.json", NULL, 1}, {NULL, NULL, 0}};
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file l0[] = {AT_FILE("app/webapp.deps.json", deps),
+                                 AT_FILE("app/old.deps.json", deps),
+                                 AT_FILE("src/packages.lock.json", lock), /* images: not reported */
+                                 AT_FILE("bad/x.deps.json", "{oops"),     /* images: skipped */
+                                 AT_END};
+    const struct at_file l1[] = {AT_FILE("app/webapp.deps.json", upgraded),
+                                 AT_WHITEOUT("app/old.deps.json"), AT_END};
+    const struct at_file *layers[] = {l0, l1};
     static const char *const ids[] = {"sha256:aaa", "sha256:bbb"};
-    struct fimage im;
-    fimage_build(&im, layers, 2, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_dotnet, layers, 2, ids);
     struct strata_error err = {0};
-    int rc = ANALYZER.finish(im.states, 2, im.view, im.report, &err);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("finish: %s", err.msg);
     assert_int_equal(im.report->n_packages, 1);
-    const struct strata_package *p = pkg(im.report, "Newtonsoft.Json", "/app/webapp.deps.json");
+    const struct strata_package *p = at_pkg(im.report, "Newtonsoft.Json", "/app/webapp.deps.json");
     assert_string_equal(p->version, "13.0.3");
     assert_string_equal(p->type, "nuget");
     assert_string_equal(p->purl, "pkg:nuget/Newtonsoft.Json@13.0.3");
     assert_int_equal(p->layer_index, 1);
-    fimage_free(&im);
+    at_free(&im);
 
-    const struct fentry f0[] = {
-        {"app/webapp.deps.json", deps, 0}, {"src/packages.lock.json", lock, 0}, {NULL, NULL, 0}};
-    const struct fentry *flayers[] = {f0};
-    fimage_build(&im, flayers, 1, NULL);
-    rc = ANALYZER.finish(im.states, 1, im.view, im.report, &err);
+    const struct at_file f0[] = {AT_FILE("app/webapp.deps.json", deps),
+                                 AT_FILE("src/packages.lock.json", lock), AT_END};
+    const struct at_file *flayers[] = {f0};
+    at_build(&im, &strata_analyzer_dotnet, flayers, 1, AT_FILESYSTEM);
+    rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("finish: %s", err.msg);
     assert_int_equal(im.report->n_packages, 1 + 3);
-    p = pkg(im.report, "Serilog", "/src/packages.lock.json");
+    p = at_pkg(im.report, "Serilog", "/src/packages.lock.json");
     assert_int_equal(p->direct, 0);
     assert_string_equal(p->lockfile, "/src/packages.lock.json");
     assert_int_equal(p->layer_index, -1);
-    fimage_free(&im);
+    at_free(&im);
 
-    const struct fentry b0[] = {{"src/packages.lock.json", "{\n \"version\": 1,\n ]", 0},
-                                {NULL, NULL, 0}};
-    const struct fentry *blayers[] = {b0};
-    fimage_build(&im, blayers, 1, NULL);
-    rc = ANALYZER.finish(im.states, 1, im.view, im.report, &err);
+    const struct at_file b0[] = {AT_FILE("src/packages.lock.json", "{\n \"version\": 1,\n ]"),
+                                 AT_END};
+    const struct at_file *blayers[] = {b0};
+    at_build(&im, &strata_analyzer_dotnet, blayers, 1, AT_FILESYSTEM);
+    rc = at_finish(&im, &err);
     expect_err(rc, &err, "src/packages.lock.json:3:");
-    fimage_free(&im);
+    at_free(&im);
 }
 
 int main(void)

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/dpkg_status.h"
 #include "strata/analyzer.h"
 #include "strata/report.h"
@@ -281,89 +281,6 @@ static void test_garbage(void **st)
 
 /* ---- the analyzer over a view ---- */
 
-struct fentry {
-    const char *path;
-    const char *data; /* regular file content; NULL for the other kinds */
-    enum strata_ftype type;
-    const char *link;
-    int whiteout;
-};
-
-struct fimage {
-    struct strata_view *view;
-    void **states;
-    size_t n;
-    struct strata_report *report;
-};
-
-/* Feeds each layer's wanted files to the analyzer and applies the layer to a view, as the
- * scanner does. layer_ids NULL: a filesystem source (one state, no report layers). */
-static void fimage_build(struct fimage *im, const struct strata_analyzer *a,
-                         const struct fentry *const *layers, size_t n, const char *const *ids)
-{
-    struct strata_error err = {0};
-    im->view = view_new();
-    im->states = calloc(n, sizeof *im->states);
-    im->report = strata_report_new();
-    im->n = n;
-    assert_non_null(im->view);
-    assert_non_null(im->states);
-    assert_non_null(im->report);
-    if (ids != NULL) {
-        im->report->layers = calloc(n, sizeof *im->report->layers);
-        assert_non_null(im->report->layers);
-        im->report->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int index = ids ? (int)i : -1;
-        if (ids) {
-            im->report->layers[i].index = (int)i;
-            im->report->layers[i].diff_id = strdup(ids[i]);
-        }
-        im->states[i] = a->layer_new();
-        assert_non_null(im->states[i]);
-        struct layer_entry ents[64];
-        size_t k = 0;
-        for (const struct fentry *e = layers[i]; e->path; e++, k++) {
-            assert_true(k < 64);
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = (uint8_t)(e->type ? e->type : STRATA_FT_REG);
-            ents[k].link = e->link;
-            ents[k].mode = 0644;
-            ents[k].whiteout = (uint8_t)e->whiteout;
-            if (e->data && !e->whiteout) {
-                ents[k].size = strlen(e->data);
-                if (strata_analyzer_wants(a, e->path, ents[k].size) > 0) {
-                    struct strata_layer_file f = {
-                        e->path, (const uint8_t *)e->data, strlen(e->data), 0644, index, "test"};
-                    int rc = a->layer_file(im->states[i], &f, &err);
-                    if (rc != 0)
-                        fail_msg("layer_file %s: %s", e->path, err.msg);
-                }
-            }
-        }
-        assert_int_equal(view_apply_layer(im->view, ids ? (int)i : 0, ents, k, &err), 0);
-    }
-}
-
-static void fimage_free(struct fimage *im, const struct strata_analyzer *a)
-{
-    for (size_t i = 0; i < im->n; i++)
-        a->layer_free(im->states[i]);
-    free(im->states);
-    view_free(im->view);
-    strata_report_free(im->report);
-}
-
-static const struct strata_package *find_pkg(const struct strata_report *r, const char *name)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].name, name) == 0)
-            return &r->packages[i];
-    return NULL;
-}
-
 #define ST(name, ver)                                                                              \
     "Package: " name "\nStatus: install ok installed\nArchitecture: amd64\nVersion: " ver "\n\n"
 
@@ -372,38 +289,38 @@ static void test_finish_attribution(void **st)
     (void)st;
     /* Layer 0 installs a 1, b 1. Layer 1 upgrades b to 2, adds c (Multi-Arch list name) and
      * rewrites status (a unchanged). Layer 2 deletes a's list and adds an unrelated file. */
-    static const struct fentry l0[] = {
-        {"var/lib/dpkg/status", ST("a", "1") ST("b", "1"), 0, NULL, 0},
-        {"var/lib/dpkg/info/a.list", "/.\n/usr\n/usr/bin\n/usr/bin/a\n", 0, NULL, 0},
-        {"var/lib/dpkg/info/b.list", "/.\n/usr/bin/b-old\n", 0, NULL, 0},
-        {"var/lib/dpkg/info/a.md5sums", "x  usr/bin/a\n", 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("var/lib/dpkg/status", ST("a", "1") ST("b", "1")),
+        AT_FILE("var/lib/dpkg/info/a.list", "/.\n/usr\n/usr/bin\n/usr/bin/a\n"),
+        AT_FILE("var/lib/dpkg/info/b.list", "/.\n/usr/bin/b-old\n"),
+        AT_FILE("var/lib/dpkg/info/a.md5sums", "x  usr/bin/a\n"),
+        AT_END,
     };
-    static const struct fentry l1[] = {
-        {"var/lib/dpkg/status", ST("a", "1") ST("b", "2") ST("c", "1:0.5"), 0, NULL, 0},
-        {"var/lib/dpkg/info/b.list", "/.\r\n/usr/bin/b\r\n", 0, NULL, 0},
-        {"var/lib/dpkg/info/c:amd64.list", "/.\n/usr/lib/c.so\n", 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l1[] = {
+        AT_FILE("var/lib/dpkg/status", ST("a", "1") ST("b", "2") ST("c", "1:0.5")),
+        AT_FILE("var/lib/dpkg/info/b.list", "/.\r\n/usr/bin/b\r\n"),
+        AT_FILE("var/lib/dpkg/info/c:amd64.list", "/.\n/usr/lib/c.so\n"),
+        AT_END,
     };
-    static const struct fentry l2[] = {
-        {"var/lib/dpkg/info/a.list", NULL, 0, NULL, 1},
-        {"etc/motd", "hi\n", 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l2[] = {
+        AT_WHITEOUT("var/lib/dpkg/info/a.list"),
+        AT_FILE("etc/motd", "hi\n"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1, l2};
+    const struct at_file *layers[] = {l0, l1, l2};
     const char *ids[] = {"sha256:00", "sha256:11", "sha256:22"};
-    struct fimage im;
-    fimage_build(&im, &strata_analyzer_dpkg, layers, 3, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_dpkg, layers, 3, ids);
     free(im.report->os.family);
     im.report->os.family = strdup("debian");
     im.report->os.version = strdup("12");
     struct strata_error err = {0};
-    int rc = strata_analyzer_dpkg.finish(im.states, 3, im.view, im.report, &err);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("finish: %s", err.msg);
     assert_int_equal(im.report->n_packages, 3);
 
-    const struct strata_package *a = find_pkg(im.report, "a");
+    const struct strata_package *a = at_pkg(im.report, "a", NULL);
     assert_non_null(a);
     assert_int_equal(a->layer_index, 0);
     assert_string_equal(a->layer_diff_id, "sha256:00");
@@ -413,7 +330,7 @@ static void test_finish_attribution(void **st)
     assert_int_equal(a->n_licenses, 0);
     assert_int_equal(a->n_files, 0); /* its list was deleted in layer 2 */
 
-    const struct strata_package *b = find_pkg(im.report, "b");
+    const struct strata_package *b = at_pkg(im.report, "b", NULL);
     assert_non_null(b);
     assert_string_equal(b->version, "2");
     assert_int_equal(b->layer_index, 1); /* the upgrade moves it */
@@ -421,13 +338,13 @@ static void test_finish_attribution(void **st)
     assert_int_equal(b->n_files, 1);
     assert_string_equal(b->files[0], "/usr/bin/b");
 
-    const struct strata_package *c = find_pkg(im.report, "c");
+    const struct strata_package *c = at_pkg(im.report, "c", NULL);
     assert_non_null(c);
     assert_int_equal(c->layer_index, 1);
     assert_string_equal(c->purl, "pkg:deb/debian/c@1%3A0.5?arch=amd64&distro=debian-12");
     assert_int_equal(c->n_files, 1);
     assert_string_equal(c->files[0], "/usr/lib/c.so");
-    fimage_free(&im, &strata_analyzer_dpkg);
+    at_free(&im);
 }
 
 static void test_finish_status_d_and_removed(void **st)
@@ -435,28 +352,27 @@ static void test_finish_status_d_and_removed(void **st)
     (void)st;
     /* distroless-style: layer 0 has two status.d stanzas, layer 1 deletes one and re-writes
      * the other unchanged; md5sums files are not stanzas. */
-    static const struct fentry l0[] = {
-        {"var/lib/dpkg/status.d/libc6",
-         "Package: libc6\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9\n", 0, NULL, 0},
-        {"var/lib/dpkg/status.d/libc6.md5sums", "not a stanza\n", 0, NULL, 0},
-        {"var/lib/dpkg/status.d/zlib1g",
-         "Package: zlib1g\nArchitecture: amd64\nSource: zlib (1:1.2.13.dfsg-1)\n"
-         "Version: 1:1.2.13.dfsg-1\n",
-         0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("var/lib/dpkg/status.d/libc6",
+                "Package: libc6\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9\n"),
+        AT_FILE("var/lib/dpkg/status.d/libc6.md5sums", "not a stanza\n"),
+        AT_FILE("var/lib/dpkg/status.d/zlib1g",
+                "Package: zlib1g\nArchitecture: amd64\nSource: zlib (1:1.2.13.dfsg-1)\n"
+                "Version: 1:1.2.13.dfsg-1\n"),
+        AT_END,
     };
-    static const struct fentry l1[] = {
-        {"var/lib/dpkg/status.d/zlib1g", NULL, 0, NULL, 1},
-        {"var/lib/dpkg/status.d/libc6",
-         "Package: libc6\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9\n", 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l1[] = {
+        AT_WHITEOUT("var/lib/dpkg/status.d/zlib1g"),
+        AT_FILE("var/lib/dpkg/status.d/libc6",
+                "Package: libc6\nArchitecture: amd64\nSource: glibc\nVersion: 2.36-9\n"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file *layers[] = {l0, l1};
     const char *ids[] = {"sha256:aa", "sha256:bb"};
-    struct fimage im;
-    fimage_build(&im, &strata_analyzer_dpkg, layers, 2, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_dpkg, layers, 2, ids);
     struct strata_error err = {0};
-    assert_int_equal(strata_analyzer_dpkg.finish(im.states, 2, im.view, im.report, &err), 0);
+    assert_int_equal(at_finish(&im, &err), 0);
     assert_int_equal(im.report->n_packages, 1);
     const struct strata_package *p = &im.report->packages[0];
     assert_string_equal(p->name, "libc6");
@@ -467,54 +383,54 @@ static void test_finish_status_d_and_removed(void **st)
     assert_string_equal(p->db_path, "/var/lib/dpkg/status.d/libc6");
     /* No os known: namespace debian, no distro qualifier. */
     assert_string_equal(p->purl, "pkg:deb/debian/libc6@2.36-9?arch=amd64");
-    fimage_free(&im, &strata_analyzer_dpkg);
+    at_free(&im);
 }
 
 static void test_finish_status_deleted_and_duplicates(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {
-        {"var/lib/dpkg/status", ST("a", "1") ST("a", "1") ST("d", "5"), 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("var/lib/dpkg/status", ST("a", "1") ST("a", "1") ST("d", "5")),
+        AT_END,
     };
-    static const struct fentry l1[] = {
-        {"var/lib/dpkg/status", NULL, 0, NULL, 1},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l1[] = {
+        AT_WHITEOUT("var/lib/dpkg/status"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file *layers[] = {l0, l1};
     const char *ids[] = {"sha256:aa", "sha256:bb"};
-    struct fimage im;
-    fimage_build(&im, &strata_analyzer_dpkg, layers, 1, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_dpkg, layers, 1, ids);
     struct strata_error err = {0};
-    assert_int_equal(strata_analyzer_dpkg.finish(im.states, 1, im.view, im.report, &err), 0);
+    assert_int_equal(at_finish(&im, &err), 0);
     assert_int_equal(im.report->n_packages, 2); /* a once */
-    fimage_free(&im, &strata_analyzer_dpkg);
+    at_free(&im);
 
-    fimage_build(&im, &strata_analyzer_dpkg, layers, 2, ids);
-    assert_int_equal(strata_analyzer_dpkg.finish(im.states, 2, im.view, im.report, &err), 0);
+    at_build(&im, &strata_analyzer_dpkg, layers, 2, ids);
+    assert_int_equal(at_finish(&im, &err), 0);
     assert_int_equal(im.report->n_packages, 0); /* the database is gone */
-    fimage_free(&im, &strata_analyzer_dpkg);
+    at_free(&im);
 }
 
 static void test_finish_filesystem(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {
-        {"var/lib/dpkg/status", ST("a", "1"), 0, NULL, 0},
-        {"var/lib/dpkg/info/a:amd64.list", "/.\n/bin/a", 0, NULL, 0},
-        {NULL, NULL, 0, NULL, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("var/lib/dpkg/status", ST("a", "1")),
+        AT_FILE("var/lib/dpkg/info/a:amd64.list", "/.\n/bin/a"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0};
-    struct fimage im;
-    fimage_build(&im, &strata_analyzer_dpkg, layers, 1, NULL);
+    const struct at_file *layers[] = {l0};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_dpkg, layers, 1, AT_FILESYSTEM);
     struct strata_error err = {0};
-    assert_int_equal(strata_analyzer_dpkg.finish(im.states, 1, im.view, im.report, &err), 0);
+    assert_int_equal(at_finish(&im, &err), 0);
     assert_int_equal(im.report->n_packages, 1);
     assert_int_equal(im.report->packages[0].layer_index, -1);
     assert_null(im.report->packages[0].layer_diff_id);
     assert_int_equal(im.report->packages[0].n_files, 1);
     assert_string_equal(im.report->packages[0].files[0], "/bin/a");
-    fimage_free(&im, &strata_analyzer_dpkg);
+    at_free(&im);
 }
 
 static void test_layer_file_error_names_line(void **st)

@@ -13,64 +13,22 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/go_buildinfo.h"
 #include "strata/analyzer.h"
 #include "strata/report.h"
 
 extern const struct strata_analyzer strata_analyzer_gobinary;
 
-static char dir[256];
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nb = realloc(buf, cap);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        if (k == 0)
-            break;
-        n += k;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-static uint8_t *fixture(const char *name, size_t *len)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    uint8_t *d = slurp(p, len);
-    if (d == NULL)
-        fail_msg("cannot read %s", p);
-    return d;
-}
-
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "%s/strata-gobin.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(dir) == NULL)
+    if (tf_make_dir("strata-gobin") != 0)
         return -1;
-    const char *src = getenv("SRCROOT") ? getenv("SRCROOT") : ".";
-    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    const char *src = tf_srcroot();
+    const char *shared = tf_shared();
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_go_elf.py %s", src, dir);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_go_elf.py %s", src, tf_dir);
     if (system(cmd) != 0)
         return -1;
     /* Layer 1 of the app image installs the age package (MANIFEST.md). */
@@ -78,7 +36,7 @@ static int setup(void **st)
              "f=%s/fixtures/images/debian12-app.docker.tar; [ -r \"$f\" ] && tar -xOf \"$f\" "
              "aa0b4bac5241175ed2058256f499e4dfed07795abd0a98ec4d88710297d8d22a.tar 2>/dev/null | "
              "tar -xzOf - usr/bin/age > %s/age 2>/dev/null || rm -f %s/age",
-             shared, dir, dir);
+             shared, tf_dir, tf_dir);
     if (system(cmd) == -1)
         return -1;
     return 0;
@@ -87,15 +45,13 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tf_remove_dir();
 }
 
 static int parse_file(const char *name, struct go_buildinfo *bi, struct strata_error *err)
 {
     size_t len = 0;
-    uint8_t *d = fixture(name, &len);
+    uint8_t *d = tf_fixture(name, &len);
     memset(err, 0, sizeof *err);
     int rc = go_buildinfo_parse(d, len, name, bi, err);
     free(d);
@@ -242,7 +198,7 @@ static void test_truncations_and_flips(void **st)
     const char *names[] = {"inline64le", "stripped", "ptr32le", "ptr64be"};
     for (size_t k = 0; k < 4; k++) {
         size_t len = 0;
-        uint8_t *d = fixture(names[k], &len);
+        uint8_t *d = tf_fixture(names[k], &len);
         for (size_t n = 0; n < len; n++) {
             uint8_t *c = malloc(n ? n : 1); /* exact size: ASan sees any overread */
             assert_non_null(c);
@@ -321,7 +277,7 @@ static void test_age(void **st)
 {
     (void)st;
     char p[512];
-    snprintf(p, sizeof p, "%s/age", dir);
+    snprintf(p, sizeof p, "%s/age", tf_dir);
     if (access(p, R_OK) != 0) {
         print_message("SKIP: the shared app image is not readable\n");
         return;
@@ -344,7 +300,7 @@ static void test_age(void **st)
 
     /* The same binary without section headers: found by the magic scan. */
     size_t len = 0;
-    uint8_t *d = fixture("age", &len);
+    uint8_t *d = tf_fixture("age", &len);
     assert_true(len > 64 && d[4] == 2);
     memset(d + 0x28, 0, 8); /* e_shoff */
     memset(d + 0x3c, 0, 4); /* e_shnum, e_shstrndx */
@@ -368,7 +324,7 @@ static void test_debian_packages(void **st)
     };
     for (size_t i = 0; i < 2; i++) {
         size_t len = 0;
-        uint8_t *d = slurp(bins[i].file, &len);
+        uint8_t *d = tf_slurp(bins[i].file, &len);
         if (d == NULL) {
             print_message("SKIP: %s not installed (Debian package restic / golang-1.19-go)\n",
                           bins[i].file);
@@ -389,130 +345,63 @@ static void test_debian_packages(void **st)
 
 /* ---- the analyzer over a view ---- */
 
-struct fent {
-    const char *path;
-    const char *fixture; /* file of dir, NULL for a whiteout */
-    uint32_t mode;
-};
-
-static const struct strata_package *find(const struct strata_report *r, const char *name,
-                                         const char *db)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].name, name) == 0 && strcmp(r->packages[i].db_path, db) == 0)
-            return &r->packages[i];
-    return NULL;
-}
-
-static struct strata_report *run(const struct fent *const *layers, size_t n, int fs)
-{
-    struct strata_error err = {0};
-    const struct strata_analyzer *a = &strata_analyzer_gobinary;
-    struct strata_view *view = view_new();
-    struct strata_report *r = strata_report_new();
-    void **states = calloc(n, sizeof *states);
-    assert_non_null(view);
-    assert_non_null(r);
-    assert_non_null(states);
-    if (!fs) {
-        r->layers = calloc(n, sizeof *r->layers);
-        assert_non_null(r->layers);
-        r->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!fs) {
-            char id[80];
-            snprintf(id, sizeof id, "sha256:%064zu", i);
-            r->layers[i].index = (int)i;
-            r->layers[i].diff_id = strdup(id);
-        }
-        states[i] = a->layer_new();
-        assert_non_null(states[i]);
-        struct layer_entry ents[16];
-        size_t k = 0;
-        for (const struct fent *e = layers[i]; e->path; e++, k++) {
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = STRATA_FT_REG;
-            ents[k].mode = e->mode;
-            ents[k].whiteout = e->fixture ? WHITEOUT_NONE : WHITEOUT_FILE;
-            if (e->fixture == NULL)
-                continue;
-            size_t len = 0;
-            uint8_t *d = fixture(e->fixture, &len);
-            ents[k].size = len;
-            if (strata_analyzer_wants(a, e->path, len) > 0) {
-                struct strata_layer_file f = {e->path, d, len, e->mode, fs ? -1 : (int)i, "t"};
-                if (a->layer_file(states[i], &f, &err) != 0)
-                    fail_msg("%s", err.msg);
-            }
-            free(d);
-        }
-        assert_int_equal(view_apply_layer(view, fs ? 0 : (int)i, ents, k, &err), 0);
-    }
-    assert_int_equal(a->finish(states, n, view, r, &err), 0);
-    for (size_t i = 0; i < n; i++)
-        a->layer_free(states[i]);
-    free(states);
-    view_free(view);
-    return r;
-}
-
 static void test_analyzer(void **st)
 {
     (void)st;
-    const struct fent l0[] = {
-        {"usr/bin/app", "inline64le", 0755},        {"usr/bin/gone", "ptr32le", 0755},
-        {"usr/share/doc/notexec", "ptr64be", 0644}, /* not executable: not read */
-        {"usr/bin/bad", "ptr_outside", 0755},       /* malformed: skipped, scan goes on */
-        {"usr/bin/tool", "ptr64be", 0755},          {NULL, NULL, 0},
+    const struct at_file l0[] = {
+        AT_FIXTURE_MODE("usr/bin/app", "inline64le", 0755),
+        AT_FIXTURE_MODE("usr/bin/gone", "ptr32le", 0755),
+        AT_FIXTURE_MODE("usr/share/doc/notexec", "ptr64be", 0644), /* not executable: not read */
+        AT_FIXTURE_MODE("usr/bin/bad", "ptr_outside", 0755), /* malformed: skipped, scan goes on */
+        AT_FIXTURE_MODE("usr/bin/tool", "ptr64be", 0755),
+        AT_END,
     };
-    const struct fent l1[] = {
-        {"usr/bin/gone", NULL, 0},
-        {"usr/bin/tool", "ptr32le", 0755}, /* rewritten: reported from layer 1 */
-        {NULL, NULL, 0},
+    const struct at_file l1[] = {
+        AT_WHITEOUT("usr/bin/gone"),
+        AT_FIXTURE_MODE("usr/bin/tool", "ptr32le", 0755), /* rewritten: reported from layer 1 */
+        AT_END,
     };
-    const struct fent *layers[] = {l0, l1};
-    struct strata_report *r = run(layers, 2, 0);
+    const struct at_file *layers[] = {l0, l1};
+    struct strata_report *r = at_run(&strata_analyzer_gobinary, layers, 2, at_numbered_ids);
     /* app: stdlib, main, crypto, replaced lib, toml (the directory replacement is left out);
      * tool: stdlib, dep (main is (devel)). */
     assert_int_equal(r->n_packages, 7);
-    const struct strata_package *p = find(r, "stdlib", "/usr/bin/app");
+    const struct strata_package *p = at_pkg(r, "stdlib", "/usr/bin/app");
     assert_non_null(p);
     assert_string_equal(p->version, "1.21.5");
     assert_string_equal(p->type, "golang");
     assert_string_equal(p->purl, "pkg:golang/stdlib@1.21.5");
     assert_int_equal(p->layer_index, 0);
-    p = find(r, "example.com/app", "/usr/bin/app");
+    p = at_pkg(r, "example.com/app", "/usr/bin/app");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:golang/example.com/app@v1.2.3");
-    p = find(r, "github.com/new/lib", "/usr/bin/app");
+    p = at_pkg(r, "github.com/new/lib", "/usr/bin/app");
     assert_non_null(p);
     assert_string_equal(p->version, "v1.1.0");
-    assert_null(find(r, "github.com/old/lib", "/usr/bin/app"));
-    assert_null(find(r, "example.com/local", "/usr/bin/app"));
-    assert_null(find(r, "../local", "/usr/bin/app"));
-    p = find(r, "github.com/BurntSushi/toml", "/usr/bin/app");
+    assert_null(at_pkg(r, "github.com/old/lib", "/usr/bin/app"));
+    assert_null(at_pkg(r, "example.com/local", "/usr/bin/app"));
+    assert_null(at_pkg(r, "../local", "/usr/bin/app"));
+    p = at_pkg(r, "github.com/BurntSushi/toml", "/usr/bin/app");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:golang/github.com/BurntSushi/toml@v1.2.1%2Bincompatible");
-    p = find(r, "stdlib", "/usr/bin/tool");
+    p = at_pkg(r, "stdlib", "/usr/bin/tool");
     assert_non_null(p);
     assert_string_equal(p->version, "1.16.15");
     assert_int_equal(p->layer_index, 1);
     assert_string_equal(p->layer_diff_id,
                         "sha256:0000000000000000000000000000000000000000000000000000000000000001");
-    assert_non_null(find(r, "example.org/dep", "/usr/bin/tool"));
-    assert_null(find(r, "example.org/tool", "/usr/bin/tool"));
-    assert_null(find(r, "stdlib", "/usr/bin/gone"));
-    assert_null(find(r, "stdlib", "/usr/share/doc/notexec"));
+    assert_non_null(at_pkg(r, "example.org/dep", "/usr/bin/tool"));
+    assert_null(at_pkg(r, "example.org/tool", "/usr/bin/tool"));
+    assert_null(at_pkg(r, "stdlib", "/usr/bin/gone"));
+    assert_null(at_pkg(r, "stdlib", "/usr/share/doc/notexec"));
     strata_report_free(r);
 
     /* A filesystem source: one state, no layers. */
-    const struct fent fs0[] = {{"usr/bin/tool", "ptr64be", 0700}, {NULL, NULL, 0}};
-    const struct fent *fsl[] = {fs0};
-    r = run(fsl, 1, 1);
+    const struct at_file fs0[] = {AT_FIXTURE_MODE("usr/bin/tool", "ptr64be", 0700), AT_END};
+    const struct at_file *fsl[] = {fs0};
+    r = at_run(&strata_analyzer_gobinary, fsl, 1, AT_FILESYSTEM);
     assert_int_equal(r->n_packages, 2);
-    p = find(r, "stdlib", "/usr/bin/tool");
+    p = at_pkg(r, "stdlib", "/usr/bin/tool");
     assert_non_null(p);
     assert_string_equal(p->version, "1.13.0");
     assert_int_equal(p->layer_index, -1);
@@ -524,19 +413,19 @@ static void test_analyzer_age(void **st)
 {
     (void)st;
     char p[512];
-    snprintf(p, sizeof p, "%s/age", dir);
+    snprintf(p, sizeof p, "%s/age", tf_dir);
     if (access(p, R_OK) != 0) {
         print_message("SKIP: the shared app image is not readable\n");
         return;
     }
     /* As in the app image: age arrives in layer 1, age-keygen is deleted in layer 3. */
-    const struct fent l0[] = {{"etc/hostname", "no_buildinfo", 0644}, {NULL, NULL, 0}};
-    const struct fent l1[] = {
-        {"usr/bin/age", "age", 0755}, {"usr/bin/age-keygen", "age", 0755}, {NULL, NULL, 0}};
-    const struct fent l2[] = {{NULL, NULL, 0}};
-    const struct fent l3[] = {{"usr/bin/age-keygen", NULL, 0}, {NULL, NULL, 0}};
-    const struct fent *layers[] = {l0, l1, l2, l3};
-    struct strata_report *r = run(layers, 4, 0);
+    const struct at_file l0[] = {AT_FIXTURE_MODE("etc/hostname", "no_buildinfo", 0644), AT_END};
+    const struct at_file l1[] = {AT_FIXTURE_MODE("usr/bin/age", "age", 0755),
+                                 AT_FIXTURE_MODE("usr/bin/age-keygen", "age", 0755), AT_END};
+    const struct at_file l2[] = {AT_END};
+    const struct at_file l3[] = {AT_WHITEOUT("usr/bin/age-keygen"), AT_END};
+    const struct at_file *layers[] = {l0, l1, l2, l3};
+    struct strata_report *r = at_run(&strata_analyzer_gobinary, layers, 4, at_numbered_ids);
     assert_int_equal(r->n_packages, 1);
     const struct strata_package *pk = &r->packages[0];
     assert_string_equal(pk->name, "stdlib");

@@ -13,7 +13,7 @@
 
 #include "inventory/gomod.h"
 #include "inventory/gomod_purl.h"
-#include "lang_test_util.h"
+#include "analyzer_test_util.h"
 
 extern const struct strata_analyzer strata_analyzer_gomod;
 
@@ -172,19 +172,19 @@ static void test_purl(void **st)
 static void test_analyzer(void **st)
 {
     (void)st;
-    const struct lt_file f0[] = {
-        {"src/app/go.mod", tidy, 0, 0},
-        {"root/go/pkg/mod/golang.org/x/sys@v0.15.0/go.mod", "module golang.org/x/sys\n", 0, 0},
-        {"src/app/vendor/x/go.mod", "require (\n", 0, 0}, /* not read: would be an error */
-        {"src/app/notgo.mod", "require (\n", 0, 0},
-        {"go.mod", "module top\n\nrequire example.org/m v0.1.0\n", 0, 0},
-        {NULL, NULL, 0, 0},
+    const struct at_file f0[] = {
+        AT_FILE("src/app/go.mod", tidy),
+        AT_FILE("root/go/pkg/mod/golang.org/x/sys@v0.15.0/go.mod", "module golang.org/x/sys\n"),
+        AT_FILE("src/app/vendor/x/go.mod", "require (\n"), /* not read: would be an error */
+        AT_FILE("src/app/notgo.mod", "require (\n"),
+        AT_FILE("go.mod", "module top\n\nrequire example.org/m v0.1.0\n"),
+        AT_END,
     };
-    const struct lt_file *layers[] = {f0};
-    struct strata_report *r = lt_run(&strata_analyzer_gomod, layers, 1, 1);
+    const struct at_file *layers[] = {f0};
+    struct strata_report *r = at_run(&strata_analyzer_gomod, layers, 1, AT_FILESYSTEM);
     /* app: toml, new/lib, crypto, go-spew, x/sys, yaml.v3, quoted/mod (local left out); top: m */
     assert_int_equal(r->n_packages, 8);
-    const struct strata_package *p = lt_find(r, "github.com/new/lib", "/src/app/go.mod");
+    const struct strata_package *p = at_pkg(r, "github.com/new/lib", "/src/app/go.mod");
     assert_non_null(p);
     assert_string_equal(p->type, "golang");
     assert_string_equal(p->version, "v1.1.0");
@@ -192,26 +192,26 @@ static void test_analyzer(void **st)
     assert_int_equal(p->direct, 1);
     assert_string_equal(p->lockfile, "/src/app/go.mod");
     assert_int_equal(p->layer_index, -1);
-    p = lt_find(r, "golang.org/x/sys", NULL);
+    p = at_pkg(r, "golang.org/x/sys", NULL);
     assert_string_equal(p->version, "v0.15.1");
     assert_int_equal(p->direct, 0);
-    assert_null(lt_find(r, "example.com/local", NULL));
-    assert_null(lt_find(r, "example.com/app", NULL)); /* the module itself */
-    assert_null(lt_find(r, "stdlib", NULL));
-    assert_non_null(lt_find(r, "example.org/m", "/go.mod"));
+    assert_null(at_pkg(r, "example.com/local", NULL));
+    assert_null(at_pkg(r, "example.com/app", NULL)); /* the module itself */
+    assert_null(at_pkg(r, "stdlib", NULL));
+    assert_non_null(at_pkg(r, "example.org/m", "/go.mod"));
     strata_report_free(r);
 
     /* Images: go.mod files are not reported. */
-    const struct lt_file *img[] = {f0};
-    r = lt_run(&strata_analyzer_gomod, img, 1, 0);
+    const struct at_file *img[] = {f0};
+    r = at_run(&strata_analyzer_gomod, img, 1, at_numbered_ids);
     assert_int_equal(r->n_packages, 0);
     strata_report_free(r);
 
     /* A broken go.mod in a filesystem is an error naming file:line:col. */
-    const struct lt_file f1[] = {{"go.mod", "module x\nrequire y\n", 0, 0}, {NULL, NULL, 0, 0}};
-    const struct lt_file *bad[] = {f1};
+    const struct at_file f1[] = {AT_FILE("go.mod", "module x\nrequire y\n"), AT_END};
+    const struct at_file *bad[] = {f1};
     struct strata_error err;
-    r = lt_run_rc(&strata_analyzer_gomod, bad, 1, 1, STRATA_EFORMAT, &err);
+    r = at_run_rc(&strata_analyzer_gomod, bad, 1, AT_FILESYSTEM, STRATA_EFORMAT, &err);
     assert_string_equal(err.msg, "go.mod:2:9: require: expected module path and version");
     strata_report_free(r);
 }

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/java_archive.h"
 #include "strata/analyzer.h"
 #include "strata/report.h"
@@ -22,64 +22,15 @@ extern const struct strata_analyzer strata_analyzer_java;
 
 #define U8(s) ((const uint8_t *)(s))
 
-static char dir[256];
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nb = realloc(buf, cap);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        if (k == 0)
-            break;
-        n += k;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-static uint8_t *fixture(const char *name, size_t *len)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    uint8_t *d = slurp(p, len);
-    if (d == NULL)
-        fail_msg("cannot read %s", p);
-    return d;
-}
-
-static int have_fixture(const char *name)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return access(p, R_OK) == 0;
-}
-
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "%s/strata-java.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(dir) == NULL)
+    if (tf_make_dir("strata-java") != 0)
         return -1;
-    const char *src = getenv("SRCROOT") ? getenv("SRCROOT") : ".";
-    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
+    const char *src = tf_srcroot();
+    const char *shared = tf_shared();
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_java_jars.py %s", src, dir);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_java_jars.py %s", src, tf_dir);
     if (system(cmd) != 0)
         return -1;
     /* Layer 1 of the app image installs libcommons-lang3-java (MANIFEST.md). */
@@ -88,7 +39,7 @@ static int setup(void **st)
              "aa0b4bac5241175ed2058256f499e4dfed07795abd0a98ec4d88710297d8d22a.tar 2>/dev/null | "
              "tar -xzOf - usr/share/java/commons-lang3.jar > %s/commons-lang3.jar 2>/dev/null "
              "|| rm -f %s/commons-lang3.jar",
-             shared, dir, dir);
+             shared, tf_dir, tf_dir);
     if (system(cmd) == -1)
         return -1;
     /* A war as the JDK's jar tool writes it, around Debian's real commons-io jar. */
@@ -97,7 +48,7 @@ static int setup(void **st)
              "command -v jar >/dev/null && [ -r \"$j\" ] && mkdir -p %s/w/WEB-INF/lib && "
              "cp -L \"$j\" %s/w/WEB-INF/lib/ && echo '<web-app/>' > %s/w/WEB-INF/web.xml && "
              "jar cf %s/jdk.war -C %s/w . >/dev/null 2>&1 || rm -f %s/jdk.war",
-             dir, dir, dir, dir, dir, dir);
+             tf_dir, tf_dir, tf_dir, tf_dir, tf_dir, tf_dir);
     if (system(cmd) == -1)
         return -1;
     return 0;
@@ -106,16 +57,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
+    return tf_remove_dir();
 }
 
 /* ---- pom.properties ---- */
@@ -317,7 +259,7 @@ struct want {
 static void read_fixture(const char *name, struct java_artifact_list *l)
 {
     size_t len;
-    uint8_t *d = fixture(name, &len);
+    uint8_t *d = tf_fixture(name, &len);
     struct strata_error err = {0};
     int rc = java_archive_read(d, len, name, l, &err);
     free(d);
@@ -443,7 +385,7 @@ static void test_archives_hostile(void **st)
     const char *bad[] = {"truncated.jar", "empty.jar", "notzip.jar"};
     for (size_t i = 0; i < 3; i++) {
         size_t len;
-        uint8_t *d = fixture(bad[i], &len);
+        uint8_t *d = tf_fixture(bad[i], &len);
         struct java_artifact_list l;
         struct strata_error err = {0};
         int rc = java_archive_read(d, len, bad[i], &l, &err);
@@ -456,7 +398,7 @@ static void test_archives_hostile(void **st)
     }
     /* Every prefix of a small war: no crash, an error or a (possibly empty) list. */
     size_t len;
-    uint8_t *d = fixture("app.war", &len);
+    uint8_t *d = tf_fixture("app.war", &len);
     for (size_t cut = 0; cut < len; cut += 7) {
         struct java_artifact_list l;
         struct strata_error err = {0};
@@ -483,14 +425,14 @@ static void test_archives_hostile(void **st)
 static void test_real_jars(void **st)
 {
     (void)st;
-    if (have_fixture("commons-lang3.jar")) {
+    if (tf_have_fixture("commons-lang3.jar")) {
         static const struct want w[] = {
             {"org.apache.commons", "commons-lang3", "3.12.0", "commons-lang3.jar", POM}};
         expect_archive("commons-lang3.jar", w, 1, 0);
     } else {
         print_message("SKIP: commons-lang3 from the shared app image: image absent\n");
     }
-    if (have_fixture("jdk.war")) {
+    if (tf_have_fixture("jdk.war")) {
         static const struct want w[] = {{"commons-io", "commons-io", "2.11.0",
                                          "jdk.war!/WEB-INF/lib/commons-io-2.11.0.jar", POM}};
         expect_archive("jdk.war", w, 1, 0);
@@ -501,135 +443,35 @@ static void test_real_jars(void **st)
 
 /* ---- the analyzer over a synthetic view ---- */
 
-struct fentry {
-    const char *path;
-    const char *fixture; /* file in dir delivered as content; NULL: whiteout or link */
-    int whiteout;
-    const char *hardlink; /* delivered with the target's content, like the tar walker does */
-};
-
-struct fimage {
-    struct strata_view *view;
-    void **states;
-    size_t n;
-    struct strata_report *report;
-};
-
-static void fimage_build(struct fimage *im, const struct fentry *const *layers, size_t n, int image)
-{
-    const struct strata_analyzer *a = &strata_analyzer_java;
-    struct strata_error err = {0};
-    im->view = view_new();
-    im->states = calloc(n, sizeof *im->states);
-    im->report = strata_report_new();
-    im->n = n;
-    assert_non_null(im->view);
-    assert_non_null(im->states);
-    assert_non_null(im->report);
-    if (image) {
-        im->report->layers = calloc(n, sizeof *im->report->layers);
-        assert_non_null(im->report->layers);
-        im->report->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (image) {
-            char id[80];
-            snprintf(id, sizeof id, "sha256:%064zu", i);
-            im->report->layers[i].index = (int)i;
-            im->report->layers[i].diff_id = strdup(id);
-        }
-        im->states[i] = a->layer_new();
-        assert_non_null(im->states[i]);
-        struct layer_entry ents[32];
-        size_t k = 0;
-        for (const struct fentry *e = layers[i]; e->path; e++, k++) {
-            assert_true(k < 32);
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = e->hardlink ? STRATA_FT_HARDLINK : STRATA_FT_REG;
-            ents[k].link = e->hardlink;
-            ents[k].mode = 0644;
-            ents[k].whiteout = (uint8_t)e->whiteout;
-            const char *fx = e->fixture;
-            if (e->hardlink) /* the target's content, as layer_result_deliver_links does */
-                for (const struct fentry *t = layers[i]; t < e; t++)
-                    if (strcmp(t->path, e->hardlink) == 0)
-                        fx = t->fixture;
-            if (fx && !e->whiteout) {
-                size_t len;
-                uint8_t *d = fixture(fx, &len);
-                ents[k].size = len;
-                if (strata_analyzer_wants(a, e->path, len) > 0) {
-                    struct strata_layer_file f = {e->path, d, len, 0644, image ? (int)i : -1,
-                                                  "test"};
-                    int rc = a->layer_file(im->states[i], &f, &err);
-                    if (rc != 0)
-                        fail_msg("layer_file %s: %s", e->path, err.msg);
-                }
-                free(d);
-            }
-        }
-        assert_int_equal(view_apply_layer(im->view, image ? (int)i : 0, ents, k, &err), 0);
-    }
-    assert_int_equal(a->finish(im->states, n, im->view, im->report, &err), 0);
-}
-
-static void fimage_free(struct fimage *im)
-{
-    for (size_t i = 0; i < im->n; i++)
-        strata_analyzer_java.layer_free(im->states[i]);
-    free(im->states);
-    view_free(im->view);
-    strata_report_free(im->report);
-}
-
-static size_t count_at(const struct strata_report *r, const char *db_path)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].db_path, db_path) == 0)
-            n++;
-    return n;
-}
-
-static const struct strata_package *pkg(const struct strata_report *r, const char *name,
-                                        const char *db_path)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].name, name) == 0 && strcmp(r->packages[i].db_path, db_path) == 0)
-            return &r->packages[i];
-    return NULL;
-}
-
 static void test_analyzer_image(void **st)
 {
     (void)st;
     /* Layer 0: a jar, a hard link and a plain copy of it (one report), a war, a jar later
      * replaced, a jar later deleted, a broken jar and a non-jar. Layer 1: the replacement and
      * the whiteout; the same jar as layer 0's under a new path (another layer: reported). */
-    static const struct fentry l0[] = {
-        {"usr/share/java/lib.jar", "lib-1.0.jar", 0, NULL},
-        {"usr/share/java/lib-1.0.jar", NULL, 0, "usr/share/java/lib.jar"},
-        {"opt/copy/lib.jar", "lib-1.0.jar", 0, NULL},
-        {"srv/app.war", "app.war", 0, NULL},
-        {"opt/replaced.jar", "legacy.jar", 0, NULL},
-        {"opt/deleted.jar", "shaded.jar", 0, NULL},
-        {"opt/broken.jar", "truncated.jar", 0, NULL},
-        {"opt/notes.txt", "lib-1.0.jar", 0, NULL},
-        {NULL, NULL, 0, NULL}};
-    static const struct fentry l1[] = {{"opt/replaced.jar", "z64.jar", 0, NULL},
-                                       {"opt/deleted.jar", NULL, 1, NULL},
-                                       {"home/lib.jar", "lib-1.0.jar", 0, NULL},
-                                       {NULL, NULL, 0, NULL}};
-    const struct fentry *const layers[] = {l0, l1};
-    struct fimage im;
-    fimage_build(&im, layers, 2, 1);
+    static const struct at_file l0[] = {
+        AT_FIXTURE("usr/share/java/lib.jar", "lib-1.0.jar"),
+        AT_HARDLINK("usr/share/java/lib-1.0.jar", "usr/share/java/lib.jar"),
+        AT_FIXTURE("opt/copy/lib.jar", "lib-1.0.jar"),
+        AT_FIXTURE("srv/app.war", "app.war"),
+        AT_FIXTURE("opt/replaced.jar", "legacy.jar"),
+        AT_FIXTURE("opt/deleted.jar", "shaded.jar"),
+        AT_FIXTURE("opt/broken.jar", "truncated.jar"),
+        AT_FIXTURE("opt/notes.txt", "lib-1.0.jar"),
+        AT_END};
+    static const struct at_file l1[] = {AT_FIXTURE("opt/replaced.jar", "z64.jar"),
+                                        AT_WHITEOUT("opt/deleted.jar"),
+                                        AT_FIXTURE("home/lib.jar", "lib-1.0.jar"), AT_END};
+    const struct at_file *const layers[] = {l0, l1};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_java, layers, 2, at_numbered_ids);
+    at_finish_ok(&im);
     const struct strata_report *r = im.report;
     /* The first path in byte order of the three identical files of layer 0. */
-    assert_int_equal(count_at(r, "/opt/copy/lib.jar"), 1);
-    assert_int_equal(count_at(r, "/usr/share/java/lib.jar"), 0);
-    assert_int_equal(count_at(r, "/usr/share/java/lib-1.0.jar"), 0);
-    const struct strata_package *p = pkg(r, "com.example:lib", "/opt/copy/lib.jar");
+    assert_int_equal(at_count_at(r, "/opt/copy/lib.jar"), 1);
+    assert_int_equal(at_count_at(r, "/usr/share/java/lib.jar"), 0);
+    assert_int_equal(at_count_at(r, "/usr/share/java/lib-1.0.jar"), 0);
+    const struct strata_package *p = at_pkg(r, "com.example:lib", "/opt/copy/lib.jar");
     assert_non_null(p);
     assert_string_equal(p->type, "maven");
     assert_string_equal(p->version, "1.0");
@@ -638,74 +480,78 @@ static void test_analyzer_image(void **st)
     assert_string_equal(p->layer_diff_id,
                         "sha256:"
                         "0000000000000000000000000000000000000000000000000000000000000000");
-    p = pkg(r, "com.example:lib", "/home/lib.jar");
+    p = at_pkg(r, "com.example:lib", "/home/lib.jar");
     assert_non_null(p);
     assert_int_equal(p->layer_index, 1);
-    assert_int_equal(count_at(r, "/srv/app.war"), 1);
-    p = pkg(r, "names-only", "/srv/app.war!/WEB-INF/lib/names-only-0.9.jar");
+    assert_int_equal(at_count_at(r, "/srv/app.war"), 1);
+    p = at_pkg(r, "names-only", "/srv/app.war!/WEB-INF/lib/names-only-0.9.jar");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:maven/names-only@0.9");
     assert_int_equal(p->layer_index, 0);
-    assert_non_null(pkg(r, "com.example:lib", "/srv/app.war!/WEB-INF/lib/lib-1.0.jar"));
-    assert_non_null(pkg(r, "org.legacy:legacy-lib", "/srv/app.war!/WEB-INF/lib/legacy.jar"));
-    p = pkg(r, "z64:z64", "/opt/replaced.jar");
+    assert_non_null(at_pkg(r, "com.example:lib", "/srv/app.war!/WEB-INF/lib/lib-1.0.jar"));
+    assert_non_null(at_pkg(r, "org.legacy:legacy-lib", "/srv/app.war!/WEB-INF/lib/legacy.jar"));
+    p = at_pkg(r, "z64:z64", "/opt/replaced.jar");
     assert_non_null(p);
     assert_int_equal(p->layer_index, 1);
-    assert_int_equal(count_at(r, "/opt/replaced.jar"), 1);
-    assert_int_equal(count_at(r, "/opt/deleted.jar"), 0);
-    assert_int_equal(count_at(r, "/opt/broken.jar"), 0);
-    assert_int_equal(count_at(r, "/opt/notes.txt"), 0);
+    assert_int_equal(at_count_at(r, "/opt/replaced.jar"), 1);
+    assert_int_equal(at_count_at(r, "/opt/deleted.jar"), 0);
+    assert_int_equal(at_count_at(r, "/opt/broken.jar"), 0);
+    assert_int_equal(at_count_at(r, "/opt/notes.txt"), 0);
     /* lib x2, war x5, z64 */
     assert_int_equal(r->n_packages, 8);
-    fimage_free(&im);
+    at_free(&im);
 }
 
 static void test_analyzer_fs(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {{"app/lib/commons-lang3-3.12.0.jar", "lib-1.0.jar", 0, NULL},
-                                       {"app/lib/shaded.jar", "shaded.jar", 0, NULL},
-                                       {"app/lib/same.jar", "shaded.jar", 0, NULL},
-                                       {"app/bad.jar", "notzip.jar", 0, NULL},
-                                       {"app/UPPER.JAR", "z64.jar", 0, NULL},
-                                       {NULL, NULL, 0, NULL}};
-    const struct fentry *const layers[] = {l0};
-    struct fimage im;
-    fimage_build(&im, layers, 1, 0);
+    static const struct at_file l0[] = {
+        AT_FIXTURE("app/lib/commons-lang3-3.12.0.jar", "lib-1.0.jar"),
+        AT_FIXTURE("app/lib/shaded.jar", "shaded.jar"),
+        AT_FIXTURE("app/lib/same.jar", "shaded.jar"),
+        AT_FIXTURE("app/bad.jar", "notzip.jar"),
+        AT_FIXTURE("app/UPPER.JAR", "z64.jar"),
+        AT_END};
+    const struct at_file *const layers[] = {l0};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_java, layers, 1, AT_FILESYSTEM);
+    at_finish_ok(&im);
     const struct strata_report *r = im.report;
     assert_int_equal(r->n_packages, 4);
-    assert_non_null(pkg(r, "z64:z64", "/app/UPPER.JAR"));
+    assert_non_null(at_pkg(r, "z64:z64", "/app/UPPER.JAR"));
     /* pom.properties wins over the file name. */
-    const struct strata_package *p = pkg(r, "com.example:lib", "/app/lib/commons-lang3-3.12.0.jar");
+    const struct strata_package *p =
+        at_pkg(r, "com.example:lib", "/app/lib/commons-lang3-3.12.0.jar");
     assert_non_null(p);
     assert_int_equal(p->layer_index, -1);
     assert_null(p->layer_diff_id);
-    assert_non_null(pkg(r, "com.google.guava:guava", "/app/lib/same.jar"));
-    assert_non_null(pkg(r, "com.example:shaded", "/app/lib/same.jar"));
-    fimage_free(&im);
+    assert_non_null(at_pkg(r, "com.google.guava:guava", "/app/lib/same.jar"));
+    assert_non_null(at_pkg(r, "com.example:shaded", "/app/lib/same.jar"));
+    at_free(&im);
 }
 
 static void test_analyzer_shared_image_jar(void **st)
 {
     (void)st;
-    if (!have_fixture("commons-lang3.jar")) {
+    if (!tf_have_fixture("commons-lang3.jar")) {
         print_message("SKIP: shared app image absent\n");
         return;
     }
     /* The app image's layout: the jar once, symlinks to it (never delivered to analyzers). */
-    static const struct fentry l0[] = {
-        {"usr/share/java/commons-lang3.jar", "commons-lang3.jar", 0, NULL}, {NULL, NULL, 0, NULL}};
-    static const struct fentry empty[] = {{NULL, NULL, 0, NULL}};
-    const struct fentry *const layers[] = {empty, l0};
-    struct fimage im;
-    fimage_build(&im, layers, 2, 1);
+    static const struct at_file l0[] = {
+        AT_FIXTURE("usr/share/java/commons-lang3.jar", "commons-lang3.jar"), AT_END};
+    static const struct at_file empty[] = {AT_END};
+    const struct at_file *const layers[] = {empty, l0};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_java, layers, 2, at_numbered_ids);
+    at_finish_ok(&im);
     assert_int_equal(im.report->n_packages, 1);
     const struct strata_package *p = &im.report->packages[0];
     assert_string_equal(p->name, "org.apache.commons:commons-lang3");
     assert_string_equal(p->purl, "pkg:maven/org.apache.commons/commons-lang3@3.12.0");
     assert_string_equal(p->db_path, "/usr/share/java/commons-lang3.jar");
     assert_int_equal(p->layer_index, 1);
-    fimage_free(&im);
+    at_free(&im);
 }
 
 int main(void)

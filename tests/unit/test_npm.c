@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/npm.h"
 #include "inventory/npm_parse.h"
 #include "strata/analyzer.h"
@@ -28,13 +28,6 @@ static const struct npm_pkg *find(const struct npm_pkg_list *l, const char *name
         if (strcmp(l->v[i].name, name) == 0 && (where == NULL || strcmp(l->v[i].where, where) == 0))
             return &l->v[i];
     return NULL;
-}
-
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
 }
 
 /* ---- package.json ---- */
@@ -691,10 +684,11 @@ static void test_yaml_hostile(void **st)
     /* Quoted keys and values with escapes are no npm name or version: refused without asking
      * libfyaml for their text (0.7 leaks formatting several escapes; the sanitizer build of
      * this test would report it). */
-    static const char escaped[] = "lockfileVersion: '9.0'\nimporters:\n  .:\n"
-                                  "    dependencies:\n      '@t''''''''ypes/node':\n"
-                                  "        specifier: ^1\n        version: \"1.\\t\\t\\t\\t0\"\n"
-                                  "      lodash:\n        specifier: ^4\n        version: 4.17.21\n";
+    static const char escaped[] =
+        "lockfileVersion: '9.0'\nimporters:\n  .:\n"
+        "    dependencies:\n      '@t''''''''ypes/node':\n"
+        "        specifier: ^1\n        version: \"1.\\t\\t\\t\\t0\"\n"
+        "      lodash:\n        specifier: ^4\n        version: 4.17.21\n";
     int rc = npm_parse_pnpm_lock(U8(escaped), strlen(escaped), "p.yaml", &l, &err);
     if (rc == 0)
         npm_pkg_list_free(&l);
@@ -704,90 +698,11 @@ static void test_yaml_hostile(void **st)
 
 /* ---- the analyzer over a synthetic view ---- */
 
-struct fentry {
-    const char *path;
-    const char *data;
-    int whiteout;
-};
-
-struct fimage {
-    struct strata_view *view;
-    void **states;
-    size_t n;
-    struct strata_report *report;
-};
-
-static void fimage_build(struct fimage *im, const struct fentry *const *layers, size_t n,
-                         const char *const *ids)
-{
-    const struct strata_analyzer *a = &strata_analyzer_npm;
-    struct strata_error err = {0};
-    im->view = view_new();
-    im->states = calloc(n, sizeof *im->states);
-    im->report = strata_report_new();
-    im->n = n;
-    assert_non_null(im->view);
-    assert_non_null(im->states);
-    assert_non_null(im->report);
-    if (ids != NULL) {
-        im->report->layers = calloc(n, sizeof *im->report->layers);
-        assert_non_null(im->report->layers);
-        im->report->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (ids) {
-            im->report->layers[i].index = (int)i;
-            im->report->layers[i].diff_id = strdup(ids[i]);
-        }
-        im->states[i] = a->layer_new();
-        assert_non_null(im->states[i]);
-        struct layer_entry ents[64];
-        size_t k = 0;
-        for (const struct fentry *e = layers[i]; e->path; e++, k++) {
-            assert_true(k < 64);
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = STRATA_FT_REG;
-            ents[k].mode = 0644;
-            ents[k].whiteout = (uint8_t)e->whiteout;
-            if (e->data && !e->whiteout) {
-                ents[k].size = strlen(e->data);
-                if (strata_analyzer_wants(a, e->path, ents[k].size) > 0) {
-                    struct strata_layer_file f = {e->path,           (const uint8_t *)e->data,
-                                                  strlen(e->data),   0644,
-                                                  ids ? (int)i : -1, "test"};
-                    int rc = a->layer_file(im->states[i], &f, &err);
-                    if (rc != 0)
-                        fail_msg("layer_file %s: %s", e->path, err.msg);
-                }
-            }
-        }
-        assert_int_equal(view_apply_layer(im->view, ids ? (int)i : 0, ents, k, &err), 0);
-    }
-}
-
-static void fimage_free(struct fimage *im)
-{
-    for (size_t i = 0; i < im->n; i++)
-        strata_analyzer_npm.layer_free(im->states[i]);
-    free(im->states);
-    view_free(im->view);
-    strata_report_free(im->report);
-}
-
 static const struct npm_found *found(const struct npm_found_list *l, const char *path)
 {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->v[i].path, path) == 0)
             return &l->v[i];
-    return NULL;
-}
-
-static const struct strata_package *pkg_at(const struct strata_report *r, const char *db_path)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].db_path, db_path) == 0)
-            return &r->packages[i];
     return NULL;
 }
 
@@ -807,36 +722,36 @@ static void test_analyzer_image(void **st)
         "\"node_modules/safe-buffer\":{\"version\":\"5.2.1\"},"
         "\"node_modules/jws/node_modules/safe-buffer\":{\"version\":\"5.1.0\"},"
         "\"node_modules/@types/node\":{\"version\":\"20.1.0\",\"dev\":true}}}";
-    static const struct fentry l0[] = {
-        {"app/package.json", app_pj, 0},
-        {"app/package-lock.json", app_lock, 0},
-        {"app/node_modules/jws/package.json", PJ("jws", "3.2.1"), 0},
-        {"app/node_modules/safe-buffer/package.json", PJ("safe-buffer", "5.2.1"), 0},
-        {"app/node_modules/jws/node_modules/safe-buffer/package.json", PJ("safe-buffer", "5.1.0"),
-         0},
-        {"app/node_modules/@types/node/package.json", PJ("@types/node", "20.1.0"), 0},
+    static const struct at_file l0[] = {
+        AT_FILE("app/package.json", app_pj),
+        AT_FILE("app/package-lock.json", app_lock),
+        AT_FILE("app/node_modules/jws/package.json", PJ("jws", "3.2.1")),
+        AT_FILE("app/node_modules/safe-buffer/package.json", PJ("safe-buffer", "5.2.1")),
+        AT_FILE("app/node_modules/jws/node_modules/safe-buffer/package.json",
+                PJ("safe-buffer", "5.1.0")),
+        AT_FILE("app/node_modules/@types/node/package.json", PJ("@types/node", "20.1.0")),
         /* Not installs: a fixture inside a package, a broken file, a nameless one. */
-        {"app/node_modules/jws/test/fixture/package.json", PJ("fixture", "0.0.0"), 0},
-        {"app/node_modules/broken/package.json", "{\"name\": \"broken\",", 0},
-        {"app/node_modules/nameless/package.json", "{\"version\": \"1\"}", 0},
+        AT_FILE("app/node_modules/jws/test/fixture/package.json", PJ("fixture", "0.0.0")),
+        AT_FILE("app/node_modules/broken/package.json", "{\"name\": \"broken\","),
+        AT_FILE("app/node_modules/nameless/package.json", "{\"version\": \"1\"}"),
         /* A global install without a project manifest. */
-        {"usr/lib/node_modules/npm/package.json", PJ("npm", "9.2.0"), 0},
-        {"usr/lib/node_modules/npm/node_modules/semver/package.json", PJ("semver", "7.5.4"), 0},
-        {NULL, NULL, 0},
+        AT_FILE("usr/lib/node_modules/npm/package.json", PJ("npm", "9.2.0")),
+        AT_FILE("usr/lib/node_modules/npm/node_modules/semver/package.json", PJ("semver", "7.5.4")),
+        AT_END,
     };
-    static const struct fentry l1[] = {
+    static const struct at_file l1[] = {
         /* An upgrade in a later layer moves jws there. */
-        {"app/node_modules/jws/package.json", PJ("jws", "3.2.2"), 0},
-        {NULL, NULL, 0},
+        AT_FILE("app/node_modules/jws/package.json", PJ("jws", "3.2.2")),
+        AT_END,
     };
-    static const struct fentry l2[] = {
-        {"usr/lib/node_modules/npm/node_modules/semver/package.json", NULL, 1},
-        {NULL, NULL, 0},
+    static const struct at_file l2[] = {
+        AT_WHITEOUT("usr/lib/node_modules/npm/node_modules/semver/package.json"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1, l2};
+    const struct at_file *layers[] = {l0, l1, l2};
     const char *ids[] = {"sha256:00", "sha256:11", "sha256:22"};
-    struct fimage im;
-    fimage_build(&im, layers, 3, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_npm, layers, 3, ids);
     struct npm_found_list l;
     struct strata_error err = {0};
     int rc = npm_inventory(im.states, 3, im.view, im.report, &l, &err);
@@ -864,23 +779,23 @@ static void test_analyzer_image(void **st)
     assert_null(found(&l, "/usr/lib/node_modules/npm/node_modules/semver/package.json"));
     npm_found_list_free(&l);
 
-    rc = strata_analyzer_npm.finish(im.states, 3, im.view, im.report, &err);
+    rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(im.report->n_packages, 5);
     const struct strata_package *p =
-        pkg_at(im.report, "/app/node_modules/@types/node/package.json");
+        at_pkg(im.report, NULL, "/app/node_modules/@types/node/package.json");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:npm/%40types/node@20.1.0");
     assert_string_equal(p->type, "npm");
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0], "MIT");
     assert_string_equal(p->layer_diff_id, "sha256:00");
-    p = pkg_at(im.report, "/app/node_modules/jws/package.json");
+    p = at_pkg(im.report, NULL, "/app/node_modules/jws/package.json");
     assert_string_equal(p->purl, "pkg:npm/jws@3.2.2");
     assert_int_equal(p->layer_index, 1);
     assert_string_equal(p->layer_diff_id, "sha256:11");
-    fimage_free(&im);
+    at_free(&im);
 }
 
 static void test_analyzer_fs(void **st)
@@ -888,20 +803,20 @@ static void test_analyzer_fs(void **st)
     (void)st;
     static const char web_pj[] = "{\"name\":\"web\",\"dependencies\":{\"lodash\":\"4.17.15\"},"
                                  "\"devDependencies\":{\"mocha\":\"^10.0.0\"}}";
-    static const struct fentry l0[] = {
-        {"web/package.json", web_pj, 0},
-        {"web/yarn.lock", yarn_v1, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("web/package.json", web_pj),
+        AT_FILE("web/yarn.lock", yarn_v1),
         /* Installed under a project that has a lockfile: the lockfile reports it. */
-        {"web/node_modules/lodash/package.json", PJ("lodash", "4.17.15"), 0},
-        {"svc/pnpm-lock.yaml", pnpm_v9, 0},
+        AT_FILE("web/node_modules/lodash/package.json", PJ("lodash", "4.17.15")),
+        AT_FILE("svc/pnpm-lock.yaml", pnpm_v9),
         /* A project without a lockfile: its installed packages are reported. */
-        {"tool/package.json", "{\"dependencies\":{\"ms\":\"2\"}}", 0},
-        {"tool/node_modules/ms/package.json", PJ("ms", "2.1.3"), 0},
-        {NULL, NULL, 0},
+        AT_FILE("tool/package.json", "{\"dependencies\":{\"ms\":\"2\"}}"),
+        AT_FILE("tool/node_modules/ms/package.json", PJ("ms", "2.1.3")),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0};
-    struct fimage im;
-    fimage_build(&im, layers, 1, NULL);
+    const struct at_file *layers[] = {l0};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_npm, layers, 1, AT_FILESYSTEM);
     struct npm_found_list l;
     struct strata_error err = {0};
     int rc = npm_inventory(im.states, 1, im.view, im.report, &l, &err);
@@ -928,32 +843,20 @@ static void test_analyzer_fs(void **st)
     npm_found_list_free(&l);
 
     /* A broken lockfile of a filesystem is an error naming it. */
-    static const struct fentry bad[] = {
-        {"x/package-lock.json", "{\"lockfileVersion\": 3,\n\"packages\": {", 0},
-        {NULL, NULL, 0},
+    static const struct at_file bad[] = {
+        AT_FILE("x/package-lock.json", "{\"lockfileVersion\": 3,\n\"packages\": {"),
+        AT_END,
     };
-    const struct fentry *blayers[] = {bad};
-    struct fimage bim;
-    fimage_build(&bim, blayers, 1, NULL);
-    rc = strata_analyzer_npm.finish(bim.states, 1, bim.view, bim.report, &err);
+    const struct at_file *blayers[] = {bad};
+    struct at_image bim;
+    at_build(&bim, &strata_analyzer_npm, blayers, 1, AT_FILESYSTEM);
+    rc = at_finish(&bim, &err);
     expect_err(rc, &err, "x/package-lock.json:2:");
-    fimage_free(&bim);
-    fimage_free(&im);
+    at_free(&bim);
+    at_free(&im);
 }
 
 /* ---- a lockfile written by the real npm (skipped without npm or its registry) ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 static void test_real_npm(void **st)
 {
@@ -973,7 +876,7 @@ static void test_real_npm(void **st)
     size_t len = 0;
     char path[512];
     snprintf(path, sizeof path, "%s/package-lock.json", dir);
-    char *data = ok ? slurp(path, &len) : NULL;
+    uint8_t *data = ok ? tf_slurp(path, &len) : NULL;
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);

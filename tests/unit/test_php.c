@@ -11,13 +11,12 @@
 
 #include <cmocka.h>
 
-#include "image/view_build.h"
+#include "analyzer_test_util.h"
 #include "inventory/php_parse.h"
 #include "strata/analyzer.h"
 #include "strata/report.h"
 
 extern const struct strata_analyzer strata_analyzer_php;
-#define ANALYZER strata_analyzer_php
 #define U8(s) ((const uint8_t *)(s))
 
 /* Composer 2.x writes installed.json like this (4-space indent, escaped slashes). */
@@ -154,13 +153,6 @@ static const struct php_pkg *pfind(const struct php_pkg_list *l, const char *nam
     return NULL;
 }
 
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
-}
-
 static void test_parsers(void **st)
 {
     (void)st;
@@ -204,8 +196,7 @@ static void test_hostile(void **st)
     static const char dup[] = "{\"packages\": [],\n\"packages\": []}";
     expect_err(php_parse_lock(U8(dup), strlen(dup), "c.lock", &l, &err), &err, "c.lock:2:");
     static const char top[] = "\"x\"";
-    expect_err(php_parse_installed(U8(top), strlen(top), "i.json", &l, &err), &err,
-               "i.json:1:");
+    expect_err(php_parse_installed(U8(top), strlen(top), "i.json", &l, &err), &err, "i.json:1:");
     static const char wrong[] = "{\"packages\": {\"a\": 1}}";
     expect_err(php_parse_lock(U8(wrong), strlen(wrong), "c.lock", &l, &err), &err,
                "c.lock: packages: not an array");
@@ -271,87 +262,6 @@ static void test_hostile(void **st)
     free(sb.p);
 }
 
-struct fentry {
-    const char *path;
-    const char *data;
-    int whiteout;
-};
-
-struct fimage {
-    struct strata_view *view;
-    void **states;
-    size_t n;
-    struct strata_report *report;
-};
-
-static void fimage_build(struct fimage *im, const struct fentry *const *layers, size_t n,
-                         const char *const *ids)
-{
-    const struct strata_analyzer *a = &ANALYZER;
-    struct strata_error err = {0};
-    im->view = view_new();
-    im->states = calloc(n, sizeof *im->states);
-    im->report = strata_report_new();
-    im->n = n;
-    assert_non_null(im->view);
-    assert_non_null(im->states);
-    assert_non_null(im->report);
-    if (ids != NULL) {
-        im->report->layers = calloc(n, sizeof *im->report->layers);
-        assert_non_null(im->report->layers);
-        im->report->n_layers = n;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (ids) {
-            im->report->layers[i].index = (int)i;
-            im->report->layers[i].diff_id = strdup(ids[i]);
-        }
-        im->states[i] = a->layer_new();
-        assert_non_null(im->states[i]);
-        struct layer_entry ents[64];
-        size_t k = 0;
-        for (const struct fentry *e = layers[i]; e->path; e++, k++) {
-            assert_true(k < 64);
-            memset(&ents[k], 0, sizeof ents[k]);
-            ents[k].path = e->path;
-            ents[k].type = STRATA_FT_REG;
-            ents[k].mode = 0644;
-            ents[k].whiteout = (uint8_t)e->whiteout;
-            if (e->data && !e->whiteout) {
-                ents[k].size = strlen(e->data);
-                if (strata_analyzer_wants(a, e->path, ents[k].size) > 0) {
-                    struct strata_layer_file f = {e->path,           (const uint8_t *)e->data,
-                                                  strlen(e->data),   0644,
-                                                  ids ? (int)i : -1, "test"};
-                    int rc = a->layer_file(im->states[i], &f, &err);
-                    if (rc != 0)
-                        fail_msg("layer_file %s: %s", e->path, err.msg);
-                }
-            }
-        }
-        assert_int_equal(view_apply_layer(im->view, ids ? (int)i : 0, ents, k, &err), 0);
-    }
-}
-
-static void fimage_free(struct fimage *im)
-{
-    for (size_t i = 0; i < im->n; i++)
-        ANALYZER.layer_free(im->states[i]);
-    free(im->states);
-    view_free(im->view);
-    strata_report_free(im->report);
-}
-
-static const struct strata_package *pkg(const struct strata_report *r, const char *name,
-                                        const char *db_path)
-{
-    for (size_t i = 0; i < r->n_packages; i++)
-        if (strcmp(r->packages[i].name, name) == 0 &&
-            (db_path == NULL || strcmp(r->packages[i].db_path, db_path) == 0))
-            return &r->packages[i];
-    return NULL;
-}
-
 static void test_analyzer_image(void **st)
 {
     (void)st;
@@ -360,31 +270,30 @@ static void test_analyzer_image(void **st)
         "\"dev-package-names\":[]}";
     static const char vendored_lock[] =
         "{\"packages\":[{\"name\":\"should/not\",\"version\":\"1\"}]}";
-    const struct fentry l0[] = {
-        {"app/composer.json", manifest, 0},
-        {"app/composer.lock", lock, 0}, /* not reported: installed.json is next to it */
-        {"app/vendor/composer/installed.json", installed_v2, 0},
-        {"app/vendor/acme/lib/composer.lock", vendored_lock, 0}, /* a package's own files */
-        {"app/vendor/acme/lib/vendor/composer/installed.json", vendored_lock, 0},
-        {"old/vendor/composer/installed.json", installed_v1, 0},
-        {"lockonly/composer.lock", lock, 0}, /* no installed.json: the lock is reported */
-        {"broken/vendor/composer/installed.json", "{not json", 0}, /* skipped in an image */
-        {NULL, NULL, 0}};
-    const struct fentry l1[] = {{"srv/vendor/composer/installed.json", upgraded, 0},
-                                {"old/vendor/composer/installed.json", NULL, 1},
-                                {NULL, NULL, 0}};
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file l0[] = {
+        AT_FILE("app/composer.json", manifest),
+        AT_FILE("app/composer.lock", lock), /* not reported: installed.json is next to it */
+        AT_FILE("app/vendor/composer/installed.json", installed_v2),
+        AT_FILE("app/vendor/acme/lib/composer.lock", vendored_lock), /* a package's own files */
+        AT_FILE("app/vendor/acme/lib/vendor/composer/installed.json", vendored_lock),
+        AT_FILE("old/vendor/composer/installed.json", installed_v1),
+        AT_FILE("lockonly/composer.lock", lock), /* no installed.json: the lock is reported */
+        AT_FILE("broken/vendor/composer/installed.json", "{not json"), /* skipped in an image */
+        AT_END};
+    const struct at_file l1[] = {AT_FILE("srv/vendor/composer/installed.json", upgraded),
+                                 AT_WHITEOUT("old/vendor/composer/installed.json"), AT_END};
+    const struct at_file *layers[] = {l0, l1};
     static const char *const ids[] = {"sha256:aaa", "sha256:bbb"};
-    struct fimage im;
-    fimage_build(&im, layers, 2, ids);
+    struct at_image im;
+    at_build(&im, &strata_analyzer_php, layers, 2, ids);
     struct strata_error err = {0};
-    int rc = ANALYZER.finish(im.states, 2, im.view, im.report, &err);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("finish: %s", err.msg);
     const struct strata_report *r = im.report;
     assert_int_equal(r->n_packages, 4 + 3 + 1);
     const struct strata_package *p =
-        pkg(r, "symfony/console", "/app/vendor/composer/installed.json");
+        at_pkg(r, "symfony/console", "/app/vendor/composer/installed.json");
     assert_non_null(p);
     assert_string_equal(p->type, "composer");
     assert_string_equal(p->version, "v5.4.3");
@@ -392,61 +301,59 @@ static void test_analyzer_image(void **st)
     assert_int_equal(p->layer_index, 0);
     assert_string_equal(p->layer_diff_id, "sha256:aaa");
     assert_int_equal(p->direct, 0);
-    p = pkg(r, "monolog/monolog", "/app/vendor/composer/installed.json");
+    p = at_pkg(r, "monolog/monolog", "/app/vendor/composer/installed.json");
     assert_int_equal(p->direct, 1); /* named (in another case) in require */
     assert_string_equal(p->licenses[0], "MIT");
-    p = pkg(r, "phpunit/phpunit", NULL);
+    p = at_pkg(r, "phpunit/phpunit", NULL);
     assert_int_equal(p->dev, 1);
     assert_int_equal(p->direct, 1);
-    p = pkg(r, "laravel/framework", "/lockonly/composer.lock");
+    p = at_pkg(r, "laravel/framework", "/lockonly/composer.lock");
     assert_non_null(p);
     assert_int_equal(p->direct, -1); /* no composer.json there */
     assert_string_equal(p->lockfile, "/lockonly/composer.lock");
-    assert_null(pkg(r, "laravel/framework", "/app/composer.lock"));
-    assert_null(pkg(r, "should/not", NULL));
-    assert_null(pkg(r, "guzzlehttp/guzzle", NULL)); /* whited out */
-    p = pkg(r, "monolog/monolog", "/srv/vendor/composer/installed.json");
+    assert_null(at_pkg(r, "laravel/framework", "/app/composer.lock"));
+    assert_null(at_pkg(r, "should/not", NULL));
+    assert_null(at_pkg(r, "guzzlehttp/guzzle", NULL)); /* whited out */
+    p = at_pkg(r, "monolog/monolog", "/srv/vendor/composer/installed.json");
     assert_string_equal(p->version, "2.9.2");
     assert_int_equal(p->layer_index, 1);
-    fimage_free(&im);
+    at_free(&im);
 }
 
 static void test_analyzer_fs(void **st)
 {
     (void)st;
-    const struct fentry l0[] = {{"app/composer.json", manifest, 0},
-                                {"app/composer.lock", lock, 0},
-                                {"app/vendor/composer/installed.json", installed_v2, 0},
-                                {"tool/vendor/composer/installed.json", installed_v1, 0},
-                                {NULL, NULL, 0}};
-    const struct fentry *layers[] = {l0};
-    struct fimage im;
-    fimage_build(&im, layers, 1, NULL);
+    const struct at_file l0[] = {
+        AT_FILE("app/composer.json", manifest), AT_FILE("app/composer.lock", lock),
+        AT_FILE("app/vendor/composer/installed.json", installed_v2),
+        AT_FILE("tool/vendor/composer/installed.json", installed_v1), AT_END};
+    const struct at_file *layers[] = {l0};
+    struct at_image im;
+    at_build(&im, &strata_analyzer_php, layers, 1, AT_FILESYSTEM);
     struct strata_error err = {0};
-    int rc = ANALYZER.finish(im.states, 1, im.view, im.report, &err);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("finish: %s", err.msg);
     const struct strata_report *r = im.report;
     assert_int_equal(r->n_packages, 3 + 1); /* the lock, not installed.json, for app/ */
-    const struct strata_package *p = pkg(r, "laravel/framework", "/app/composer.lock");
+    const struct strata_package *p = at_pkg(r, "laravel/framework", "/app/composer.lock");
     assert_int_equal(p->direct, 1);
     assert_int_equal(p->dev, 0);
     assert_int_equal(p->layer_index, -1);
-    p = pkg(r, "mockery/mockery", NULL);
+    p = at_pkg(r, "mockery/mockery", NULL);
     assert_int_equal(p->dev, 1);
     assert_int_equal(p->direct, 1);
-    assert_int_equal(pkg(r, "nesbot/carbon", NULL)->direct, 0);
-    assert_non_null(pkg(r, "guzzlehttp/guzzle", "/tool/vendor/composer/installed.json"));
-    fimage_free(&im);
+    assert_int_equal(at_pkg(r, "nesbot/carbon", NULL)->direct, 0);
+    assert_non_null(at_pkg(r, "guzzlehttp/guzzle", "/tool/vendor/composer/installed.json"));
+    at_free(&im);
 
     /* a broken lockfile that strata fs reports is an error naming it */
-    const struct fentry b0[] = {{"x/composer.lock", "{\n  \"packages\": [1,]\n}", 0},
-                                {NULL, NULL, 0}};
-    const struct fentry *blayers[] = {b0};
-    fimage_build(&im, blayers, 1, NULL);
-    rc = ANALYZER.finish(im.states, 1, im.view, im.report, &err);
+    const struct at_file b0[] = {AT_FILE("x/composer.lock", "{\n  \"packages\": [1,]\n}"), AT_END};
+    const struct at_file *blayers[] = {b0};
+    at_build(&im, &strata_analyzer_php, blayers, 1, AT_FILESYSTEM);
+    rc = at_finish(&im, &err);
     expect_err(rc, &err, "x/composer.lock:2:");
-    fimage_free(&im);
+    at_free(&im);
 }
 
 int main(void)

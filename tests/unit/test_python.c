@@ -11,19 +11,12 @@
 
 #include <cmocka.h>
 
-#include "fake_image.h"
+#include "analyzer_test_util.h"
 #include "inventory/python_parse.h"
 
 extern const struct strata_analyzer strata_analyzer_python;
 
 #define U8(s) ((const uint8_t *)(s))
-
-static void expect_err(int rc, const struct strata_error *err, const char *prefix)
-{
-    assert_true(rc < 0);
-    if (strncmp(err->msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error \"%s\" does not start with \"%s\"", err->msg, prefix);
-}
 
 static const struct py_pkg *find(const struct py_pkg_list *l, const char *name)
 {
@@ -654,51 +647,51 @@ static void test_uv(void **st)
 static void test_analyzer_image(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {
+    static const struct at_file l0[] = {
         /* Debian's shapes: egg-info directories, a distribution with both forms. */
-        {DP "PyJWT-2.6.0.egg-info/PKG-INFO", pyjwt_pkginfo, 0},
-        {DP "cryptography-38.0.4.dist-info/METADATA", META("cryptography", "38.0.4"), 0},
-        {DP "cryptography.egg-info/PKG-INFO", META("cryptography", "38.0.4"), 0},
+        AT_FILE(DP "PyJWT-2.6.0.egg-info/PKG-INFO", pyjwt_pkginfo),
+        AT_FILE(DP "cryptography-38.0.4.dist-info/METADATA", META("cryptography", "38.0.4")),
+        AT_FILE(DP "cryptography.egg-info/PKG-INFO", META("cryptography", "38.0.4")),
         /* Single-file egg-info (distutils' install_egg_info). */
-        {"usr/lib/python3.7/dist-packages/python_apt-1.8.4.egg-info", META("python-apt", "1.8.4"),
-         0},
+        AT_FILE("usr/lib/python3.7/dist-packages/python_apt-1.8.4.egg-info",
+                META("python-apt", "1.8.4")),
         /* pip into /usr/local, and a venv. */
-        {SP "requests-2.19.0.dist-info/METADATA", META("requests", "2.19.0"), 0},
-        {SP "requests-2.19.0.dist-info/RECORD", "requests/__init__.py,,\n", 0},
-        {SP "urllib3-1.24.1.dist-info/METADATA", META("urllib3", "1.24.1"), 0},
-        {"opt/venv/lib/python3.11/site-packages/PyYAML-5.3.dist-info/METADATA",
-         META("PyYAML", "5.3"), 0},
+        AT_FILE(SP "requests-2.19.0.dist-info/METADATA", META("requests", "2.19.0")),
+        AT_FILE(SP "requests-2.19.0.dist-info/RECORD", "requests/__init__.py,,\n"),
+        AT_FILE(SP "urllib3-1.24.1.dist-info/METADATA", META("urllib3", "1.24.1")),
+        AT_FILE("opt/venv/lib/python3.11/site-packages/PyYAML-5.3.dist-info/METADATA",
+                META("PyYAML", "5.3")),
         /* Not installed distributions: a source tree's egg-info, a test fixture. */
-        {"src/app/app.egg-info/PKG-INFO", META("app", "0.0.1"), 0},
-        {SP "broken-1.0.dist-info/METADATA", "Name: broken\n", 0},
-        {SP ".dist-info/METADATA", META("nameless", "1"), 0},
-        {SP ".egg-info", META("nameless", "1"), 0},
-        {DP "z.egg-info", META("z", "1.0"), 0},
+        AT_FILE("src/app/app.egg-info/PKG-INFO", META("app", "0.0.1")),
+        AT_FILE(SP "broken-1.0.dist-info/METADATA", "Name: broken\n"),
+        AT_FILE(SP ".dist-info/METADATA", META("nameless", "1")),
+        AT_FILE(SP ".egg-info", META("nameless", "1")),
+        AT_FILE(DP "z.egg-info", META("z", "1.0")),
         /* Lockfiles in images are not read by this analyzer. */
-        {"app/requirements.txt", "django==2.2.0\n", 0},
-        {"app/poetry.lock", "this is not TOML", 0},
-        {NULL, NULL, 0},
+        AT_FILE("app/requirements.txt", "django==2.2.0\n"),
+        AT_FILE("app/poetry.lock", "this is not TOML"),
+        AT_END,
     };
-    static const struct fentry l1[] = {
+    static const struct at_file l1[] = {
         /* pip install -U urllib3: the old dist-info is removed, the new one written. */
-        {SP "urllib3-1.24.1.dist-info", NULL, 1},
-        {SP "urllib3-1.26.5.dist-info/METADATA", META("urllib3", "1.26.5"), 0},
+        AT_WHITEOUT(SP "urllib3-1.24.1.dist-info"),
+        AT_FILE(SP "urllib3-1.26.5.dist-info/METADATA", META("urllib3", "1.26.5")),
         /* A later layer rewrites requests' METADATA in place. */
-        {SP "requests-2.19.0.dist-info/METADATA", META("requests", "2.19.0"), 0},
-        {NULL, NULL, 0},
+        AT_FILE(SP "requests-2.19.0.dist-info/METADATA", META("requests", "2.19.0")),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0, l1};
+    const struct at_file *layers[] = {l0, l1};
     const char *ids[] = {"sha256:00", "sha256:11"};
-    struct fimage im;
+    struct at_image im;
     struct strata_error err = {0};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_python, layers, 2, ids, &err), 0);
-    int rc = fimage_finish(&im, &err);
+    at_build(&im, &strata_analyzer_python, layers, 2, ids);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(im.report->n_packages, 7);
-    assert_non_null(fimage_pkg(&im, "z", NULL));
-    assert_null(fimage_pkg(&im, "nameless", NULL));
-    const struct strata_package *p = fimage_pkg(&im, "pyjwt", NULL);
+    assert_non_null(at_pkg(im.report, "z", NULL));
+    assert_null(at_pkg(im.report, "nameless", NULL));
+    const struct strata_package *p = at_pkg(im.report, "pyjwt", NULL);
     assert_non_null(p);
     assert_string_equal(p->type, "pypi");
     assert_string_equal(p->purl, "pkg:pypi/pyjwt@2.6.0");
@@ -708,80 +701,80 @@ static void test_analyzer_image(void **st)
     assert_int_equal(p->n_licenses, 1);
     assert_string_equal(p->licenses[0], "MIT");
     assert_int_equal(p->direct, -1);
-    p = fimage_pkg(&im, "cryptography", NULL);
+    p = at_pkg(im.report, "cryptography", NULL);
     assert_string_equal(p->db_path, "/" DP "cryptography-38.0.4.dist-info/METADATA");
-    assert_non_null(fimage_pkg(&im, "python-apt", NULL));
-    p = fimage_pkg(&im, "requests", NULL);
+    assert_non_null(at_pkg(im.report, "python-apt", NULL));
+    p = at_pkg(im.report, "requests", NULL);
     assert_int_equal(p->layer_index, 1);
     assert_string_equal(p->layer_diff_id, "sha256:11");
-    p = fimage_pkg(&im, "urllib3", NULL);
+    p = at_pkg(im.report, "urllib3", NULL);
     assert_string_equal(p->version, "1.26.5");
     assert_int_equal(p->layer_index, 1);
-    p = fimage_pkg(&im, "pyyaml", NULL);
+    p = at_pkg(im.report, "pyyaml", NULL);
     assert_string_equal(p->purl, "pkg:pypi/pyyaml@5.3");
-    assert_null(fimage_pkg(&im, "app", NULL));
-    assert_null(fimage_pkg(&im, "broken", NULL));
-    assert_null(fimage_pkg(&im, "django", NULL));
-    fimage_free(&im);
+    assert_null(at_pkg(im.report, "app", NULL));
+    assert_null(at_pkg(im.report, "broken", NULL));
+    assert_null(at_pkg(im.report, "django", NULL));
+    at_free(&im);
 }
 
 static void test_analyzer_fs(void **st)
 {
     (void)st;
-    static const struct fentry l0[] = {
-        {"proj/requirements.txt", requirements, 0},
-        {"proj/requirements-dev.txt", "pytest==3.6.0\n", 0},
-        {"svc/poetry.lock", poetry_old, 0},
-        {"svc/pyproject.toml", pyproject_poetry, 0},
-        {"web/Pipfile.lock", pipfile_lock, 0},
-        {"web/Pipfile", pipfile, 0},
-        {"uvapp/uv.lock", uv_lock, 0},
+    static const struct at_file l0[] = {
+        AT_FILE("proj/requirements.txt", requirements),
+        AT_FILE("proj/requirements-dev.txt", "pytest==3.6.0\n"),
+        AT_FILE("svc/poetry.lock", poetry_old),
+        AT_FILE("svc/pyproject.toml", pyproject_poetry),
+        AT_FILE("web/Pipfile.lock", pipfile_lock),
+        AT_FILE("web/Pipfile", pipfile),
+        AT_FILE("uvapp/uv.lock", uv_lock),
         /* A venv next to the project: installed packages are reported too. */
-        {"proj/.venv/lib/python3.11/site-packages/requests-2.19.0.dist-info/METADATA",
-         META("requests", "2.19.0"), 0},
+        AT_FILE("proj/.venv/lib/python3.11/site-packages/requests-2.19.0.dist-info/METADATA",
+                META("requests", "2.19.0")),
         /* Project files inside installed packages are not the project's. */
-        {"proj/.venv/lib/python3.11/site-packages/x/requirements.txt", "evil==6.6.6\n", 0},
-        {NULL, NULL, 0},
+        AT_FILE("proj/.venv/lib/python3.11/site-packages/x/requirements.txt", "evil==6.6.6\n"),
+        AT_END,
     };
-    const struct fentry *layers[] = {l0};
-    struct fimage im;
+    const struct at_file *layers[] = {l0};
+    struct at_image im;
     struct strata_error err = {0};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_python, layers, 1, NULL, &err), 0);
-    int rc = fimage_finish(&im, &err);
+    at_build(&im, &strata_analyzer_python, layers, 1, AT_FILESYSTEM);
+    int rc = at_finish(&im, &err);
     if (rc != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(im.report->n_packages, 6 + 1 + 3 + 5 + 4 + 1);
-    const struct strata_package *p = fimage_pkg(&im, "requests", "/proj/requirements.txt");
+    const struct strata_package *p = at_pkg(im.report, "requests", "/proj/requirements.txt");
     assert_non_null(p);
     assert_string_equal(p->lockfile, "/proj/requirements.txt");
     assert_int_equal(p->direct, 1);
     assert_int_equal(p->layer_index, -1);
     assert_string_equal(p->purl, "pkg:pypi/requests@2.19.0");
-    p = fimage_pkg(&im, "jinja2", "/svc/poetry.lock");
+    p = at_pkg(im.report, "jinja2", "/svc/poetry.lock");
     assert_int_equal(p->direct, 1);
-    p = fimage_pkg(&im, "markupsafe", "/svc/poetry.lock");
+    p = at_pkg(im.report, "markupsafe", "/svc/poetry.lock");
     assert_int_equal(p->direct, 0);
-    p = fimage_pkg(&im, "pytest", "/web/Pipfile.lock");
+    p = at_pkg(im.report, "pytest", "/web/Pipfile.lock");
     assert_int_equal(p->direct, 1);
     assert_int_equal(p->dev, 1);
-    p = fimage_pkg(&im, "urllib3", "/uvapp/uv.lock");
+    p = at_pkg(im.report, "urllib3", "/uvapp/uv.lock");
     assert_int_equal(p->direct, 0);
-    p = fimage_pkg(&im, "requests",
-                   "/proj/.venv/lib/python3.11/site-packages/requests-2.19.0.dist-info/METADATA");
+    p = at_pkg(im.report, "requests",
+               "/proj/.venv/lib/python3.11/site-packages/requests-2.19.0.dist-info/METADATA");
     assert_non_null(p);
     assert_null(p->lockfile);
-    assert_null(fimage_pkg(&im, "evil", NULL));
-    fimage_free(&im);
+    assert_null(at_pkg(im.report, "evil", NULL));
+    at_free(&im);
 
     /* A broken lockfile of a filesystem is an error naming file:line:col. */
-    static const struct fentry bad[] = {
-        {"x/uv.lock", "version = 1\n[[package]]\nname = \"a\"\nversion = \"1\n", 0},
-        {NULL, NULL, 0},
+    static const struct at_file bad[] = {
+        AT_FILE("x/uv.lock", "version = 1\n[[package]]\nname = \"a\"\nversion = \"1\n"),
+        AT_END,
     };
-    const struct fentry *blayers[] = {bad};
-    assert_int_equal(fimage_build(&im, &strata_analyzer_python, blayers, 1, NULL, &err), 0);
-    expect_err(fimage_finish(&im, &err), &err, "x/uv.lock:4:13: newline in a single-line string");
-    fimage_free(&im);
+    const struct at_file *blayers[] = {bad};
+    at_build(&im, &strata_analyzer_python, blayers, 1, AT_FILESYSTEM);
+    expect_err(at_finish(&im, &err), &err, "x/uv.lock:4:13: newline in a single-line string");
+    at_free(&im);
 }
 
 int main(void)

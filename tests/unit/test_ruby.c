@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "inventory/ruby_parse.h"
-#include "lang_test_util.h"
+#include "analyzer_test_util.h"
 
 extern const struct strata_analyzer strata_analyzer_ruby;
 
@@ -139,7 +139,7 @@ static const char rich_lock[] = "GIT\n"
                                 "BUNDLED WITH\n"
                                 "   2.4.1\n";
 
-static void expect_err(int rc, const struct strata_error *err, int code, const char *msg)
+static void expect_err_exact(int rc, const struct strata_error *err, int code, const char *msg)
 {
     if (rc != code || strcmp(err->msg, msg) != 0)
         fail_msg("rc %d \"%s\", expected %d \"%s\"", rc, err->msg, code, msg);
@@ -213,7 +213,7 @@ static void test_gemspec_hostile(void **st)
         struct strata_error err = {0};
         int rc = ruby_parse_gemspec(U8(cases[i].text), strlen(cases[i].text), "g", &g, &err);
         gemspec_free(&g);
-        expect_err(rc, &err, cases[i].code, cases[i].msg);
+        expect_err_exact(rc, &err, cases[i].code, cases[i].msg);
     }
     /* A long literal, many licenses. */
     char *big = malloc(4096);
@@ -314,7 +314,7 @@ static void test_lockfile_hostile(void **st)
             len += 2;
         int rc = ruby_parse_gemfile_lock(U8(cases[i].text), len, "L", &l, &err);
         gem_lock_free(&l);
-        expect_err(rc, &err, cases[i].code, cases[i].msg);
+        expect_err_exact(rc, &err, cases[i].code, cases[i].msg);
     }
     /* 100,001 specs; a long line. */
     size_t cap = 100002 * 16 + 32;
@@ -363,7 +363,7 @@ static void test_real_specifications(void **st)
             char p[1024], expect[512];
             snprintf(p, sizeof p, "%s/%s", dirs[k], e->d_name);
             size_t len = 0;
-            uint8_t *data = lt_slurp(p, &len);
+            uint8_t *data = tf_slurp(p, &len);
             assert_non_null(data);
             struct gemspec g;
             struct strata_error err = {0};
@@ -392,28 +392,29 @@ static void test_analyzer_image(void **st)
                                    "  s.platform = \"x86_64-linux\".freeze\n"
                                    "  s.licenses = [\"MIT\".freeze]\n"
                                    "end\n";
-    const struct lt_file l0[] = {
-        {"usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec", rake_spec, 0, 0},
-        {"usr/lib/ruby/gems/3.1.0/specifications/default/digest-3.1.0.gemspec", digest_spec,
-         sizeof digest_spec - 1, 0},
-        {"usr/local/bundle/specifications/broken-1.gemspec", "s.name = \"x", 0, 0},
-        {"usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/rake.gemspec", rake_spec, 0, 0},
-        {"usr/local/bundle/specifications/gone-1.0.gemspec", rake_spec, 0, 0},
-        {NULL, NULL, 0, 0},
+    const struct at_file l0[] = {
+        AT_FILE("usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec", rake_spec),
+        {.path = "usr/lib/ruby/gems/3.1.0/specifications/default/digest-3.1.0.gemspec",
+         .data = digest_spec,
+         .len = sizeof digest_spec - 1},
+        AT_FILE("usr/local/bundle/specifications/broken-1.gemspec", "s.name = \"x"),
+        AT_FILE("usr/lib/ruby/gems/3.1.0/gems/rake-13.0.6/rake.gemspec", rake_spec),
+        AT_FILE("usr/local/bundle/specifications/gone-1.0.gemspec", rake_spec),
+        AT_END,
     };
-    const struct lt_file l1[] = {
-        {"usr/local/bundle/specifications/gone-1.0.gemspec", NULL, 0, 0},
-        {"usr/local/bundle/specifications/nokogiri-1.13.10-x86_64-linux.gemspec", nokogiri, 0, 0},
-        {"app/Gemfile.lock", rich_lock, 0, 0},
-        {"srv/Gemfile.lock", bundler_lock, 0, 0},
-        {"old/Gemfile.lock", "GEM\n  specs:\n    broken\n", 0, 0}, /* ignored in images */
-        {NULL, NULL, 0, 0},
+    const struct at_file l1[] = {
+        AT_WHITEOUT("usr/local/bundle/specifications/gone-1.0.gemspec"),
+        AT_FILE("usr/local/bundle/specifications/nokogiri-1.13.10-x86_64-linux.gemspec", nokogiri),
+        AT_FILE("app/Gemfile.lock", rich_lock),
+        AT_FILE("srv/Gemfile.lock", bundler_lock),
+        AT_FILE("old/Gemfile.lock", "GEM\n  specs:\n    broken\n"), /* ignored in images */
+        AT_END,
     };
-    const struct lt_file *layers[] = {l0, l1};
-    struct strata_report *r = lt_run(&strata_analyzer_ruby, layers, 2, 0);
+    const struct at_file *layers[] = {l0, l1};
+    struct strata_report *r = at_run(&strata_analyzer_ruby, layers, 2, at_numbered_ids);
     assert_int_equal(r->n_packages, 3);
     const struct strata_package *p =
-        lt_find(r, "rake", "/usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec");
+        at_pkg(r, "rake", "/usr/lib/ruby/gems/3.1.0/specifications/rake-13.0.6.gemspec");
     assert_non_null(p);
     assert_string_equal(p->type, "gem");
     assert_string_equal(p->purl, "pkg:gem/rake@13.0.6");
@@ -421,11 +422,11 @@ static void test_analyzer_image(void **st)
     assert_int_equal(p->direct, 1); /* srv/Gemfile.lock names rake in DEPENDENCIES */
     assert_string_equal(p->lockfile, "/srv/Gemfile.lock");
     assert_string_equal(p->licenses[0], "MIT");
-    p = lt_find(r, "digest", NULL);
+    p = at_pkg(r, "digest", NULL);
     assert_non_null(p);
     assert_int_equal(p->direct, -1);
     assert_null(p->lockfile);
-    p = lt_find(r, "nokogiri", NULL);
+    p = at_pkg(r, "nokogiri", NULL);
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:gem/nokogiri@1.13.10?platform=x86_64-linux");
     assert_int_equal(p->layer_index, 1);
@@ -437,35 +438,35 @@ static void test_analyzer_image(void **st)
 static void test_analyzer_fs(void **st)
 {
     (void)st;
-    const struct lt_file f0[] = {
-        {"app/Gemfile.lock", rich_lock, 0, 0},
-        {"vendor/bundle/ruby/3.1.0/specifications/rake-13.0.6.gemspec", rake_spec, 0, 0},
-        {NULL, NULL, 0, 0},
+    const struct at_file f0[] = {
+        AT_FILE("app/Gemfile.lock", rich_lock),
+        AT_FILE("vendor/bundle/ruby/3.1.0/specifications/rake-13.0.6.gemspec", rake_spec),
+        AT_END,
     };
-    const struct lt_file *layers[] = {f0};
-    struct strata_report *r = lt_run(&strata_analyzer_ruby, layers, 1, 1);
+    const struct at_file *layers[] = {f0};
+    struct strata_report *r = at_run(&strata_analyzer_ruby, layers, 1, AT_FILESYSTEM);
     /* activesupport (GIT), concurrent-ruby, nokogiri once (two platforms: no qualifier), racc,
      * sqlite3; myapp (PATH) left out; plus the installed rake. */
     assert_int_equal(r->n_packages, 6);
-    const struct strata_package *p = lt_find(r, "nokogiri", "/app/Gemfile.lock");
+    const struct strata_package *p = at_pkg(r, "nokogiri", "/app/Gemfile.lock");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:gem/nokogiri@1.13.10");
     assert_string_equal(p->lockfile, "/app/Gemfile.lock");
     assert_int_equal(p->layer_index, -1);
-    p = lt_find(r, "sqlite3", NULL);
+    p = at_pkg(r, "sqlite3", NULL);
     assert_string_equal(p->purl, "pkg:gem/sqlite3@1.5.4?platform=x86_64-linux");
     assert_int_equal(p->direct, 1);
-    assert_null(lt_find(r, "myapp", NULL));
-    assert_non_null(lt_find(r, "activesupport", NULL));
-    assert_non_null(lt_find(r, "rake", NULL));
+    assert_null(at_pkg(r, "myapp", NULL));
+    assert_non_null(at_pkg(r, "activesupport", NULL));
+    assert_non_null(at_pkg(r, "rake", NULL));
     strata_report_free(r);
 
     /* A broken lockfile is an error naming file:line:col. */
-    const struct lt_file f1[] = {{"app/Gemfile.lock", "GEM\n  specs:\n    rake 1\n", 0, 0},
-                                 {NULL, NULL, 0, 0}};
-    const struct lt_file *bad[] = {f1};
+    const struct at_file f1[] = {AT_FILE("app/Gemfile.lock", "GEM\n  specs:\n    rake 1\n"),
+                                 AT_END};
+    const struct at_file *bad[] = {f1};
     struct strata_error err;
-    r = lt_run_rc(&strata_analyzer_ruby, bad, 1, 1, STRATA_EFORMAT, &err);
+    r = at_run_rc(&strata_analyzer_ruby, bad, 1, AT_FILESYSTEM, STRATA_EFORMAT, &err);
     assert_string_equal(err.msg, "app/Gemfile.lock:3:5: expected \"name (version)\"");
     strata_report_free(r);
 }

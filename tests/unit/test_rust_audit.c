@@ -14,29 +14,26 @@
 #include <cmocka.h>
 
 #include "inventory/rust_audit_parse.h"
-#include "lang_test_util.h"
+#include "analyzer_test_util.h"
 
 extern const struct strata_analyzer strata_analyzer_rust_audit;
 
-static char dir[256];
 static int have_rustc;
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "%s/strata-rust.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(dir) == NULL)
+    if (tf_make_dir("strata-rust") != 0)
         return -1;
-    const char *src = getenv("SRCROOT") ? getenv("SRCROOT") : ".";
+    const char *src = tf_srcroot();
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_rust_elf.py %s", src, dir);
+    snprintf(cmd, sizeof cmd, "python3 %s/tests/unit/make_rust_elf.py %s", src, tf_dir);
     if (system(cmd) != 0)
         return -1;
     snprintf(cmd, sizeof cmd,
              "command -v rustc >/dev/null 2>&1 && cd %s && rustc -O --edition 2021 -o realbin "
              "main.rs >/dev/null 2>&1",
-             dir);
+             tf_dir);
     have_rustc = system(cmd) == 0;
     return 0;
 }
@@ -44,25 +41,13 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static uint8_t *fixture(const char *name, size_t *len)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    uint8_t *d = lt_slurp(p, len);
-    if (d == NULL)
-        fail_msg("cannot read %s", p);
-    return d;
+    return tf_remove_dir();
 }
 
 static int parse_file(const char *name, struct rust_audit *a, struct strata_error *err)
 {
     size_t len = 0;
-    uint8_t *d = fixture(name, &len);
+    uint8_t *d = tf_fixture(name, &len);
     memset(err, 0, sizeof *err);
     int rc = rust_audit_parse_elf(d, len, name, a, err);
     free(d);
@@ -130,9 +115,12 @@ static void test_hostile(void **st)
         int code;
         const char *msg; /* prefix */
     } cases[] = {
-        {"bad_zlib", STRATA_EFORMAT, "bad_zlib: offset 595: invalid zlib stream in .dep-v0: invalid block type"},
-        {"truncated_zlib", STRATA_EFORMAT, "truncated_zlib: offset 689: truncated zlib stream in .dep-v0"},
-        {"not_zlib", STRATA_EFORMAT, "not_zlib: offset 594: invalid zlib stream in .dep-v0: incorrect header check"},
+        {"bad_zlib", STRATA_EFORMAT,
+         "bad_zlib: offset 595: invalid zlib stream in .dep-v0: invalid block type"},
+        {"truncated_zlib", STRATA_EFORMAT,
+         "truncated_zlib: offset 689: truncated zlib stream in .dep-v0"},
+        {"not_zlib", STRATA_EFORMAT,
+         "not_zlib: offset 594: invalid zlib stream in .dep-v0: incorrect header check"},
         {"bomb", STRATA_ELIMIT, "bomb: offset "},
         {"not_json", STRATA_EFORMAT, "not_json: .dep-v0:1:"},
         {"wrong_type", STRATA_EFORMAT, "wrong_type: .dep-v0: packages[0].version: not a string"},
@@ -167,7 +155,7 @@ static void test_truncations_and_flips(void **st)
 {
     (void)st;
     size_t len = 0;
-    uint8_t *d = fixture("auditable64le", &len);
+    uint8_t *d = tf_fixture("auditable64le", &len);
     for (size_t n = 0; n < len; n++) {
         uint8_t *c = malloc(n ? n : 1);
         assert_non_null(c);
@@ -210,46 +198,31 @@ static void test_real_rustc(void **st)
     rust_audit_free(&a);
 }
 
-static struct strata_report *run_fixture_layers(const char *const *paths, const char *const *fx,
-                                                const uint32_t *modes, size_t n_files, int fs,
-                                                uint8_t **bufs)
-{
-    struct lt_file files[8];
-    size_t k = 0;
-    for (size_t i = 0; i < n_files; i++, k++) {
-        size_t len = 0;
-        bufs[i] = fx[i] ? fixture(fx[i], &len) : NULL;
-        files[k] = (struct lt_file){paths[i], bufs[i], len, modes[i]};
-    }
-    files[k] = (struct lt_file){NULL, NULL, 0, 0};
-    const struct lt_file *layers[] = {files};
-    return lt_run(&strata_analyzer_rust_audit, layers, 1, fs);
-}
-
 static void test_analyzer(void **st)
 {
     (void)st;
-    size_t l1, l2, l3, l4;
-    uint8_t *good = fixture("auditable64le", &l1), *reg = fixture("registry_root", &l2),
-            *bad = fixture("bad_zlib", &l3), *none = fixture("no_section", &l4);
-    const struct lt_file layer0[] = {
-        {"usr/local/bin/demo", good, l1, 0755}, {"usr/local/bin/rg", reg, l2, 0755},
-        {"usr/local/bin/bad", bad, l3, 0755},   /* malformed: skipped, scan goes on */
-        {"usr/share/demo.so", good, l1, 0644},  /* not executable: not read */
-        {"usr/local/bin/gone", good, l1, 0755}, /* deleted below */
-        {"usr/bin/plain", none, l4, 0755},      {NULL, NULL, 0, 0},
+    const struct at_file layer0[] = {
+        AT_FIXTURE_MODE("usr/local/bin/demo", "auditable64le", 0755),
+        AT_FIXTURE_MODE("usr/local/bin/rg", "registry_root", 0755),
+        AT_FIXTURE_MODE("usr/local/bin/bad", "bad_zlib",
+                        0755), /* malformed: skipped, scan goes on */
+        AT_FIXTURE_MODE("usr/share/demo.so", "auditable64le", 0644),  /* not executable: not read */
+        AT_FIXTURE_MODE("usr/local/bin/gone", "auditable64le", 0755), /* deleted below */
+        AT_FIXTURE_MODE("usr/bin/plain", "no_section", 0755),
+        AT_END,
     };
-    const struct lt_file layer1[] = {
-        {"usr/local/bin/gone", NULL, 0, 0},
-        {"usr/local/bin/rg", reg, l2, 0755}, /* rewritten: reported from layer 1 */
-        {NULL, NULL, 0, 0},
+    const struct at_file layer1[] = {
+        AT_WHITEOUT("usr/local/bin/gone"),
+        AT_FIXTURE_MODE("usr/local/bin/rg", "registry_root",
+                        0755), /* rewritten: reported from layer 1 */
+        AT_END,
     };
-    const struct lt_file *layers[] = {layer0, layer1};
-    struct strata_report *r = lt_run(&strata_analyzer_rust_audit, layers, 2, 0);
+    const struct at_file *layers[] = {layer0, layer1};
+    struct strata_report *r = at_run(&strata_analyzer_rust_audit, layers, 2, at_numbered_ids);
     /* demo: adler, itoa, miniz_oxide, vendored (cc is a build dependency, the local root is
      * left out); rg: adler and the registry root ripgrep. */
     assert_int_equal(r->n_packages, 6);
-    const struct strata_package *p = lt_find(r, "miniz_oxide", "/usr/local/bin/demo");
+    const struct strata_package *p = at_pkg(r, "miniz_oxide", "/usr/local/bin/demo");
     assert_non_null(p);
     assert_string_equal(p->type, "cargo");
     assert_string_equal(p->version, "0.7.1");
@@ -257,42 +230,35 @@ static void test_analyzer(void **st)
     assert_int_equal(p->compiled_in, 1);
     assert_int_equal(p->direct, 1);
     assert_int_equal(p->layer_index, 0);
-    p = lt_find(r, "adler", "/usr/local/bin/demo");
+    p = at_pkg(r, "adler", "/usr/local/bin/demo");
     assert_non_null(p);
     assert_int_equal(p->direct, 0);
-    p = lt_find(r, "vendored", "/usr/local/bin/demo");
+    p = at_pkg(r, "vendored", "/usr/local/bin/demo");
     assert_non_null(p);
     assert_string_equal(p->purl, "pkg:cargo/vendored@0.3.0-alpha.1%2Bbuild.5");
-    assert_null(lt_find(r, "cc", NULL));
-    assert_null(lt_find(r, "demo", NULL));
-    p = lt_find(r, "ripgrep", "/usr/local/bin/rg");
+    assert_null(at_pkg(r, "cc", NULL));
+    assert_null(at_pkg(r, "demo", NULL));
+    p = at_pkg(r, "ripgrep", "/usr/local/bin/rg");
     assert_non_null(p);
     assert_int_equal(p->direct, -1);
     assert_int_equal(p->layer_index, 1);
     assert_string_equal(p->layer_diff_id,
                         "sha256:0000000000000000000000000000000000000000000000000000000000000001");
-    assert_non_null(lt_find(r, "adler", "/usr/local/bin/rg"));
-    assert_null(lt_find(r, "adler", "/usr/local/bin/gone"));
-    assert_null(lt_find(r, "adler", "/usr/share/demo.so"));
+    assert_non_null(at_pkg(r, "adler", "/usr/local/bin/rg"));
+    assert_null(at_pkg(r, "adler", "/usr/local/bin/gone"));
+    assert_null(at_pkg(r, "adler", "/usr/share/demo.so"));
     strata_report_free(r);
 
     /* A filesystem source. */
-    const char *paths[] = {"opt/demo"};
-    const char *fx[] = {"auditable64le"};
-    const uint32_t modes[] = {0700};
-    uint8_t *bufs[1];
-    r = run_fixture_layers(paths, fx, modes, 1, 1, bufs);
+    const struct at_file fs0[] = {AT_FIXTURE_MODE("opt/demo", "auditable64le", 0700), AT_END};
+    const struct at_file *fsl[] = {fs0};
+    r = at_run(&strata_analyzer_rust_audit, fsl, 1, AT_FILESYSTEM);
     assert_int_equal(r->n_packages, 4);
-    p = lt_find(r, "itoa", "/opt/demo");
+    p = at_pkg(r, "itoa", "/opt/demo");
     assert_non_null(p);
     assert_int_equal(p->layer_index, -1);
     assert_null(p->layer_diff_id);
     strata_report_free(r);
-    free(bufs[0]);
-    free(good);
-    free(reg);
-    free(bad);
-    free(none);
 }
 
 int main(void)
