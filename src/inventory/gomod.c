@@ -8,6 +8,7 @@
  * other than module, go, toolchain, require and replace (exclude, retract, godebug, tool,
  * and any newer ones) are skipped. */
 #include "inventory/gomod.h"
+#include "inventory/gosum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,27 +383,33 @@ static void *layer_new(void)
 
 /* A go.mod of the tree's own modules, not one of a dependency's copy in the module cache
  * (…/pkg/mod/…) or a vendor directory, nor a test fixture under testdata/. */
-static int is_project_gomod(const char *path)
+enum { KEPT_GOMOD = 0, KEPT_GOSUM = 1 };
+
+/* KEPT_GOMOD or KEPT_GOSUM for a project's own go.mod or go.sum, -1 for anything else. */
+static int project_file_kind(const char *path)
 {
     const char *b = strrchr(path, '/');
-    if (strcmp(b ? b + 1 : path, "go.mod") != 0)
-        return 0;
+    b = b ? b + 1 : path;
+    int kind = strcmp(b, "go.mod") == 0 ? KEPT_GOMOD : strcmp(b, "go.sum") == 0 ? KEPT_GOSUM : -1;
+    if (kind < 0)
+        return -1;
     static const char *const skip[] = {"pkg/mod/", "vendor/", "testdata/"};
     for (size_t k = 0; k < 3; k++) {
         size_t kl = strlen(skip[k]);
         for (const char *p = path; (p = strstr(p, skip[k])) != NULL; p += kl)
             if (p == path || p[-1] == '/')
-                return 0;
+                return -1;
     }
-    return 1;
+    return kind;
 }
 
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
     /* go.mod files are reported for filesystems only (see the docs): images are not read. */
-    if (f->layer >= 0 || !is_project_gomod(f->path))
+    int kind = f->layer >= 0 ? -1 : project_file_kind(f->path);
+    if (kind < 0)
         return 0;
-    return kept_files_add(state, f, 0, 0, err);
+    return kept_files_add(state, f, 0, kind, err);
 }
 
 static int emit_gomod(struct strata_report *r, const struct gomod *m, const char *file)
@@ -431,20 +438,77 @@ static int emit_gomod(struct strata_report *r, const struct gomod *m, const char
     return 0;
 }
 
+/* Is module path required by m (before or after replacement) or m itself? */
+static int listed_in_gomod(const struct gomod *m, const char *path)
+{
+    if (m->module != NULL && strcmp(m->module, path) == 0)
+        return 1;
+    for (size_t i = 0; i < m->n_req; i++) {
+        const char *rp, *rv;
+        gomod_resolve(m, &m->req[i], &rp, &rv);
+        if (strcmp(m->req[i].path, path) == 0 || (rp != NULL && strcmp(rp, path) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Before Go 1.17 go.mod may leave out indirect dependencies; the go.sum next to it lists the
+ * modules whose code the build downloaded: those not in go.mod are reported as indirect. */
+static int emit_gosum(struct strata_report *r, const struct gomod *m, const struct kept_file *k,
+                      struct strata_error *err)
+{
+    struct gosum s;
+    int rc = gosum_parse(k->data, k->len, k->path, &s, err);
+    for (size_t i = 0; rc == 0 && i < s.n; i++) {
+        if (listed_in_gomod(m, s.v[i].path))
+            continue;
+        char *purl = go_module_purl(s.v[i].path, s.v[i].version);
+        struct lang_package p = {.type = "golang",
+                                 .name = s.v[i].path,
+                                 .version = s.v[i].version,
+                                 .purl = purl,
+                                 .path = k->path,
+                                 .layer = -1,
+                                 .direct = 0,
+                                 .lockfile = k->path};
+        if (purl == NULL || inventory_add_lang_package(r, &p) != 0)
+            rc = strata_error_nomem(err);
+        free(purl);
+    }
+    gosum_free(&s);
+    return rc;
+}
+
 struct ctx {
     struct strata_report *r;
+    const struct kept_files *kept; /* the filesystem's only state */
     struct strata_error *err;
 };
 
-/* A broken go.mod is an error: strata fs was asked to report it. */
+/* A broken go.mod (or the go.sum it needs) is an error: strata fs was asked to report it. */
 static int report_gomod(void *ctx, const struct kept_file *k, int layer)
 {
     const struct ctx *c = ctx;
     (void)layer; /* -1: filesystems only */
+    if (k->kind != KEPT_GOMOD)
+        return 0;
     struct gomod m;
     int rc = gomod_parse(k->data, k->len, k->path, &m, c->err);
     if (rc == 0 && emit_gomod(c->r, &m, k->path) != 0)
         rc = strata_error_nomem(c->err);
+    if (rc == 0 && gosum_needed(m.go)) {
+        size_t n = strlen(k->path);
+        char *sum = strdup(k->path);
+        if (sum == NULL) {
+            rc = strata_error_nomem(c->err);
+        } else {
+            memcpy(sum + n - 3, "sum", 3); /* ".../go.mod" -> ".../go.sum" */
+            const struct kept_file *s = kept_files_find(c->kept, sum);
+            if (s != NULL)
+                rc = emit_gosum(c->r, &m, s, c->err);
+            free(sum);
+        }
+    }
     gomod_free(&m);
     return rc;
 }
@@ -454,13 +518,13 @@ static int finish(void *const *states, size_t n_states, const struct strata_view
 {
     if (report->n_layers > 0)
         return 0;
-    struct ctx c = {report, err};
+    struct ctx c = {report, n_states > 0 ? states[0] : NULL, err};
     return kept_files_each_visible(states, n_states, 0, view, report, 1, report_gomod, &c);
 }
 
 static const struct strata_match gomod_matches[] = {
-    {STRATA_MATCH_SUFFIX, "/go.mod"},
-    {STRATA_MATCH_EXACT, "go.mod"},
+    {STRATA_MATCH_SUFFIX, "/go.mod"}, {STRATA_MATCH_EXACT, "go.mod"},
+    {STRATA_MATCH_SUFFIX, "/go.sum"}, {STRATA_MATCH_EXACT, "go.sum"},
     {STRATA_MATCH_END, NULL},
 };
 
@@ -468,7 +532,7 @@ const struct strata_analyzer strata_analyzer_gomod = {
     .name = "gomod",
     .pkg_types = STRATA_PKG_LIBRARY,
     .matches = gomod_matches,
-    .max_file_size = GOMOD_MAX_FILE,
+    .max_file_size = GOSUM_MAX_FILE, /* the larger of the two; go.mod checks its own */
     .layer_new = layer_new,
     .layer_free = kept_files_free,
     .layer_file = layer_file,

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "inventory/gomod.h"
+#include "inventory/gosum.h"
 #include "inventory/gomod_purl.h"
 #include "analyzer_test_util.h"
 
@@ -216,13 +217,102 @@ static void test_analyzer(void **st)
     strata_report_free(r);
 }
 
+/* go.sum lines as the go command writes them: a content hash and a go.mod hash per version,
+ * go.mod-only entries for versions resolution looked at but did not build. */
+static const char gosum[] =
+    "github.com/gin-gonic/gin v1.6.2/go.mod h1:75u5sXoLsGZoRN5Sgbi1eraJ4GU3++wFwWzhwvtwp4M=\n"
+    "github.com/gin-gonic/gin v1.6.3 h1:ahKqKTFpO5KTPHxWZjEdPScmYaGtLo8Y4DMHoEsnp14=\n"
+    "github.com/gin-gonic/gin v1.6.3/go.mod h1:75u5sXoLsGZoRN5Sgbi1eraJ4GU3++wFwWzhwvtwp4M=\n"
+    "github.com/ugorji/go/codec v1.1.7 h1:2SvQaVZ1ouYrrKKwoSk2pzd4A9evlKJb9oTL+OaLUSs=\n"
+    "github.com/ugorji/go/codec v1.1.10 h1:2SvQaVZ1ouYrrKKwoSk2pzd4A9evlKJb9oTL+OaLUSs=\n"
+    "github.com/ugorji/go/codec v1.1.9 h1:2SvQaVZ1ouYrrKKwoSk2pzd4A9evlKJb9oTL+OaLUSs=\n"
+    "gopkg.in/yaml.v2 v2.2.8/go.mod h1:hI93XBmqTisBFMUTm0b8Fm+jr3Dg1NNxqwp+5A1VGuI=\n"
+    "\n"
+    "example.com/svc v0.0.1 h1:selfselfselfselfselfselfselfselfselfself000=\r\n";
+
+static void test_gosum(void **st)
+{
+    (void)st;
+    struct gosum s;
+    struct strata_error err = {0};
+    assert_int_equal(gosum_parse((const uint8_t *)gosum, strlen(gosum), "go.sum", &s, &err), 0);
+    assert_int_equal(s.n, 3); /* yaml.v2 has only a go.mod hash */
+    assert_string_equal(s.v[0].path, "example.com/svc");
+    assert_string_equal(s.v[1].path, "github.com/gin-gonic/gin");
+    assert_string_equal(s.v[1].version, "v1.6.3");
+    assert_string_equal(s.v[2].path, "github.com/ugorji/go/codec");
+    assert_string_equal(s.v[2].version, "v1.1.10"); /* by Go's ordering, not by text */
+    gosum_free(&s);
+
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"a v1 h1:x\nb v1\n", "go.sum:2: expected 'module version h1:hash'"},
+        {"a v1 h1:x extra\n", "go.sum:1: expected 'module version h1:hash'"},
+        {"a v1 sha256:x\n", "go.sum:1: expected 'module version h1:hash'"},
+        {"a v1 h1:x\nb\0 v1 h1:x\n", "go.sum:2: expected 'module version h1:hash'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t n = strlen(bad[i].text);
+        if (i == 3)
+            n = 21;
+        assert_int_equal(gosum_parse((const uint8_t *)bad[i].text, n, "go.sum", &s, &err),
+                         STRATA_EFORMAT);
+        assert_string_equal(err.msg, bad[i].msg);
+        gosum_free(&s);
+    }
+    assert_true(gosum_needed(NULL));
+    assert_true(gosum_needed("1.16"));
+    assert_true(gosum_needed("1.9"));
+    assert_false(gosum_needed("1.17"));
+    assert_false(gosum_needed("1.21"));
+    assert_false(gosum_needed("2.0"));
+}
+
+/* Before Go 1.17 go.mod may omit indirect dependencies: go.sum's built modules fill in. */
+static void test_analyzer_gosum(void **st)
+{
+    (void)st;
+    static const char old_mod[] = "module example.com/svc\n\ngo 1.16\n\nrequire (\n"
+                                  "\tgithub.com/gin-gonic/gin v1.6.3\n)\n";
+    static const char new_mod[] = "module example.com/new\n\ngo 1.17\n\nrequire "
+                                  "github.com/gin-gonic/gin v1.6.3\n";
+    const struct at_file f0[] = {
+        AT_FILE("old/go.mod", old_mod),
+        AT_FILE("old/go.sum", gosum),
+        AT_FILE("new/go.mod", new_mod),
+        AT_FILE("new/go.sum", gosum),
+        AT_FILE("lonely/go.sum", gosum), /* no go.mod: nothing */
+        AT_END,
+    };
+    const struct at_file *layers[] = {f0};
+    struct strata_report *r = at_run(&strata_analyzer_gomod, layers, 1, AT_FILESYSTEM);
+    assert_int_equal(r->n_packages, 3); /* old: gin (go.mod), codec (go.sum); new: gin */
+    const struct strata_package *p = at_pkg(r, "github.com/ugorji/go/codec", "/old/go.sum");
+    assert_non_null(p);
+    assert_string_equal(p->version, "v1.1.10");
+    assert_int_equal(p->direct, 0);
+    assert_string_equal(p->lockfile, "/old/go.sum");
+    assert_int_equal(at_count_at(r, "/old/go.mod"), 1);
+    assert_int_equal(at_count_at(r, "/new/go.mod"), 1);
+    assert_null(at_pkg(r, "example.com/svc", NULL)); /* the module itself */
+    strata_report_free(r);
+
+    /* A broken go.sum that is needed is an error naming the file and line. */
+    const struct at_file f1[] = {AT_FILE("go.mod", old_mod), AT_FILE("go.sum", "x v1\n"), AT_END};
+    const struct at_file *bad[] = {f1};
+    struct strata_error err;
+    r = at_run_rc(&strata_analyzer_gomod, bad, 1, AT_FILESYSTEM, STRATA_EFORMAT, &err);
+    assert_string_equal(err.msg, "go.sum:1: expected 'module version h1:hash'");
+    strata_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_purl),
-        cmocka_unit_test(test_analyzer),
+        cmocka_unit_test(test_parse), cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_purl),  cmocka_unit_test(test_analyzer),
+        cmocka_unit_test(test_gosum), cmocka_unit_test(test_analyzer_gosum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
