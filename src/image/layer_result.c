@@ -17,6 +17,8 @@ int layer_result_init(struct layer_result *lr, int index, const char *source,
     lr->source = source;
     lr->analyzers = analyzers;
     lr->n_analyzers = n_analyzers;
+    if (n_analyzers > 64) /* the per-file masks of wanted() */
+        return strata_error_set(err, STRATA_EINTERNAL, "%zu analyzers, at most 64", n_analyzers);
     lr->states = calloc(n_analyzers ? n_analyzers : 1, sizeof *lr->states);
     if (lr->states == NULL)
         return strata_error_nomem(err);
@@ -92,13 +94,15 @@ static int read_content(content_reader reader, void *ctx, uint8_t *buf, size_t l
     return 0;
 }
 
-/* 1 when some analyzer wants path by name alone, 2 when only analyzers with a content
- * pre-filter want it, 0 when none, <0 when a file an analyzer names exactly is too large to
- * read. */
-static int wanted(const struct layer_result *lr, const char *path, uint64_t size,
+/* Which analyzers want path by name and size: bit i of *mask for analyzer i (checked once
+ * per file: the name tests are the walker's hottest loop). Returns 1 when one of them needs
+ * no content pre-filter, 2 when all of them have one, 0 when none, <0 when a file an
+ * analyzer names exactly is too large to read. */
+static int wanted(const struct layer_result *lr, const char *path, uint64_t size, uint64_t *mask,
                   struct strata_error *err)
 {
     int any = 0;
+    *mask = 0;
     for (size_t i = 0; i < lr->n_analyzers; i++) {
         int w = strata_analyzer_wants(lr->analyzers[i], path, size);
         if (w < 0)
@@ -106,17 +110,31 @@ static int wanted(const struct layer_result *lr, const char *path, uint64_t size
                 err, STRATA_ELIMIT, "%s: %llu bytes, more than the %llu the %s analyzer reads",
                 path, (unsigned long long)size, (unsigned long long)lr->analyzers[i]->max_file_size,
                 lr->analyzers[i]->name);
-        if (w > 0)
+        if (w > 0) {
+            *mask |= UINT64_C(1) << i;
             any = lr->analyzers[i]->wants_head == NULL ? 1 : (any ? any : 2);
+        }
     }
     return any;
 }
 
+/* Does analyzer i, which wants the file by name (mask), take it after its pre-filter? head
+ * holds the file's first min(size, STRATA_HEAD_BYTES) bytes. */
+static int takes(const struct layer_result *lr, size_t i, uint64_t mask, uint64_t size,
+                 uint32_t mode, const uint8_t *head)
+{
+    if (!(mask & (UINT64_C(1) << i)))
+        return 0;
+    const struct strata_analyzer *a = lr->analyzers[i];
+    size_t n = size < STRATA_HEAD_BYTES ? (size_t)size : STRATA_HEAD_BYTES;
+    return a->wants_head == NULL || a->wants_head(head, n, size, mode) != 0;
+}
+
 /* Reads the content (head already holds its first n_head bytes) and hands it to every
- * analyzer that takes it under each of paths. */
-static int deliver(struct layer_result *lr, const char *const *paths, size_t n_paths, uint64_t size,
-                   uint32_t mode, const uint8_t *head, size_t n_head, content_reader reader,
-                   void *ctx, struct strata_error *err)
+ * analyzer that takes it under each of paths (masks[p]: who wants paths[p] by name). */
+static int deliver(struct layer_result *lr, const char *const *paths, const uint64_t *masks,
+                   size_t n_paths, uint64_t size, uint32_t mode, const uint8_t *head, size_t n_head,
+                   content_reader reader, void *ctx, struct strata_error *err)
 {
     uint8_t *buf = malloc(size ? (size_t)size : 1);
     if (buf == NULL)
@@ -126,7 +144,7 @@ static int deliver(struct layer_result *lr, const char *const *paths, size_t n_p
     for (size_t p = 0; p < n_paths && rc == 0; p++) {
         struct strata_layer_file f = {paths[p], buf, (size_t)size, mode, lr->index, lr->source};
         for (size_t i = 0; i < lr->n_analyzers && rc == 0; i++)
-            if (strata_analyzer_takes(lr->analyzers[i], paths[p], size, mode, buf))
+            if (takes(lr, i, masks[p], size, mode, buf))
                 rc = lr->analyzers[i]->layer_file(lr->states[i], &f, err);
     }
     lr->content_bytes += size;
@@ -136,8 +154,8 @@ static int deliver(struct layer_result *lr, const char *const *paths, size_t n_p
 
 /* Reads the first bytes of a file for the content pre-filters; 1 when some analyzer takes
  * the file, 0 when none does (the rest is then never read). */
-static int read_head(struct layer_result *lr, const char *const *paths, size_t n_paths,
-                     uint64_t size, uint32_t mode, uint8_t *head, size_t *n_head,
+static int read_head(struct layer_result *lr, const char *const *paths, const uint64_t *masks,
+                     size_t n_paths, uint64_t size, uint32_t mode, uint8_t *head, size_t *n_head,
                      content_reader reader, void *ctx, struct strata_error *err)
 {
     *n_head = size < STRATA_HEAD_BYTES ? (size_t)size : STRATA_HEAD_BYTES;
@@ -146,39 +164,42 @@ static int read_head(struct layer_result *lr, const char *const *paths, size_t n
         return rc;
     for (size_t p = 0; p < n_paths; p++)
         for (size_t i = 0; i < lr->n_analyzers; i++)
-            if (strata_analyzer_takes(lr->analyzers[i], paths[p], size, mode, head))
+            if (takes(lr, i, masks[p], size, mode, head))
                 return 1;
     return 0;
 }
 
 /* Delivers one file to the analyzers, reading only its head when pre-filters decline it. */
-static int dispatch(struct layer_result *lr, const char *const *paths, size_t n_paths, int w,
-                    uint64_t size, uint32_t mode, content_reader reader, void *ctx,
-                    struct strata_error *err)
+static int dispatch(struct layer_result *lr, const char *const *paths, const uint64_t *masks,
+                    size_t n_paths, int w, uint64_t size, uint32_t mode, content_reader reader,
+                    void *ctx, struct strata_error *err)
 {
     uint8_t head[STRATA_HEAD_BYTES];
     size_t n_head = 0;
     if (w == 2) {
-        int take = read_head(lr, paths, n_paths, size, mode, head, &n_head, reader, ctx, err);
+        int take =
+            read_head(lr, paths, masks, n_paths, size, mode, head, &n_head, reader, ctx, err);
         if (take <= 0)
             return take;
     }
-    return deliver(lr, paths, n_paths, size, mode, head, n_head, reader, ctx, err);
+    return deliver(lr, paths, masks, n_paths, size, mode, head, n_head, reader, ctx, err);
 }
 
 static int dispatch_content(struct layer_result *lr, const struct layer_entry *e,
                             content_reader reader, void *ctx, struct strata_error *err)
 {
-    int w = wanted(lr, e->path, e->size, err);
+    uint64_t mask;
+    int w = wanted(lr, e->path, e->size, &mask, err);
     if (w <= 0 || reader == NULL)
         return w;
-    return dispatch(lr, &e->path, 1, w, e->size, e->mode, reader, ctx, err);
+    return dispatch(lr, &e->path, &mask, 1, w, e->size, e->mode, reader, ctx, err);
 }
 
 static int add_pending_link(struct layer_result *lr, const struct layer_entry *e,
                             struct strata_error *err)
 {
-    int w = wanted(lr, e->path, e->size, err);
+    uint64_t mask;
+    int w = wanted(lr, e->path, e->size, &mask, err);
     if (w <= 0)
         return w;
     if (lr->n_pending == lr->cap_pending) {
@@ -197,6 +218,7 @@ int layer_result_deliver_links(struct layer_result *lr, const char *target, cont
                                void *reader_ctx, struct strata_error *err)
 {
     const char *paths[64];
+    uint64_t masks[64];
     size_t n = 0;
     uint64_t size = 0;
     uint32_t mode = 0;
@@ -207,16 +229,16 @@ int layer_result_deliver_links(struct layer_result *lr, const char *target, cont
         if (n == sizeof paths / sizeof *paths)
             return strata_error_set(err, STRATA_ELIMIT, "%s: more than 64 wanted hard links",
                                     target);
-        paths[n++] = lr->pending[i].path;
+        paths[n] = lr->pending[i].path;
         size = lr->pending[i].size;
         mode = lr->pending[i].mode;
-        int wi = wanted(lr, lr->pending[i].path, size, err);
+        int wi = wanted(lr, lr->pending[i].path, size, &masks[n++], err);
         if (wi < 0)
             return wi;
         if (wi > 0 && w != 1)
             w = wi;
     }
-    return n && w > 0 ? dispatch(lr, paths, n, w, size, mode, reader, reader_ctx, err) : 0;
+    return n && w > 0 ? dispatch(lr, paths, masks, n, w, size, mode, reader, reader_ctx, err) : 0;
 }
 
 int layer_result_add(struct layer_result *lr, const struct raw_entry *raw, content_reader reader,
