@@ -5,30 +5,42 @@
 
 #include <stdio.h>
 
+/* Does path end with the literal text after the pattern's last wildcard ("*.txt": ".txt")? */
+static int glob_tail_matches(const char *pattern, const char *path, size_t n)
+{
+    size_t pl = strlen(pattern), tail = 0;
+    while (tail < pl && !strchr("*?[]\\", pattern[pl - 1 - tail]))
+        tail++;
+    return tail <= n && memcmp(path + n - tail, pattern + pl - tail, tail) == 0;
+}
+
 int strata_analyzer_wants(const struct strata_analyzer *a, const char *path, uint64_t size)
 {
+    /* Every file of every layer passes here once per analyzer: cheap tests first. */
+    size_t n = strlen(path);
     for (const struct strata_match *m = a->matches; m && m->kind != STRATA_MATCH_END; m++) {
         int hit = 0;
-        size_t n, pn;
+        size_t pn;
         switch (m->kind) {
         case STRATA_MATCH_EXACT:
-            if (strcmp(path, m->pattern) == 0)
+            if (path[0] == m->pattern[0] && strcmp(path, m->pattern) == 0)
                 /* A file an analyzer names exactly must not silently go unread. */
                 return size > a->max_file_size ? -1 : 1;
             break;
         case STRATA_MATCH_PREFIX:
-            hit = strncmp(path, m->pattern, strlen(m->pattern)) == 0;
+            hit = m->pattern[0] == '\0' ||
+                  (path[0] == m->pattern[0] && strncmp(path, m->pattern, strlen(m->pattern)) == 0);
             break;
         case STRATA_MATCH_SUFFIX:
-            n = strlen(path);
             pn = strlen(m->pattern);
-            hit = n >= pn && strcmp(path + n - pn, m->pattern) == 0;
+            hit = pn == 0 || (n >= pn && path[n - 1] == m->pattern[pn - 1] &&
+                              memcmp(path + n - pn, m->pattern, pn) == 0);
             break;
         case STRATA_MATCH_GLOB:
-            /* Every file of every layer passes here: compare the literal head first. */
+            /* Compare the literal head and tail before calling fnmatch. */
             pn = strcspn(m->pattern, "*?[\\");
-            hit =
-                strncmp(path, m->pattern, pn) == 0 && fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
+            hit = strncmp(path, m->pattern, pn) == 0 && glob_tail_matches(m->pattern, path, n) &&
+                  fnmatch(m->pattern, path, FNM_PATHNAME) == 0;
             break;
         case STRATA_MATCH_ANY:
             hit = 1;

@@ -165,6 +165,58 @@ static void expect_walk_error(const struct tar_spec *spec, size_t n, const char 
     layer_result_release(&lr);
 }
 
+/* The name tests every file of every layer goes through, fast paths included: empty
+ * patterns, one-byte names, glob heads and tails, the size bound and EXACT's error. */
+static void test_analyzer_wants(void **state)
+{
+    (void)state;
+    static const struct strata_match m[] = {
+        {STRATA_MATCH_EXACT, "etc/os-release"}, {STRATA_MATCH_PREFIX, "var/lib/dpkg/info/"},
+        {STRATA_MATCH_SUFFIX, ".jar"},          {STRATA_MATCH_GLOB, "*/requirements*.txt"},
+        {STRATA_MATCH_GLOB, "lib/apk/db/*"},    {STRATA_MATCH_END, NULL},
+    };
+    const struct strata_analyzer a = {.name = "t", .matches = m, .max_file_size = 100};
+    static const struct {
+        const char *path;
+        uint64_t size;
+        int want;
+    } rows[] = {
+        {"etc/os-release", 10, 1},
+        {"etc/os-release", 101, -1}, /* named exactly and too large: an error */
+        {"etc/os-releasex", 10, 0},
+        {"var/lib/dpkg/info/bash.list", 10, 1},
+        {"var/lib/dpkg/info/", 10, 1},
+        {"var/lib/dpkg/inf", 10, 0},
+        {"usr/share/java/a.jar", 10, 1},
+        {"usr/share/java/a.jar", 101, 0}, /* skipped, not an error */
+        {".jar", 1, 1},
+        {"jar", 1, 0},
+        {"r", 1, 0},
+        {"app/requirements-dev.txt", 1, 1},
+        {"app/requirements.txt", 1, 1},
+        {"app/sub/requirements.txt", 1, 0}, /* FNM_PATHNAME: '*' stops at '/' */
+        {"app/requirements.txt.bak", 1, 0},
+        {"requirements.txt", 1, 0},
+        {"lib/apk/db/installed", 1, 1},
+        {"lib/apk/db", 1, 0},
+        {"x", 1, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int got = strata_analyzer_wants(&a, rows[i].path, rows[i].size);
+        if (got != rows[i].want)
+            fail_msg("%s (%llu bytes): %d, want %d", rows[i].path, (unsigned long long)rows[i].size,
+                     got, rows[i].want);
+    }
+    static const struct strata_match empty[] = {{STRATA_MATCH_SUFFIX, ""},
+                                                {STRATA_MATCH_END, NULL}};
+    const struct strata_analyzer e = {.name = "e", .matches = empty, .max_file_size = 100};
+    assert_int_equal(strata_analyzer_wants(&e, "a", 1), 1);
+    static const struct strata_match prefix[] = {{STRATA_MATCH_PREFIX, ""},
+                                                 {STRATA_MATCH_END, NULL}};
+    const struct strata_analyzer pr = {.name = "p", .matches = prefix, .max_file_size = 100};
+    assert_int_equal(strata_analyzer_wants(&pr, "a", 1), 1);
+}
+
 static void test_walk_hostile(void **state)
 {
     (void)state;
@@ -389,10 +441,10 @@ static void test_tar_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_walk_dispatch),  cmocka_unit_test(test_walk_hostile),
-        cmocka_unit_test(test_walk_garbage),   cmocka_unit_test(test_stream_formats),
-        cmocka_unit_test(test_stream_corrupt), cmocka_unit_test(test_stream_bomb),
-        cmocka_unit_test(test_tar_index),
+        cmocka_unit_test(test_analyzer_wants), cmocka_unit_test(test_walk_dispatch),
+        cmocka_unit_test(test_walk_hostile),   cmocka_unit_test(test_walk_garbage),
+        cmocka_unit_test(test_stream_formats), cmocka_unit_test(test_stream_corrupt),
+        cmocka_unit_test(test_stream_bomb),    cmocka_unit_test(test_tar_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
