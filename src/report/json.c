@@ -6,7 +6,6 @@
  * The bytes are those the tree gave (tests/unit/test_json_writer.c compares the two). */
 #include "report/report_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
