@@ -27,6 +27,7 @@ struct scan_job {
     struct layer_result *results;
     struct strata_error *errors; /* one per layer */
     int *status;                 /* one per layer: 0 ok, <0 error, 1 not read */
+    size_t *order;               /* layer indices, largest blob first */
     atomic_size_t next;
     atomic_int failed;
     atomic_size_t done;
@@ -70,13 +71,26 @@ static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
     return 0;
 }
 
+/* Largest blob first, then by index: the biggest layer no longer starts last and leaves one
+ * worker busy while the others idle (an application layer is often both last and largest). */
+static int cmp_layer_size(const void *a, const void *b, void *ctx)
+{
+    const struct image_source *src = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint64_t sx = src->layers[x].blob.size, sy = src->layers[y].blob.size;
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    return x < y ? -1 : (x > y);
+}
+
 static void *layer_worker(void *arg)
 {
     struct scan_job *job = arg;
     for (;;) {
-        size_t i = atomic_fetch_add(&job->next, 1);
-        if (i >= job->src->n_layers || atomic_load(&job->failed))
+        size_t k = atomic_fetch_add(&job->next, 1);
+        if (k >= job->src->n_layers || atomic_load(&job->failed))
             break;
+        size_t i = job->order[k];
         struct strata_error *e = &job->errors[i];
         int rc = read_layer(job, i, e);
         job->status[i] = rc;
@@ -201,13 +215,18 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     job.results = calloc(n ? n : 1, sizeof *job.results);
     job.errors = calloc(n ? n : 1, sizeof *job.errors);
     job.status = calloc(n ? n : 1, sizeof *job.status);
+    job.order = calloc(n ? n : 1, sizeof *job.order);
     struct strata_report *r = strata_report_new();
-    if (job.results == NULL || job.errors == NULL || job.status == NULL || r == NULL) {
+    if (job.results == NULL || job.errors == NULL || job.status == NULL || job.order == NULL ||
+        r == NULL) {
         rc = strata_error_nomem(err);
         goto out;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         job.status[i] = 1;
+        job.order[i] = i;
+    }
+    qsort_r(job.order, n, sizeof *job.order, cmp_layer_size, src);
 
     int jobs = opts->jobs > 0 ? opts->jobs : default_jobs();
     if ((size_t)jobs > n)
@@ -251,6 +270,7 @@ out:
     free(job.results);
     free(job.errors);
     free(job.status);
+    free(job.order);
     pthread_mutex_destroy(&job.progress_lock);
     image_source_free(src);
     if (rc != 0) {
