@@ -32,7 +32,18 @@ struct proj_manifest {
     struct npm_manifest m;
 };
 
+/* A package-lock.json parsed in the layer's worker thread, so the serial finish does not
+ * parse the big lockfile of an application: kept only when the parse did not need the
+ * project's package.json (v2/v3). data identifies the kept copy it was parsed from. */
+struct preparsed_lock {
+    char *path;
+    const uint8_t *data;
+    struct npm_pkg_list list;
+};
+
 struct npm_layer {
+    struct preparsed_lock *pre;
+    size_t n_pre, cap_pre;
     struct inst *inst;
     size_t n_inst, cap_inst;
     struct strmap inst_by_path; /* inst[].path -> index + 1: a layer has tens of thousands */
@@ -71,6 +82,11 @@ static void layer_free(void *state)
     }
     free(l->man);
     kept_files_clear(&l->locks);
+    for (size_t i = 0; i < l->n_pre; i++) {
+        free(l->pre[i].path);
+        npm_pkg_list_free(&l->pre[i].list);
+    }
+    free(l->pre);
     free(l);
 }
 
@@ -184,6 +200,43 @@ static int add_manifest(struct npm_layer *l, const struct strata_layer_file *f,
     return 0;
 }
 
+/* Keeps lockfile f and, for a package-lock that parses without its project's manifest,
+ * the parse. A lockfile that fails here is parsed again in finish, which reports the error. */
+static int keep_lock(struct npm_layer *l, const struct strata_layer_file *f,
+                     struct strata_error *err)
+{
+    for (size_t i = 0; i < l->n_pre; i++)
+        if (strcmp(l->pre[i].path, f->path) == 0) { /* a later member of the same path */
+            free(l->pre[i].path);
+            npm_pkg_list_free(&l->pre[i].list);
+            l->pre[i] = l->pre[--l->n_pre];
+            break;
+        }
+    int rc = kept_files_add(&l->locks, f, NPM_MAX_FILE, 0, err);
+    if (rc != 0 || npm_lockfile_kind(base_name(f->path)) != 1)
+        return rc;
+    const struct kept_file *k = kept_files_find(&l->locks, f->path);
+    struct npm_pkg_list list;
+    struct strata_error perr = {0};
+    rc = npm_parse_lockfile(k->data, k->len, k->path, NULL, &list, &perr);
+    if (rc != 0)
+        return rc == STRATA_ENOMEM ? strata_error_nomem(err) : 0;
+    if (!list.root_independent) {
+        npm_pkg_list_free(&list);
+        return 0;
+    }
+    struct preparsed_lock *v = vec_grow(l->pre, l->n_pre, &l->cap_pre, sizeof *v);
+    char *p = v ? strdup(f->path) : NULL;
+    if (v != NULL)
+        l->pre = v;
+    if (p == NULL) {
+        npm_pkg_list_free(&list);
+        return strata_error_nomem(err);
+    }
+    l->pre[l->n_pre++] = (struct preparsed_lock){p, k->data, list};
+    return 0;
+}
+
 static int layer_file(void *state, const struct strata_layer_file *f, struct strata_error *err)
 {
     struct npm_layer *l = state;
@@ -199,7 +252,7 @@ static int layer_file(void *state, const struct strata_layer_file *f, struct str
         return add_manifest(l, f, err);
     }
     if (npm_lockfile_kind(base) != 0 && first_nm(f->path, plen) < 0)
-        return kept_files_add(&l->locks, f, NPM_MAX_FILE, 0, err);
+        return keep_lock(l, f, err);
     return 0;
 }
 
@@ -271,6 +324,21 @@ static const struct npm_manifest *find_manifest(const struct ctx *c, const char 
     return NULL;
 }
 
+/* Moves the worker's parse of kept lockfile lf into *out, if there is one. */
+static int take_preparsed(struct ctx *c, const struct kept_file *lf, struct npm_pkg_list *out)
+{
+    for (size_t s = 0; s < c->n_states; s++) {
+        struct npm_layer *l = c->states[s];
+        for (size_t i = 0; l && i < l->n_pre; i++)
+            if (l->pre[i].data == lf->data) {
+                *out = l->pre[i].list;
+                memset(&l->pre[i].list, 0, sizeof l->pre[i].list);
+                return 1;
+            }
+    }
+    return 0;
+}
+
 /* The project rooted at dir, loading its manifest and lockfile on first use. Lockfile errors
  * are fatal for filesystems (the lockfile is what is reported) and ignored for images (it only
  * refines direct/dev of installed packages, which are reported either way). */
@@ -312,7 +380,10 @@ static int project_get(struct ctx *c, const char *dir, size_t dlen, struct proje
         if (lf == NULL)
             continue;
         struct strata_error perr = {0};
-        rc = npm_parse_lockfile(lf->data, lf->len, lf->path, p->root, &p->lock, &perr);
+        if (take_preparsed(c, lf, &p->lock))
+            rc = 0;
+        else
+            rc = npm_parse_lockfile(lf->data, lf->len, lf->path, p->root, &p->lock, &perr);
         if (rc != 0) {
             if (rc == STRATA_ENOMEM || c->fs) {
                 *c->err = perr;

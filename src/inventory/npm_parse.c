@@ -497,6 +497,7 @@ int npm_parse_package_lock(const uint8_t *data, size_t len, const char *path,
     json_t *packages = json_object_get(j, "packages");
     if (packages != NULL && out->lockfile_version >= 2) {
         rc = lock_v2(packages, path, out, err);
+        out->root_independent = 1;
     } else {
         json_t *deps = json_object_get(j, "dependencies");
         if (deps != NULL) {

@@ -63,6 +63,8 @@ struct npm_pkg_list {
     struct npm_pkg *v;
     size_t n, cap;
     int lockfile_version; /* as declared (5, 6, 9 for pnpm; 1, 2, 3 for npm; 1 or berry's) */
+    int root_independent; /* package-lock v2/v3 read from "packages": the root manifest given
+                           * to the parser changed nothing (a parse without one can be used) */
 };
 
 void npm_manifest_free(struct npm_manifest *m);

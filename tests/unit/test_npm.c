@@ -708,6 +708,45 @@ static const struct npm_found *found(const struct npm_found_list *l, const char 
 
 #define PJ(n, v) "{\"name\":\"" n "\",\"version\":\"" v "\",\"license\":\"MIT\"}"
 
+/* package-lock v2/v3 files are parsed in the layer's worker; the copy a reader of the final
+ * image sees decides (a later layer's lockfile replaces an earlier one), and a v1 lockfile,
+ * which needs the project's package.json, is still parsed at the end with it. */
+static void test_lockfile_parsed_per_layer(void **st)
+{
+    (void)st;
+    static const char lock_direct[] =
+        "{\"name\":\"app\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"app\","
+        "\"dependencies\":{\"ms\":\"^2\"}},\"node_modules/ms\":{\"version\":\"2.1.3\"}}}";
+    static const char lock_dev[] =
+        "{\"name\":\"app\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"app\","
+        "\"devDependencies\":{\"ms\":\"^2\"}},\"node_modules/ms\":{\"version\":\"2.1.3\","
+        "\"dev\":true}}}";
+    static const char lock_v1[] = "{\"name\":\"app\",\"lockfileVersion\":1,\"dependencies\":"
+                                  "{\"ms\":{\"version\":\"2.1.3\"}}}";
+    const struct at_file l0[] = {
+        AT_FILE("app/package.json", "{\"name\":\"app\",\"dependencies\":{\"ms\":\"^2\"}}"),
+        AT_FILE("app/package-lock.json", lock_direct),
+        AT_FILE("app/node_modules/ms/package.json", PJ("ms", "2.1.3")),
+        AT_FILE("v1/package.json", "{\"name\":\"v1\",\"dependencies\":{\"ms\":\"^2\"}}"),
+        AT_FILE("v1/package-lock.json", lock_v1),
+        AT_FILE("v1/node_modules/ms/package.json", PJ("ms", "2.1.3")),
+        AT_END,
+    };
+    const struct at_file l1[] = {AT_FILE("app/package-lock.json", lock_dev), AT_END};
+    const struct at_file *layers[] = {l0, l1};
+    struct strata_report *r = at_run(&strata_analyzer_npm, layers, 2, at_numbered_ids);
+    const struct strata_package *p = at_pkg(r, "ms", "/app/node_modules/ms/package.json");
+    assert_non_null(p);
+    assert_int_equal(p->dev, 1); /* layer 1's lockfile, not layer 0's */
+    assert_int_equal(p->direct, 1);
+    assert_string_equal(p->lockfile, "/app/package-lock.json");
+    p = at_pkg(r, "ms", "/v1/node_modules/ms/package.json");
+    assert_non_null(p);
+    assert_int_equal(p->direct, 1); /* from v1/package.json through the v1 lockfile */
+    assert_string_equal(p->lockfile, "/v1/package-lock.json");
+    strata_report_free(r);
+}
+
 static void test_analyzer_image(void **st)
 {
     (void)st;
@@ -908,12 +947,13 @@ static void test_real_npm(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_package_json), cmocka_unit_test(test_package_json_hostile),
-        cmocka_unit_test(test_lock_v1),      cmocka_unit_test(test_lock_v3),
-        cmocka_unit_test(test_lock_hostile), cmocka_unit_test(test_yarn_classic),
-        cmocka_unit_test(test_yarn_berry),   cmocka_unit_test(test_pnpm),
-        cmocka_unit_test(test_yaml_hostile), cmocka_unit_test(test_analyzer_image),
-        cmocka_unit_test(test_analyzer_fs),  cmocka_unit_test(test_real_npm),
+        cmocka_unit_test(test_package_json),   cmocka_unit_test(test_package_json_hostile),
+        cmocka_unit_test(test_lock_v1),        cmocka_unit_test(test_lock_v3),
+        cmocka_unit_test(test_lock_hostile),   cmocka_unit_test(test_yarn_classic),
+        cmocka_unit_test(test_yarn_berry),     cmocka_unit_test(test_pnpm),
+        cmocka_unit_test(test_yaml_hostile),   cmocka_unit_test(test_lockfile_parsed_per_layer),
+        cmocka_unit_test(test_analyzer_image), cmocka_unit_test(test_analyzer_fs),
+        cmocka_unit_test(test_real_npm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
