@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hexdigit.h"
 #include "inventory/elf.h"
 
 #define MAGIC "\xff Go buildinf:"
@@ -169,17 +170,6 @@ static size_t split(const char *s, size_t n, struct field *f, size_t max)
     return k + 1; /* too many fields */
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Unquotes a Go double-quoted string starting at s[0] == '"'. Returns the malloc'd text and
  * sets *used to the bytes consumed (quotes included), or NULL with *used 0 when it is not a
  * well-formed quoted string, NULL with *used 1 on ENOMEM. \u escapes are kept verbatim. */
@@ -209,8 +199,9 @@ static char *unquote(const char *s, size_t n, size_t *used)
         const char *m = strchr(from, s[i]);
         if (m != NULL && s[i] != '\0') {
             out[k++] = to[m - from];
-        } else if (s[i] == 'x' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        } else if (s[i] == 'x' && i + 2 < n && hex_digit_value(s[i + 1]) >= 0 &&
+                   hex_digit_value(s[i + 2]) >= 0) {
+            out[k++] = (char)(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]));
             i += 2;
         } else {
             out[k++] = '\\';

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hexdigit.h"
 #include "core/strbuf.h"
 #include "strata/error.h"
 #include "strata/purl.h"
@@ -42,17 +43,6 @@ static int fail(const struct parser *p, int code, size_t off, const char *fmt, .
     return strata_error_set(p->err, code, "purl '%s': offset %zu: %s", shown, off, why);
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s[off, end) into a new string. A decoded '/' is refused unless allow_slash
  * (it would change what the segment means), and so is a decoded NUL (it would cut the C
  * string short and hide the rest). */
@@ -67,7 +57,7 @@ static int decode(const struct parser *p, size_t off, size_t end, int allow_slas
                 rc = fail(p, STRATA_EFORMAT, i, "'%%' not followed by two hex digits");
                 break;
             }
-            int h = hexval((unsigned char)p->s[i + 1]), l = hexval((unsigned char)p->s[i + 2]);
+            int h = hex_digit_value(p->s[i + 1]), l = hex_digit_value(p->s[i + 2]);
             if (h < 0 || l < 0) {
                 rc = fail(p, STRATA_EFORMAT, i, "'%%' not followed by two hex digits");
                 break;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hexdigit.h"
+
 /* ---- package URLs ---------------------------------------------------------------------- */
 
 void vex_purl_free(struct vex_purl *p)
@@ -18,17 +20,6 @@ void vex_purl_free(struct vex_purl *p)
     free(p->name);
     free(p->version);
     free(p);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Percent-decodes s[0..n) into a new string; *bad on malformed escapes or %00. */
@@ -43,12 +34,12 @@ static char *pct_decode(const char *s, size_t n, int *bad)
             out[k++] = s[i];
             continue;
         }
-        if (n - i < 3 || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+        if (n - i < 3 || hex_digit_value(s[i + 1]) < 0 || hex_digit_value(s[i + 2]) < 0) {
             *bad = 1;
             free(out);
             return NULL;
         }
-        int c = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+        int c = hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]);
         if (c == 0) {
             *bad = 1;
             free(out);
