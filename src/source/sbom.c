@@ -698,8 +698,11 @@ int sbom_read_mem(const char *name, const char *data, size_t len, struct strata_
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
+        /* jansson says column 0 at the start of a line (an early end of file): positions
+         * are 1-based everywhere else in strata's messages. */
         return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: not valid JSON: %s", name,
-                                jerr.line, jerr.column, jerr.text);
+                                jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1,
+                                jerr.text);
     struct ctx c = {.file = name, .r = r, .out = out, .err = err};
     int rc;
     const char *bom = str_member(root, "bomFormat"), *spdx = str_member(root, "spdxVersion");

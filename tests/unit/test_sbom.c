@@ -285,7 +285,7 @@ static void expect_error(const char *doc, int code, const char *needle)
 static void test_hostile(void **state)
 {
     (void)state;
-    expect_error("", STRATA_EFORMAT, "t.json:1:0: not valid JSON");
+    expect_error("", STRATA_EFORMAT, "t.json:1:1: not valid JSON");
     expect_error("{\"bomFormat\":\"CycloneDX\",\n\"specVersion\":\"1.5\",\n\"components\":[",
                  STRATA_EFORMAT, "t.json:3:");
     expect_error("[1,2]", STRATA_EFORMAT, "not an SBOM");
