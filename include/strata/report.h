@@ -92,6 +92,21 @@ struct strata_vuln_scan {
     size_t n_warnings;
 };
 
+/* One image-hardening finding (src/checks/, docs/checks-image.md): a CIS Docker Benchmark
+ * image rule or a Dockle-style check. Strings never hold a secret in clear: message and
+ * evidence carry redacted values ("hunt*****"). */
+struct strata_misconfiguration {
+    char *id;          /* "CIS-DI-0001", "DKL-DI-0001", … */
+    char *cis;         /* CIS Docker Benchmark section ("4.1"), NULL when none */
+    char *title;       /* the check's one-line title */
+    char *severity;    /* "CRITICAL", "HIGH", "MEDIUM", "LOW" */
+    char *path;        /* absolute path of the file concerned, NULL when not about a file */
+    int layer_index;   /* layer that wrote the file or the history step's layer, -1 if none */
+    char *message;     /* what was found, values redacted */
+    char *remediation; /* one line: what to change */
+    char *evidence;    /* where: "config.User", "history[4]", "config.Env[1]", a path */
+};
+
 struct strata_report {
     struct strata_target target;
     struct strata_os os;
@@ -104,6 +119,9 @@ struct strata_report {
     size_t n_vulnerabilities;
     size_t cap_vulnerabilities;
     struct strata_vuln_scan vuln_scan;
+    struct strata_misconfiguration *misconfigurations;
+    size_t n_misconfigurations;
+    size_t cap_misconfigurations;
 };
 
 struct strata_report *strata_report_new(void);
@@ -129,6 +147,20 @@ int strata_report_add_vuln_warning(struct strata_report *r, const char *msg);
 void strata_report_sort_vulnerabilities(struct strata_report *r);
 /* Severity rank: CRITICAL 4, HIGH 3, MEDIUM 2, LOW 1, anything else (UNKNOWN) 0. */
 int strata_severity_rank(const char *severity);
+
+/* Appends a zeroed misconfiguration (layer_index -1) and returns it (NULL on ENOMEM); the
+ * report owns its strings. */
+struct strata_misconfiguration *strata_report_add_misconfiguration(struct strata_report *r);
+/* Appends a finding with copies of the strings (cis, path may be NULL). Returns 0 or
+ * STRATA_ENOMEM (nothing is appended then). */
+int strata_report_add_misconf(struct strata_report *r, const char *id, const char *cis,
+                              const char *title, const char *severity, const char *path,
+                              int layer_index, const char *message, const char *remediation,
+                              const char *evidence);
+/* Frees every misconfiguration (strata_report_free calls it). */
+void strata_report_clear_misconfigurations(struct strata_report *r);
+/* Sorts misconfigurations by severity (most severe first), id, path, evidence. */
+void strata_report_sort_misconfigurations(struct strata_report *r);
 
 /* Sorts packages by type, name, version, arch for stable output. */
 void strata_report_sort_packages(struct strata_report *r);

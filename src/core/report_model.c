@@ -54,6 +54,7 @@ void strata_report_free(struct strata_report *r)
         strata_package_clear(&r->packages[i]);
     free(r->packages);
     strata_report_clear_vulnerabilities(r);
+    strata_report_clear_misconfigurations(r);
     free(r);
 }
 

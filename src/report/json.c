@@ -150,6 +150,22 @@ static void write_vuln_scan(struct json_writer *w, const struct strata_vuln_scan
     jw_end_object(w);
 }
 
+/* Keys of the contract first (id … message), then the details. */
+static void write_misconfiguration(struct json_writer *w, const struct strata_misconfiguration *m)
+{
+    jw_begin_object(w);
+    put_str(w, "id", m->id);
+    put_str(w, "title", m->title);
+    put_str(w, "severity", m->severity);
+    put_str(w, "path", m->path);
+    put_int_or_null(w, "layer_index", m->layer_index, m->layer_index >= 0);
+    put_str(w, "message", m->message);
+    put_str(w, "cis", m->cis);
+    put_str(w, "remediation", m->remediation);
+    put_str(w, "evidence", m->evidence);
+    jw_end_object(w);
+}
+
 /* An infinite CVSS score has no JSON form. jansson refused it (json_real returned NULL) and
  * the tree writer reported ENOMEM before writing anything; checked up front to keep that. */
 static int scores_writable(const struct strata_report *r,
@@ -194,6 +210,11 @@ int strata_report_write_json(const struct strata_report *r, FILE *out,
         if (rj_vuln_shown(opts, &r->vulnerabilities[i]))
             write_vulnerability(&w, &r->vulnerabilities[i]);
     }
+    jw_end_array(&w);
+    jw_key(&w, "misconfigurations");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < r->n_misconfigurations && !jw_failed(&w); i++)
+        write_misconfiguration(&w, &r->misconfigurations[i]);
     jw_end_array(&w);
     jw_end_object(&w);
     int e = jw_finish(&w);

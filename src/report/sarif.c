@@ -129,16 +129,15 @@ static json_t *rule_json(const struct rule *rule, int *bad)
 
 /* Hex SHA-256 of type, name, version and id, NUL-separated: stable across scans and strata
  * versions, so dashboards track one alert per (vulnerability, package version). */
-static int fingerprint(const struct strata_vulnerability *v, char out[65])
+static int fingerprint_parts(const char *const *parts, size_t n_parts, char out[65])
 {
-    const char *parts[4] = {v->package_type, v->package_name, v->package_version, vuln_id(v)};
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (ctx == NULL)
         return STRATA_ENOMEM;
     int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    for (size_t i = 0; ok && i < 4; i++) {
+    for (size_t i = 0; ok && i < n_parts; i++) {
         const char *p = parts[i] ? parts[i] : "";
         ok = EVP_DigestUpdate(ctx, p, strlen(p) + 1);
     }
@@ -153,6 +152,12 @@ static int fingerprint(const struct strata_vulnerability *v, char out[65])
     }
     out[64] = '\0';
     return 0;
+}
+
+static int fingerprint(const struct strata_vulnerability *v, char out[65])
+{
+    const char *parts[4] = {v->package_type, v->package_name, v->package_version, vuln_id(v)};
+    return fingerprint_parts(parts, 4, out);
 }
 
 static int message(struct strbuf *sb, const struct strata_vulnerability *v)
@@ -285,6 +290,133 @@ static json_t *result_json(const struct strata_report *r, const struct strata_vu
     return o;
 }
 
+/* ---- misconfigurations: one rule per check id, one result per finding, located at the file
+ * the finding is about (artifactLocation uri = its path) or at the target. ---- */
+
+#define MISCONF_FINGERPRINT_KEY "misconfigurationHash/v1"
+
+struct misconf_rule {
+    const struct strata_misconfiguration *first; /* id, title, cis, remediation */
+    int rank;
+};
+
+static const char *misconf_id(const struct strata_misconfiguration *m)
+{
+    return m->id != NULL && *m->id != '\0' ? m->id : "UNKNOWN";
+}
+
+/* Index of m's rule in rules[0..*n), added when new. Linear: there are a few dozen check ids
+ * at most, however many findings. */
+static size_t misconf_rule_for(struct misconf_rule *rules, size_t *n,
+                               const struct strata_misconfiguration *m)
+{
+    size_t k = 0;
+    while (k < *n && strcmp(misconf_id(rules[k].first), misconf_id(m)) != 0)
+        k++;
+    if (k == *n)
+        rules[(*n)++] = (struct misconf_rule){m, 0};
+    int rank = strata_severity_rank(m->severity);
+    if (rank > rules[k].rank)
+        rules[k].rank = rank;
+    return k;
+}
+
+static json_t *misconf_rule_json(const struct misconf_rule *rule, int *bad)
+{
+    const struct strata_misconfiguration *m = rule->first;
+    json_t *o = json_object();
+    rj_put_str(o, "id", misconf_id(m), bad);
+    rj_put(o, "shortDescription", text_json(m->title ? m->title : misconf_id(m), bad), bad);
+    struct strbuf help = STRBUF_INIT;
+    if (strbuf_addf(&help, "%s: %s\nSeverity: %s%s%s\nRemediation: %s", misconf_id(m),
+                    m->title ? m->title : "", severity_words[rule->rank],
+                    m->cis ? "\nCIS Docker Benchmark: " : "", m->cis ? m->cis : "",
+                    m->remediation ? m->remediation : "") != 0)
+        *bad = 1;
+    else
+        rj_put(o, "help", text_json(help.buf, bad), bad);
+    strbuf_release(&help);
+    json_t *conf = json_object();
+    rj_put(conf, "level", json_string(level_of_rank(rule->rank)), bad);
+    rj_put(o, "defaultConfiguration", conf, bad);
+    json_t *props = json_object();
+    struct rule sev_rule = {NULL, NULL, rule->rank, -1};
+    char sev[16];
+    if (security_severity(&sev_rule, sev, sizeof sev))
+        rj_put(props, "security-severity", json_string(sev), bad);
+    json_t *tags = json_array();
+    rj_append(tags, json_string("security"), bad);
+    rj_append(tags, json_string("misconfiguration"), bad);
+    rj_put(props, "tags", tags, bad);
+    rj_put(o, "properties", props, bad);
+    return o;
+}
+
+static json_t *misconf_location_json(const struct strata_report *r,
+                                     const struct strata_misconfiguration *m, int *bad)
+{
+    const char *path = m->path;
+    while (path != NULL && *path == '/')
+        path++;
+    if (path == NULL || *path == '\0')
+        path = r->target.name;
+    json_t *loc = json_object();
+    if (path != NULL && *path != '\0') {
+        struct strbuf uri = STRBUF_INIT;
+        if (rj_uri_encode(&uri, path, 1) != 0) {
+            *bad = 1;
+        } else {
+            json_t *art = json_object();
+            rj_put_str(art, "uri", uri.buf, bad);
+            json_t *phys = json_object();
+            rj_put(phys, "artifactLocation", art, bad);
+            rj_put(loc, "physicalLocation", phys, bad);
+        }
+        strbuf_release(&uri);
+    }
+    if (m->evidence != NULL && *m->evidence != '\0') {
+        json_t *logical = json_object();
+        rj_put_str(logical, "fullyQualifiedName", m->evidence, bad);
+        rj_put(logical, "kind", json_string(m->path ? "file" : "configuration"), bad);
+        json_t *logicals = json_array();
+        rj_append(logicals, logical, bad);
+        rj_put(loc, "logicalLocations", logicals, bad);
+    }
+    return loc;
+}
+
+static json_t *misconf_result_json(const struct strata_report *r,
+                                   const struct strata_misconfiguration *m, size_t rule_index,
+                                   int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "ruleId", misconf_id(m), bad);
+    rj_put(o, "ruleIndex", json_integer((json_int_t)rule_index), bad);
+    rj_put(o, "level", json_string(level_of_rank(strata_severity_rank(m->severity))), bad);
+    rj_put(o, "message", text_json(m->message ? m->message : misconf_id(m), bad), bad);
+    json_t *locs = json_array();
+    rj_append(locs, misconf_location_json(r, m, bad), bad);
+    rj_put(o, "locations", locs, bad);
+    const char *parts[3] = {misconf_id(m), m->path, m->evidence};
+    char fp[65];
+    if (fingerprint_parts(parts, 3, fp) != 0) {
+        *bad = 1;
+    } else {
+        json_t *fps = json_object();
+        rj_put(fps, MISCONF_FINGERPRINT_KEY, json_string(fp), bad);
+        rj_put(o, "partialFingerprints", fps, bad);
+    }
+    json_t *props = json_object();
+    rj_put_str(props, "severity", m->severity, bad);
+    rj_put_str(props, "cis", m->cis, bad);
+    rj_put(props, "layer_index", m->layer_index >= 0 ? json_integer(m->layer_index) : json_null(),
+           bad);
+    rj_put_str(props, "evidence", m->evidence, bad);
+    rj_put_str(props, "remediation", m->remediation, bad);
+    rj_put(o, "properties", props, bad);
+    return o;
+}
+
 static json_t *driver_json(const struct strata_report_write_opts *opts, json_t *rules, int *bad)
 {
     json_t *d = json_object();
@@ -353,6 +485,19 @@ int strata_report_write_sarif(const struct strata_report *r, FILE *out,
     json_t *rules = json_array();
     for (size_t k = 0; k < ix.n; k++)
         rj_append(rules, rule_json(&ix.rules[k], &bad), &bad);
+    /* Misconfiguration rules follow the vulnerability rules: their indexes start at ix.n. */
+    size_t nm = r->n_misconfigurations, n_mrules = 0;
+    struct misconf_rule *mrules = calloc(nm ? nm : 1, sizeof *mrules);
+    if (mrules == NULL)
+        bad = 1;
+    for (size_t i = 0; mrules != NULL && i < nm; i++) {
+        const struct strata_misconfiguration *m = &r->misconfigurations[i];
+        size_t k = misconf_rule_for(mrules, &n_mrules, m);
+        rj_append(results, misconf_result_json(r, m, ix.n + k, &bad), &bad);
+    }
+    for (size_t k = 0; k < n_mrules; k++)
+        rj_append(rules, misconf_rule_json(&mrules[k], &bad), &bad);
+    free(mrules);
 
     json_t *tool = json_object();
     rj_put(tool, "driver", driver_json(opts, rules, &bad), &bad);

@@ -585,6 +585,41 @@ static int print_vulnerabilities(const struct out *o, const struct strata_report
     return rc;
 }
 
+/* ---- misconfigurations ---- */
+
+/* Printed only when there are findings, so reports of scans without checks keep their shape.
+ * Messages hold redacted values only (src/checks/ redacts before the report sees them). */
+static int print_misconfigurations(const struct out *o, const struct strata_report *r)
+{
+    static const int right[5] = {0, 0, 0, 1, 0};
+    static const char *const head[5] = {"SEVERITY", "ID", "WHERE", "LAYER", "FINDING"};
+    size_t n = r->n_misconfigurations;
+    if (n == 0)
+        return 0;
+    struct table t;
+    if (table_init(&t, 5, n + 1, right) != 0)
+        return STRATA_ENOMEM;
+    t.sev_col = 0;
+    for (size_t c = 0; c < 5; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < n; i++) {
+        const struct strata_misconfiguration *m = &r->misconfigurations[i];
+        char **row = &t.cells[(i + 1) * 5];
+        row[0] = strdup(rj_severity(m->severity));
+        row[1] = clean(m->id, 0);
+        row[2] = clean(m->path ? m->path : m->evidence, 60);
+        row[3] = int_cell(m->layer_index);
+        row[4] = clean(m->message ? m->message : m->title, 100);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sMisconfigurations (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
 /* "127 packages (deb 127) in 4 layers": per-type counts in name order. */
 static int print_summary(const struct out *o, const struct strata_report *r)
 {
@@ -642,6 +677,8 @@ int strata_report_write_table(const struct strata_report *r, FILE *out,
         rc = print_packages(&o, r);
     if (rc == 0)
         rc = print_vulnerabilities(&o, r, opts);
+    if (rc == 0)
+        rc = print_misconfigurations(&o, r);
     if (rc == 0)
         rc = print_summary(&o, r);
     if (rc != 0)

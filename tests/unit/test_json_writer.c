@@ -112,6 +112,21 @@ static json_t *vulnerability_json(const struct strata_vulnerability *v, int *bad
     return o;
 }
 
+static json_t *misconfiguration_json(const struct strata_misconfiguration *m, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "id", m->id, bad);
+    rj_put_str(o, "title", m->title, bad);
+    rj_put_str(o, "severity", m->severity, bad);
+    rj_put_str(o, "path", m->path, bad);
+    rj_put(o, "layer_index", int_or_null(m->layer_index, m->layer_index >= 0), bad);
+    rj_put_str(o, "message", m->message, bad);
+    rj_put_str(o, "cis", m->cis, bad);
+    rj_put_str(o, "remediation", m->remediation, bad);
+    rj_put_str(o, "evidence", m->evidence, bad);
+    return o;
+}
+
 static json_t *vuln_scan_json(const struct strata_vuln_scan *s, int *bad)
 {
     if (!s->ran)
@@ -146,6 +161,10 @@ static int old_write_json(const struct strata_report *r, FILE *out,
             rj_append(vulns, vulnerability_json(&r->vulnerabilities[i], &bad), &bad);
     }
     rj_put(root, "vulnerabilities", vulns, &bad);
+    json_t *misconfs = json_array();
+    for (size_t i = 0; i < r->n_misconfigurations; i++)
+        rj_append(misconfs, misconfiguration_json(&r->misconfigurations[i], &bad), &bad);
+    rj_put(root, "misconfigurations", misconfs, &bad);
     int rc = bad ? strata_error_nomem(err) : rj_dump(root, out, err);
     json_decref(root);
     return rc;
@@ -427,6 +446,20 @@ static struct strata_report *random_report(size_t max_packages)
         r->vuln_scan.db_path = maybe_string();
         r->vuln_scan.db_built_at = maybe_string();
         r->vuln_scan.warnings = string_array(&r->vuln_scan.n_warnings);
+    }
+    size_t nm = below(max_packages / 4 + 1);
+    for (size_t i = 0; i < nm; i++) {
+        struct strata_misconfiguration *m = strata_report_add_misconfiguration(r);
+        assert_non_null(m);
+        m->id = maybe_string();
+        m->cis = maybe_string();
+        m->title = maybe_string();
+        m->severity = maybe_string();
+        m->path = maybe_string();
+        m->layer_index = random_int();
+        m->message = maybe_string();
+        m->remediation = maybe_string();
+        m->evidence = maybe_string();
     }
     return r;
 }

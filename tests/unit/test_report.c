@@ -181,17 +181,18 @@ static void test_json(void **state)
 
     json_t *j = parse(text);
     /* Key order is part of the v1 promise. */
-    static const char *const top[] = {
-        "schema", "target", "os", "layers", "packages", "vulnerability_scan", "vulnerabilities"};
+    static const char *const top[] = {"schema",          "target",           "os",
+                                      "layers",          "packages",         "vulnerability_scan",
+                                      "vulnerabilities", "misconfigurations"};
     const char *key;
     json_t *v;
     size_t k = 0;
     json_object_foreach(j, key, v)
     {
-        assert_true(k < 7);
+        assert_true(k < 8);
         assert_string_equal(key, top[k++]);
     }
-    assert_int_equal(k, 7);
+    assert_int_equal(k, 8);
     assert_true(json_is_null(json_object_get(j, "vulnerability_scan")));
     assert_int_equal(json_array_size(json_object_get(j, "vulnerabilities")), 0);
     assert_string_equal(jstr(j, "schema"), "strata.report/v1");
@@ -211,10 +212,10 @@ static void test_json(void **state)
     json_t *pkgs = json_object_get(j, "packages");
     assert_int_equal(json_array_size(pkgs), 3);
     static const char *const pkeys[] = {
-        "name",        "version",        "type",     "arch",        "purl",
-        "source_name", "source_version", "licenses", "layer_index", "layer_diff_id",
-        "db_path",     "direct",         "dev",      "lockfile",    "os_package",
-        "compiled_in"};
+        "name",        "version",       "type",           "arch",
+        "purl",        "source_name",   "source_version", "licenses",
+        "layer_index", "layer_diff_id", "db_path",        "direct",
+        "dev",         "lockfile",      "os_package",     "compiled_in"};
     k = 0;
     json_object_foreach(json_array_get(pkgs, 0), key, v)
     {

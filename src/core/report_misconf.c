@@ -1,0 +1,97 @@
+/* The report's misconfigurations[]: image-hardening findings (src/checks/). */
+#include "strata/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void misconf_clear(struct strata_misconfiguration *m)
+{
+    free(m->id);
+    free(m->cis);
+    free(m->title);
+    free(m->severity);
+    free(m->path);
+    free(m->message);
+    free(m->remediation);
+    free(m->evidence);
+    memset(m, 0, sizeof *m);
+    m->layer_index = -1;
+}
+
+void strata_report_clear_misconfigurations(struct strata_report *r)
+{
+    for (size_t i = 0; i < r->n_misconfigurations; i++)
+        misconf_clear(&r->misconfigurations[i]);
+    free(r->misconfigurations);
+    r->misconfigurations = NULL;
+    r->n_misconfigurations = r->cap_misconfigurations = 0;
+}
+
+struct strata_misconfiguration *strata_report_add_misconfiguration(struct strata_report *r)
+{
+    if (r->n_misconfigurations == r->cap_misconfigurations) {
+        size_t cap = r->cap_misconfigurations ? r->cap_misconfigurations * 2 : 16;
+        struct strata_misconfiguration *m = realloc(r->misconfigurations, cap * sizeof *m);
+        if (m == NULL)
+            return NULL;
+        r->misconfigurations = m;
+        r->cap_misconfigurations = cap;
+    }
+    struct strata_misconfiguration *m = &r->misconfigurations[r->n_misconfigurations++];
+    memset(m, 0, sizeof *m);
+    m->layer_index = -1;
+    return m;
+}
+
+int strata_report_add_misconf(struct strata_report *r, const char *id, const char *cis,
+                              const char *title, const char *severity, const char *path,
+                              int layer_index, const char *message, const char *remediation,
+                              const char *evidence)
+{
+    struct strata_misconfiguration *m = strata_report_add_misconfiguration(r);
+    if (m == NULL)
+        return STRATA_ENOMEM;
+    int oom = 0;
+    m->id = strata_strdup_or_null(id, &oom);
+    m->cis = strata_strdup_or_null(cis, &oom);
+    m->title = strata_strdup_or_null(title, &oom);
+    m->severity = strata_strdup_or_null(severity, &oom);
+    m->path = strata_strdup_or_null(path, &oom);
+    m->layer_index = layer_index < 0 ? -1 : layer_index;
+    m->message = strata_strdup_or_null(message, &oom);
+    m->remediation = strata_strdup_or_null(remediation, &oom);
+    m->evidence = strata_strdup_or_null(evidence, &oom);
+    if (oom) {
+        misconf_clear(m);
+        r->n_misconfigurations--;
+        return STRATA_ENOMEM;
+    }
+    return 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_misconf(const void *va, const void *vb)
+{
+    const struct strata_misconfiguration *a = va, *b = vb;
+    int c = strata_severity_rank(b->severity) - strata_severity_rank(a->severity);
+    if (c == 0)
+        c = cmp_str(a->id, b->id);
+    if (c == 0)
+        c = cmp_str(a->path, b->path);
+    if (c == 0)
+        c = cmp_str(a->evidence, b->evidence);
+    if (c == 0)
+        c = cmp_str(a->message, b->message);
+    return c;
+}
+
+void strata_report_sort_misconfigurations(struct strata_report *r)
+{
+    if (r->n_misconfigurations > 1)
+        qsort(r->misconfigurations, r->n_misconfigurations, sizeof *r->misconfigurations,
+              cmp_misconf);
+}
