@@ -1,10 +1,10 @@
 # strata — build, test, demo. Out-of-tree objects under build/ (build-san/ for SANITIZE=1).
 .DEFAULT_GOAL := all
 
-PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml
+PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml libhs
 DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev libjansson-dev \
              libssl-dev libsqlite3-dev libcmocka-dev libzip-dev libcurl4-openssl-dev \
-             libfyaml-dev
+             libfyaml-dev libhyperscan-dev
 DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \
              python3-packaging nodejs node-semver sqlite3 ruby php-cli php-composer-semver
 DEB_FUZZ  := clang libclang-rt-14-dev
@@ -27,7 +27,7 @@ LDFLAGS  += $(SANFLAGS)
 LDLIBS   := $(PKG_LIBS) -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/source/*.c src/image/*.c src/inventory/*.c \
-                src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c))
+                src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c src/secrets/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
