@@ -9,10 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/checks.h"
+#include "core/strbuf.h"
 #include "image/layer_tar.h"
 #include "image/view_build.h"
 #include "source/fs_dir.h"
 #include "source/image_source.h"
+#include "inventory/attribution.h"
 #include "inventory/os_owner.h"
 #include "strata/analyzer.h"
 
@@ -35,17 +38,19 @@ struct scan_job {
     pthread_mutex_t progress_lock;
 };
 
-/* The built-in analyzers --pkg-types selects, into sel (room for all of them). OS package
- * analyzers always run: their file lists decide which language packages an OS package owns;
+/* The built-in analyzers --pkg-types selects, into sel (room for all of them), then the
+ * image checks' passwd reader, last. OS package analyzers always run: their file lists
+ * decide which language packages an OS package owns (and who owns a setuid file);
  * drop_unselected removes their packages afterwards when only libraries were asked for. */
 static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer **sel)
 {
     const struct strata_analyzer *const *all = strata_builtin_analyzers();
     size_t n = 0;
-    for (size_t i = 0; all[i] && n < SCAN_MAX_ANALYZERS; i++)
+    for (size_t i = 0; all[i] && n < SCAN_MAX_ANALYZERS - 1; i++)
         if (pkg_types == 0 || (all[i]->pkg_types & ~STRATA_PKG_OS) == 0 ||
             (all[i]->pkg_types & pkg_types))
             sel[n++] = all[i];
+    sel[n++] = &checks_passwd_analyzer;
     sel[n] = NULL;
     return n;
 }
@@ -129,7 +134,17 @@ static int fill_layers(struct strata_report *r, const struct image_source *src,
         l->digest = strata_strdup_or_null(results[i].blob_digest, &oom);
         l->media_type = strata_strdup_or_null(sl->media_type, &oom);
         l->size = sl->blob.size;
-        l->created_by = strata_strdup_or_null(sl->created_by, &oom);
+        /* History text may carry credentials (curl -u user:pass): the report holds it
+         * redacted, the same way the CIS-DI-0010 finding shows it. */
+        if (sl->created_by != NULL) {
+            struct strbuf red = STRBUF_INIT;
+            size_t hits = 0;
+            if (checks_redact_text(&red, sl->created_by, &hits, NULL) != 0)
+                oom = 1;
+            l->created_by = strbuf_detach(&red);
+            if (l->created_by == NULL)
+                oom = 1;
+        }
     }
     return oom ? strata_error_nomem(err) : 0;
 }
@@ -154,10 +169,33 @@ static void drop_unselected(struct strata_report *r, unsigned pkg_types)
     r->n_packages = k;
 }
 
-/* Merges layer results into the view, runs every analyzer's finish, sorts. */
+/* The image checks (src/checks/): the filesystem ones always, the config and history ones
+ * for images (src != NULL). The passwd reader is the last analyzer (select_analyzers). */
+static int run_checks(const struct image_source *src, const struct strata_view *view,
+                      const struct layer_result *results, size_t n_results, size_t n_analyzers,
+                      struct strata_report *r, struct strata_error *err)
+{
+    int rc = checks_image_files(view, r, err);
+    if (rc == 0 && src != NULL) {
+        const char *passwd = NULL;
+        size_t passwd_len = 0;
+        long si = inventory_visible_file(view, "etc/passwd", n_results, r);
+        if (si >= 0 && n_analyzers > 0)
+            passwd = checks_passwd_data(results[si].states[n_analyzers - 1], &passwd_len);
+        rc = checks_image_config(src->config, src->name, passwd, passwd_len, n_results, r, err);
+    }
+    if (rc != 0)
+        strata_error_prefix(err, "image checks: ");
+    strata_report_sort_misconfigurations(r);
+    return rc;
+}
+
+/* Merges layer results into the view, runs every analyzer's finish and the image checks,
+ * sorts. src is NULL for a filesystem. */
 static int finish_analyzers(const struct strata_analyzer *const *analyzers, size_t n_analyzers,
                             struct layer_result *results, size_t n_results, unsigned pkg_types,
-                            struct strata_report *r, struct strata_error *err)
+                            const struct image_source *src, struct strata_report *r,
+                            struct strata_error *err)
 {
     struct strata_view *view = view_new();
     void **states = calloc(n_results ? n_results : 1, sizeof *states);
@@ -175,6 +213,8 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     }
     if (rc == 0)
         rc = inventory_mark_os_owned(r, view, err);
+    if (rc == 0)
+        rc = run_checks(src, view, results, n_results, n_analyzers, r, err);
     if (rc == 0) {
         drop_unselected(r, pkg_types);
         strata_report_sort_packages(r);
@@ -260,8 +300,8 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     }
     rc = fill_layers(r, src, job.results, err);
     if (rc == 0)
-        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts->pkg_types, r,
-                              err);
+        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts->pkg_types, src,
+                              r, err);
     if (rc != 0 && err->msg[0] && strncmp(err->msg, src->path, strlen(src->path)) != 0)
         strata_error_prefix(err, "%s: ", src->path);
 out:
@@ -307,7 +347,7 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
             rc = strata_error_nomem(err);
     }
     if (rc == 0)
-        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, opts->pkg_types, r, err);
+        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, opts->pkg_types, NULL, r, err);
     if (rc != 0 && strncmp(err->msg, dir, strlen(dir)) != 0)
         strata_error_prefix(err, "%s: ", dir);
     layer_result_release(&lr);

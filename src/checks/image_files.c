@@ -1,0 +1,234 @@
+/* Filesystem checks over the final view: CIS 4.8 setuid/setgid files and world-writable
+ * directories (without the sticky bit) and files. Metadata only: no file is read. */
+#include "checks/checks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/path.h"
+#include "core/strmap.h"
+
+enum kind { SETUID_SETGID, WW_DIR, WW_FILE };
+
+struct cand {
+    char *path; /* view path, no leading '/' */
+    enum kind kind;
+    uint32_t mode, uid, gid;
+    int layer;
+    const char *owner; /* OS package name (the report's string), NULL when none lists it */
+};
+
+struct walk {
+    struct cand *c;
+    size_t n, cap;
+    size_t per_kind[3];
+    int rc;
+};
+
+/* setuid/setgid files stock Debian and Alpine images ship (their passwd, util-linux, mount,
+ * login, PAM, busybox packages). Matched without a leading "usr/" so both merged and
+ * unmerged /usr layouts match. Only a file an OS package owns is allow-listed: the same
+ * path outside any package is planted. */
+static const char *const allowed_suid[] = {
+    "bin/chfn",
+    "bin/chsh",
+    "bin/gpasswd",
+    "bin/mount",
+    "bin/newgrp",
+    "bin/passwd",
+    "bin/su",
+    "bin/umount",
+    "bin/chage",
+    "bin/expiry",
+    "sbin/unix_chkpwd",
+    "bin/wall",
+    "bin/write.ul",
+    "bin/bsd-write",
+    "bin/crontab",
+    "bin/ssh-agent",
+    "bin/bbsuid",
+    "bin/sudo",
+    "sbin/pam_extrausers_chkpwd",
+    "lib/dbus-1.0/dbus-daemon-launch-helper",
+    "lib/openssh/ssh-keysign",
+};
+
+static int suid_allowed(const char *path)
+{
+    if (strncmp(path, "usr/", 4) == 0)
+        path += 4;
+    for (size_t i = 0; i < sizeof allowed_suid / sizeof *allowed_suid; i++) {
+        if (strcmp(path, allowed_suid[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int collect(const struct strata_node_info *n, void *arg)
+{
+    struct walk *w = arg;
+    if (n->deleted_by >= 0 || n->path == NULL || *n->path == '\0')
+        return 0;
+    enum kind k;
+    if (n->type == STRATA_FT_REG && (n->mode & 06000))
+        k = SETUID_SETGID;
+    else if (n->type == STRATA_FT_DIR && (n->mode & 0002) && !(n->mode & 01000))
+        k = WW_DIR;
+    else if (n->type == STRATA_FT_REG && (n->mode & 0002))
+        k = WW_FILE;
+    else
+        return 0;
+    if (w->per_kind[k] >= CHECKS_MAX_FILE_FINDINGS)
+        return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 32;
+        struct cand *c = realloc(w->c, cap * sizeof *c);
+        if (c == NULL)
+            return w->rc = STRATA_ENOMEM;
+        w->c = c;
+        w->cap = cap;
+    }
+    struct cand *c = &w->c[w->n];
+    if ((c->path = strdup(n->path)) == NULL)
+        return w->rc = STRATA_ENOMEM;
+    c->kind = k;
+    c->mode = n->mode & 07777;
+    c->uid = n->uid;
+    c->gid = n->gid;
+    c->layer = n->layer;
+    c->owner = NULL;
+    w->n++;
+    w->per_kind[k]++;
+    /* A setuid file that is also world-writable gets both findings. */
+    if (k == SETUID_SETGID && (n->mode & 0002) && w->per_kind[WW_FILE] < CHECKS_MAX_FILE_FINDINGS)
+        return collect(&(struct strata_node_info){.path = n->path,
+                                                  .type = n->type,
+                                                  .mode = n->mode & ~06000u,
+                                                  .uid = n->uid,
+                                                  .gid = n->gid,
+                                                  .layer = n->layer,
+                                                  .deleted_by = -1},
+                       arg);
+    return 0;
+}
+
+static int is_os_type(const char *t)
+{
+    return t && (!strcmp(t, "deb") || !strcmp(t, "apk") || !strcmp(t, "rpm"));
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Sets each candidate's owner from the OS packages' file lists. Lists name paths as shipped
+ * ("/bin/su" on a merged-/usr system where the file is usr/bin/su): a listed path whose base
+ * name is a candidate's is resolved through the view's symlinks too. Only those are
+ * resolved, so the cost stays with the handful of candidates. */
+static int find_owners(struct cand *c, size_t n, const struct strata_view *view,
+                       const struct strata_report *r)
+{
+    struct strmap by_path = STRMAP_INIT, by_base = STRMAP_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = strmap_put(&by_path, c[i].path, &c[i]);
+        if (rc == 0)
+            rc = strmap_put(&by_base, base_name(c[i].path), &c[i]);
+    }
+    char resolved[STRATA_PATH_MAX];
+    for (size_t i = 0; i < r->n_packages && rc == 0 && n > 0; i++) {
+        const struct strata_package *p = &r->packages[i];
+        if (!is_os_type(p->type) || p->name == NULL)
+            continue;
+        for (size_t f = 0; f < p->n_files; f++) {
+            const char *file = p->files[f];
+            if (file == NULL)
+                continue;
+            while (*file == '/')
+                file++;
+            if (strmap_get(&by_base, base_name(file)) == NULL)
+                continue;
+            struct cand *hit = strmap_get(&by_path, file);
+            struct strata_error ignored = {0};
+            if (hit == NULL &&
+                strata_view_resolve(view, file, resolved, sizeof resolved, &ignored) == 0)
+                hit = strmap_get(&by_path, resolved);
+            if (hit != NULL && hit->owner == NULL)
+                hit->owner = p->name; /* the first listing wins (dpkg forbids two) */
+        }
+    }
+    strmap_release(&by_path);
+    strmap_release(&by_base);
+    return rc;
+}
+
+static int emit(const struct cand *c, struct strata_report *r)
+{
+    struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+    int rc = strbuf_addch(&path, '/');
+    rc = rc ? rc : strbuf_adds(&path, c->path);
+    const char *id, *cis = NULL, *title, *severity, *remediation;
+    char mode[8];
+    snprintf(mode, sizeof mode, "%04o", (unsigned)c->mode);
+    if (c->kind == SETUID_SETGID) {
+        int suid = (c->mode & 04000) != 0, sgid = (c->mode & 02000) != 0;
+        int allowed = c->owner != NULL && suid_allowed(c->path);
+        id = "CIS-DI-0008";
+        cis = "4.8";
+        title = "setuid/setgid file";
+        severity = c->owner == NULL ? "HIGH" : allowed ? "LOW" : "MEDIUM";
+        remediation = "Remove the setuid/setgid bit (chmod u-s,g-s) from binaries the "
+                      "application does not need, and run containers with "
+                      "--security-opt=no-new-privileges.";
+        rc = rc ? rc
+                : strbuf_addf(&msg, "%s file %s (mode %s, uid %u, gid %u) ",
+                              suid && sgid ? "setuid and setgid"
+                              : suid       ? "setuid"
+                                           : "setgid",
+                              path.buf, mode, (unsigned)c->uid, (unsigned)c->gid);
+        if (rc == 0 && c->owner != NULL)
+            rc = strbuf_addf(&msg, "from package %s%s.", c->owner,
+                             allowed ? " (on the default allow-list)" : "");
+        else if (rc == 0)
+            rc = strbuf_adds(&msg, "that no OS package owns (planted).");
+    } else {
+        int dir = c->kind == WW_DIR;
+        id = dir ? "STRATA-DI-0002" : "STRATA-DI-0003";
+        title = dir ? "World-writable directory without the sticky bit" : "World-writable file";
+        severity = "MEDIUM";
+        remediation = dir ? "Remove write permission for others (chmod o-w) or set the sticky "
+                            "bit (chmod +t) as /tmp has."
+                          : "Remove write permission for others (chmod o-w).";
+        rc = rc ? rc
+                : strbuf_addf(&msg, "world-writable %s %s (mode %s, uid %u, gid %u)%s%s%s.",
+                              dir ? "directory" : "file", path.buf, mode, (unsigned)c->uid,
+                              (unsigned)c->gid, dir ? " without the sticky bit" : "",
+                              c->owner ? ", from package " : ", no OS package owns it",
+                              c->owner ? c->owner : "");
+    }
+    if (rc == 0)
+        rc = strata_report_add_misconf(r, id, cis, title, severity, path.buf, c->layer, msg.buf,
+                                       remediation, path.buf);
+    strbuf_release(&path);
+    strbuf_release(&msg);
+    return rc;
+}
+
+int checks_image_files(const struct strata_view *view, struct strata_report *r,
+                       struct strata_error *err)
+{
+    struct walk w = {0};
+    strata_view_foreach(view, collect, &w);
+    int rc = w.rc;
+    if (rc == 0)
+        rc = find_owners(w.c, w.n, view, r);
+    for (size_t i = 0; i < w.n && rc == 0; i++)
+        rc = emit(&w.c[i], r);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.c[i].path);
+    free(w.c);
+    return rc == 0 ? 0 : strata_error_nomem(err);
+}
