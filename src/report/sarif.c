@@ -177,11 +177,10 @@ static int message(struct strbuf *sb, const struct strata_vulnerability *v)
     return strbuf_adds(sb, " (no fixed version)");
 }
 
-static json_t *location_json(const struct strata_report *r, const struct strata_vulnerability *v,
-                             int *bad)
+/* A location object whose physicalLocation is path (relative to the image root), or the
+ * target itself when the finding names no file. */
+static json_t *file_location_json(const struct strata_report *r, const char *path, int *bad)
 {
-    long pi = rj_vuln_package(r, v);
-    const char *path = pi >= 0 ? r->packages[pi].db_path : NULL;
     while (path != NULL && *path == '/')
         path++;
     if (path == NULL || *path == '\0')
@@ -200,6 +199,14 @@ static json_t *location_json(const struct strata_report *r, const struct strata_
         }
         strbuf_release(&uri);
     }
+    return loc;
+}
+
+static json_t *location_json(const struct strata_report *r, const struct strata_vulnerability *v,
+                             int *bad)
+{
+    long pi = rj_vuln_package(r, v);
+    json_t *loc = file_location_json(r, pi >= 0 ? r->packages[pi].db_path : NULL, bad);
     json_t *logical = json_object();
     rj_put_str(logical, "name", v->package_name ? v->package_name : "(unknown)", bad);
     if (v->package_purl != NULL && *v->package_purl != '\0') {
@@ -355,25 +362,7 @@ static json_t *misconf_rule_json(const struct misconf_rule *rule, int *bad)
 static json_t *misconf_location_json(const struct strata_report *r,
                                      const struct strata_misconfiguration *m, int *bad)
 {
-    const char *path = m->path;
-    while (path != NULL && *path == '/')
-        path++;
-    if (path == NULL || *path == '\0')
-        path = r->target.name;
-    json_t *loc = json_object();
-    if (path != NULL && *path != '\0') {
-        struct strbuf uri = STRBUF_INIT;
-        if (rj_uri_encode(&uri, path, 1) != 0) {
-            *bad = 1;
-        } else {
-            json_t *art = json_object();
-            rj_put_str(art, "uri", uri.buf, bad);
-            json_t *phys = json_object();
-            rj_put(phys, "artifactLocation", art, bad);
-            rj_put(loc, "physicalLocation", phys, bad);
-        }
-        strbuf_release(&uri);
-    }
+    json_t *loc = file_location_json(r, m->path, bad);
     if (m->evidence != NULL && *m->evidence != '\0') {
         json_t *logical = json_object();
         rj_put_str(logical, "fullyQualifiedName", m->evidence, bad);
