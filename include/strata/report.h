@@ -130,6 +130,8 @@ void strata_report_free(struct strata_report *r);
 /* Appends a zeroed package and returns it (NULL on ENOMEM); the report owns its strings. */
 struct strata_package *strata_report_add_package(struct strata_report *r);
 void strata_package_clear(struct strata_package *p);
+/* Is p an OS package (type deb, apk or rpm) rather than a language package? */
+int strata_package_is_os(const struct strata_package *p);
 
 /* Appends a zeroed vulnerability (cvss_score -1, layer_index -1) and returns it (NULL on
  * ENOMEM); the report owns its strings. */

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
-#include "core/path.h"
-#include "core/strmap.h"
+#include "inventory/os_owner.h"
 
 enum kind { SETUID_SETGID, WW_DIR, WW_FILE };
 
@@ -113,55 +111,22 @@ static int collect(const struct strata_node_info *n, void *arg)
     return 0;
 }
 
-static int is_os_type(const char *t)
-{
-    return t && (!strcmp(t, "deb") || !strcmp(t, "apk") || !strcmp(t, "rpm"));
-}
-
-static const char *base_name(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
-/* Sets each candidate's owner from the OS packages' file lists. Lists name paths as shipped
- * ("/bin/su" on a merged-/usr system where the file is usr/bin/su): a listed path whose base
- * name is a candidate's is resolved through the view's symlinks too. Only those are
- * resolved, so the cost stays with the handful of candidates. */
+/* Sets each candidate's owner from the OS packages' file lists. */
 static int find_owners(struct cand *c, size_t n, const struct strata_view *view,
                        const struct strata_report *r)
 {
-    struct strmap by_path = STRMAP_INIT, by_base = STRMAP_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        rc = strmap_put(&by_path, c[i].path, &c[i]);
-        if (rc == 0)
-            rc = strmap_put(&by_base, base_name(c[i].path), &c[i]);
-    }
-    char resolved[STRATA_PATH_MAX];
-    for (size_t i = 0; i < r->n_packages && rc == 0 && n > 0; i++) {
-        const struct strata_package *p = &r->packages[i];
-        if (!is_os_type(p->type) || p->name == NULL)
-            continue;
-        for (size_t f = 0; f < p->n_files; f++) {
-            const char *file = p->files[f];
-            if (file == NULL)
-                continue;
-            while (*file == '/')
-                file++;
-            if (strmap_get(&by_base, base_name(file)) == NULL)
-                continue;
-            struct cand *hit = strmap_get(&by_path, file);
-            struct strata_error ignored = {0};
-            if (hit == NULL &&
-                strata_view_resolve(view, file, resolved, sizeof resolved, &ignored) == 0)
-                hit = strmap_get(&by_path, resolved);
-            if (hit != NULL && hit->owner == NULL)
-                hit->owner = p->name; /* the first listing wins (dpkg forbids two) */
-        }
-    }
-    strmap_release(&by_path);
-    strmap_release(&by_base);
+    if (n == 0)
+        return 0;
+    const char **paths = calloc(n, sizeof *paths), **owners = calloc(n, sizeof *owners);
+    int rc = paths && owners ? 0 : STRATA_ENOMEM;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        paths[i] = c[i].path;
+    if (rc == 0)
+        rc = inventory_os_owners(r, view, paths, n, owners);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        c[i].owner = owners[i];
+    free(paths);
+    free(owners);
     return rc;
 }
 

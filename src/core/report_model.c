@@ -32,6 +32,12 @@ void strata_package_clear(struct strata_package *p)
     p->direct = -1;
 }
 
+int strata_package_is_os(const struct strata_package *p)
+{
+    const char *t = p->type;
+    return t != NULL && (!strcmp(t, "deb") || !strcmp(t, "apk") || !strcmp(t, "rpm"));
+}
+
 void strata_report_free(struct strata_report *r)
 {
     if (r == NULL)

@@ -149,19 +149,13 @@ static int fill_layers(struct strata_report *r, const struct image_source *src,
     return oom ? strata_error_nomem(err) : 0;
 }
 
-static int is_os_package(const struct strata_package *p)
-{
-    return p->type &&
-           (!strcmp(p->type, "deb") || !strcmp(p->type, "apk") || !strcmp(p->type, "rpm"));
-}
-
 static void drop_unselected(struct strata_report *r, unsigned pkg_types)
 {
     if (pkg_types == 0 || (pkg_types & STRATA_PKG_OS))
         return;
     size_t k = 0;
     for (size_t i = 0; i < r->n_packages; i++) {
-        if (is_os_package(&r->packages[i]))
+        if (strata_package_is_os(&r->packages[i]))
             strata_package_clear(&r->packages[i]);
         else
             r->packages[k++] = r->packages[i];

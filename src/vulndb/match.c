@@ -125,7 +125,7 @@ static int package_key(const struct strata_package *p, const char *os_eco, const
         return 0;
     *name = p->name;
     *version = p->version;
-    if (strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 || strcmp(p->type, "rpm") == 0) {
+    if (strata_package_is_os(p)) {
         if (os_eco[0] == '\0')
             return 0;
         *eco = os_eco;
@@ -532,10 +532,8 @@ int strata_match_vulnerabilities(struct strata_report *r, const char *db_path,
     char os_eco[96];
     os_ecosystem(&r->os, os_eco, sizeof os_eco);
     int has_os_packages = 0;
-    for (size_t i = 0; i < r->n_packages; i++) {
-        const char *t = r->packages[i].type;
-        has_os_packages |= t && (!strcmp(t, "deb") || !strcmp(t, "apk") || !strcmp(t, "rpm"));
-    }
+    for (size_t i = 0; i < r->n_packages; i++)
+        has_os_packages |= strata_package_is_os(&r->packages[i]);
     if (has_os_packages && os_eco[0] == '\0') {
         char msg[256];
         snprintf(msg, sizeof msg,

@@ -89,6 +89,35 @@ static void test_owned_paths(void **st)
     view_free(v);
 }
 
+/* The lookup itself: a path asked for twice gets its owner both times (a setuid file that is
+ * also world-writable is two image-check candidates), a leading '/' does not matter, and a
+ * file no package lists has none. */
+static void test_owners_of_paths(void **st)
+{
+    (void)st;
+    const struct layer_entry ents[] = {
+        {.path = "usr", .type = STRATA_FT_DIR, .mode = 0755},
+        {.path = "usr/bin", .type = STRATA_FT_DIR, .mode = 0755},
+        {.path = "bin", .type = STRATA_FT_SYMLINK, .link = "usr/bin"},
+        {.path = "usr/bin/su", .type = STRATA_FT_REG, .mode = 04757},
+        {.path = "usr/bin/planted", .type = STRATA_FT_REG, .mode = 04755},
+    };
+    struct strata_view *v = view_of(ents, sizeof ents / sizeof *ents);
+    struct strata_report *r = strata_report_new();
+    assert_non_null(r);
+    own(pkg(r, "deb", "util-linux", "/var/lib/dpkg/status"),
+        (const char *const[]){"/bin/su", NULL});
+    const char *paths[] = {"usr/bin/su", "/usr/bin/su", "usr/bin/planted", "usr/bin/su"};
+    const char *owners[4];
+    assert_int_equal(inventory_os_owners(r, v, paths, 4, owners), 0);
+    assert_string_equal(owners[0], "util-linux");
+    assert_string_equal(owners[1], "util-linux");
+    assert_null(owners[2]);
+    assert_string_equal(owners[3], "util-linux");
+    strata_report_free(r);
+    view_free(v);
+}
+
 static void test_no_language_packages(void **st)
 {
     (void)st;
@@ -107,6 +136,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_owned_paths),
+        cmocka_unit_test(test_owners_of_paths),
         cmocka_unit_test(test_no_language_packages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
