@@ -27,7 +27,8 @@ LDFLAGS  += $(SANFLAGS)
 LDLIBS   := $(PKG_LIBS) -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/source/*.c src/image/*.c src/inventory/*.c \
-                src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c src/checks/*.c src/secrets/*.c))
+                src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c src/checks/*.c src/secrets/*.c \
+                src/licenses/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -107,6 +107,31 @@ struct strata_misconfiguration {
     char *evidence;    /* where: "config.User", "history[4]", "config.Env[1]", a path */
 };
 
+/* A credential found by the secrets engine (src/secrets/, docs/secrets.md). The secret itself
+ * is never stored: only a redacted excerpt. */
+struct strata_secret {
+    char *rule_id;        /* "aws-access-key-id", … (the rule pack's id) */
+    char *title;          /* the rule's title */
+    char *severity;       /* "CRITICAL", "HIGH", "MEDIUM", "LOW" */
+    char *path;           /* absolute path of the file, NULL for config and history */
+    char *location;       /* "config.Env[1]", "config.Labels.KEY", "history[4]"; NULL for files */
+    int line;             /* 1-based line of the secret, 0 when not meaningful */
+    int layer_index;      /* layer that wrote the file or the history step's layer, -1 if none */
+    int in_final_fs;      /* 1 visible in the final filesystem, 0 deleted or replaced later,
+                             -1 not a file (config, history) */
+    int deleted_in_layer; /* layer that deleted or replaced the file, -1 when none */
+    char *excerpt;        /* first characters then "*****"; never the whole secret */
+};
+
+/* One license as it appears over the packages, for the report's `licenses` summary. */
+struct strata_license_count {
+    char *license;   /* SPDX license id, or LicenseRef-… for what is not in the SPDX list */
+    char *category;  /* "permissive", "weak-copyleft", "strong-copyleft", "network-copyleft",
+                        "forbidden", "unknown" */
+    size_t packages; /* packages whose license expression names it */
+    int denied;      /* named by --license-deny */
+};
+
 struct strata_report {
     struct strata_target target;
     struct strata_os os;
@@ -122,6 +147,13 @@ struct strata_report {
     struct strata_misconfiguration *misconfigurations;
     size_t n_misconfigurations;
     size_t cap_misconfigurations;
+    struct strata_secret *secrets;
+    size_t n_secrets;
+    size_t cap_secrets;
+    /* Filled by the license pass (src/licenses/); n_licenses 0 when not run. */
+    struct strata_license_count *licenses;
+    size_t n_licenses;
+    size_t n_denied_license_packages; /* packages with a license --license-deny names */
 };
 
 struct strata_report *strata_report_new(void);
@@ -163,6 +195,15 @@ int strata_report_add_misconf(struct strata_report *r, const char *id, const cha
 void strata_report_clear_misconfigurations(struct strata_report *r);
 /* Sorts misconfigurations by severity (most severe first), id, path, evidence. */
 void strata_report_sort_misconfigurations(struct strata_report *r);
+
+/* Appends a zeroed secret (layer_index, deleted_in_layer -1, in_final_fs -1) and returns it
+ * (NULL on ENOMEM); the report owns its strings. */
+struct strata_secret *strata_report_add_secret(struct strata_report *r);
+void strata_report_clear_secrets(struct strata_report *r);
+/* Sorts secrets by severity (most severe first), path or location, line, rule id. */
+void strata_report_sort_secrets(struct strata_report *r);
+/* Frees the licenses summary. */
+void strata_report_clear_licenses(struct strata_report *r);
 
 /* Sorts packages by type, name, version, arch for stable output. */
 void strata_report_sort_packages(struct strata_report *r);

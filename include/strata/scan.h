@@ -13,6 +13,8 @@ struct strata_scan_opts {
     int progress;             /* print progress to stderr */
     uint64_t max_layer_bytes; /* uncompressed bound per layer; 0 = default (16 GiB) */
     unsigned pkg_types;       /* STRATA_PKG_* mask of the analyzers to run; 0 = all */
+    /* Extra setuid/setgid allow-list globs over absolute paths (NULL-terminated), or NULL. */
+    const char *const *setuid_allow;
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */

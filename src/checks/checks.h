@@ -43,6 +43,22 @@ int checks_redact_text(struct strbuf *out, const char *text, size_t *hits, const
 
 /* ---- checks ---- */
 
+/* What the image checks read from a scan. */
+struct checks_input {
+    const json_t *config;   /* image config document; NULL for a filesystem (no config checks) */
+    const char *image_name; /* RepoTags[0] / ref.name, may be NULL */
+    const struct strata_view *view;
+    size_t n_layers;                 /* layer results (1 for a filesystem) */
+    void *const *account_states;     /* checks_passwd_analyzer's state of each layer, or NULL */
+    const char *const *setuid_allow; /* extra setuid/setgid allow-list globs (fnmatch, absolute
+                                        paths), NULL-terminated; NULL for none */
+};
+
+/* Runs every image check and sorts the misconfigurations; errors are prefixed
+ * "image checks: ". */
+int checks_run_image(const struct checks_input *in, struct strata_report *r,
+                     struct strata_error *err);
+
 /* Config and history checks. config is the image config document (the object holding
  * "config" and "history"; anything else is treated as absent), image_name the reference
  * (RepoTags[0] / ref.name, may be NULL), passwd the image's /etc/passwd (NULL if none),
@@ -54,8 +70,8 @@ int checks_image_config(const json_t *config, const char *image_name, const char
 /* Filesystem checks over the final view: setuid/setgid files (with their owning OS package
  * from r->packages[].files), world-writable directories without the sticky bit and
  * world-writable files. */
-int checks_image_files(const struct strata_view *view, struct strata_report *r,
-                       struct strata_error *err);
+int checks_image_files(const struct strata_view *view, const char *const *setuid_allow,
+                       struct strata_report *r, struct strata_error *err);
 
 /* The uid /etc/passwd gives user name (n bytes), -1 when not listed. */
 long checks_passwd_uid(const char *passwd, size_t len, const char *name, size_t n);

@@ -2,6 +2,7 @@
  * directories (without the sticky bit) and files. Metadata only: no file is read. */
 #include "checks/checks.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,8 +53,17 @@ static const char *const allowed_suid[] = {
     "lib/openssh/ssh-keysign",
 };
 
-static int suid_allowed(const char *path)
+/* A user's allow-list entry (--setuid-allow) is a glob over the absolute path and is trusted
+ * whoever owns the file: the user has looked at it. 2 user-allowed, 1 default, 0 not. */
+static int suid_allowed(const char *path, const char *owner, const char *const *extra)
 {
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
+        const char *g = extra[i];
+        if (fnmatch(*g == '/' ? g + 1 : g, path, FNM_PATHNAME) == 0)
+            return 2;
+    }
+    if (owner == NULL)
+        return 0;
     if (strncmp(path, "usr/", 4) == 0)
         path += 4;
     for (size_t i = 0; i < sizeof allowed_suid / sizeof *allowed_suid; i++) {
@@ -130,7 +140,7 @@ static int find_owners(struct cand *c, size_t n, const struct strata_view *view,
     return rc;
 }
 
-static int emit(const struct cand *c, struct strata_report *r)
+static int emit(const struct cand *c, const char *const *setuid_allow, struct strata_report *r)
 {
     struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
     int rc = strbuf_addch(&path, '/');
@@ -140,11 +150,11 @@ static int emit(const struct cand *c, struct strata_report *r)
     snprintf(mode, sizeof mode, "%04o", (unsigned)c->mode);
     if (c->kind == SETUID_SETGID) {
         int suid = (c->mode & 04000) != 0, sgid = (c->mode & 02000) != 0;
-        int allowed = c->owner != NULL && suid_allowed(c->path);
+        int allowed = suid_allowed(c->path, c->owner, setuid_allow);
         id = "CIS-DI-0008";
         cis = "4.8";
         title = "setuid/setgid file";
-        severity = c->owner == NULL ? "HIGH" : allowed ? "LOW" : "MEDIUM";
+        severity = allowed ? "LOW" : c->owner == NULL ? "HIGH" : "MEDIUM";
         remediation = "Remove the setuid/setgid bit (chmod u-s,g-s) from binaries the "
                       "application does not need, and run containers with "
                       "--security-opt=no-new-privileges.";
@@ -154,11 +164,13 @@ static int emit(const struct cand *c, struct strata_report *r)
                               : suid       ? "setuid"
                                            : "setgid",
                               path.buf, mode, (unsigned)c->uid, (unsigned)c->gid);
+        const char *note = allowed == 2   ? " (on the --setuid-allow list)"
+                           : allowed == 1 ? " (on the default allow-list)"
+                                          : "";
         if (rc == 0 && c->owner != NULL)
-            rc = strbuf_addf(&msg, "from package %s%s.", c->owner,
-                             allowed ? " (on the default allow-list)" : "");
+            rc = strbuf_addf(&msg, "from package %s%s.", c->owner, note);
         else if (rc == 0)
-            rc = strbuf_adds(&msg, "that no OS package owns (planted).");
+            rc = strbuf_addf(&msg, "that no OS package owns%s.", allowed ? note : " (planted)");
     } else {
         int dir = c->kind == WW_DIR;
         id = dir ? "STRATA-DI-0002" : "STRATA-DI-0003";
@@ -182,8 +194,8 @@ static int emit(const struct cand *c, struct strata_report *r)
     return rc;
 }
 
-int checks_image_files(const struct strata_view *view, struct strata_report *r,
-                       struct strata_error *err)
+int checks_image_files(const struct strata_view *view, const char *const *setuid_allow,
+                       struct strata_report *r, struct strata_error *err)
 {
     struct walk w = {0};
     strata_view_foreach(view, collect, &w);
@@ -191,7 +203,7 @@ int checks_image_files(const struct strata_view *view, struct strata_report *r,
     if (rc == 0)
         rc = find_owners(w.c, w.n, view, r);
     for (size_t i = 0; i < w.n && rc == 0; i++)
-        rc = emit(&w.c[i], r);
+        rc = emit(&w.c[i], setuid_allow, r);
     for (size_t i = 0; i < w.n; i++)
         free(w.c[i].path);
     free(w.c);

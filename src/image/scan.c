@@ -167,29 +167,33 @@ static void drop_unselected(struct strata_report *r, unsigned pkg_types)
  * for images (src != NULL). The passwd reader is the last analyzer (select_analyzers). */
 static int run_checks(const struct image_source *src, const struct strata_view *view,
                       const struct layer_result *results, size_t n_results, size_t n_analyzers,
-                      struct strata_report *r, struct strata_error *err)
+                      const struct strata_scan_opts *opts, struct strata_report *r,
+                      struct strata_error *err)
 {
-    int rc = checks_image_files(view, r, err);
-    if (rc == 0 && src != NULL) {
-        const char *passwd = NULL;
-        size_t passwd_len = 0;
-        long si = inventory_visible_file(view, "etc/passwd", n_results, r);
-        if (si >= 0 && n_analyzers > 0)
-            passwd = checks_passwd_data(results[si].states[n_analyzers - 1], &passwd_len);
-        rc = checks_image_config(src->config, src->name, passwd, passwd_len, n_results, r, err);
-    }
-    if (rc != 0)
-        strata_error_prefix(err, "image checks: ");
-    strata_report_sort_misconfigurations(r);
+    void **acc = calloc(n_results ? n_results : 1, sizeof *acc);
+    if (acc == NULL)
+        return strata_error_nomem(err);
+    for (size_t i = 0; i < n_results && n_analyzers > 0; i++)
+        acc[i] = results[i].states[n_analyzers - 1];
+    struct checks_input in = {
+        .config = src ? src->config : NULL,
+        .image_name = src ? src->name : NULL,
+        .view = view,
+        .n_layers = n_results,
+        .account_states = n_analyzers > 0 ? acc : NULL,
+        .setuid_allow = opts->setuid_allow,
+    };
+    int rc = checks_run_image(&in, r, err);
+    free(acc);
     return rc;
 }
 
 /* Merges layer results into the view, runs every analyzer's finish and the image checks,
  * sorts. src is NULL for a filesystem. */
 static int finish_analyzers(const struct strata_analyzer *const *analyzers, size_t n_analyzers,
-                            struct layer_result *results, size_t n_results, unsigned pkg_types,
-                            const struct image_source *src, struct strata_report *r,
-                            struct strata_error *err)
+                            struct layer_result *results, size_t n_results,
+                            const struct strata_scan_opts *opts, const struct image_source *src,
+                            struct strata_report *r, struct strata_error *err)
 {
     struct strata_view *view = view_new();
     void **states = calloc(n_results ? n_results : 1, sizeof *states);
@@ -208,9 +212,9 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     if (rc == 0)
         rc = inventory_mark_os_owned(r, view, err);
     if (rc == 0)
-        rc = run_checks(src, view, results, n_results, n_analyzers, r, err);
+        rc = run_checks(src, view, results, n_results, n_analyzers, opts, r, err);
     if (rc == 0) {
-        drop_unselected(r, pkg_types);
+        drop_unselected(r, opts->pkg_types);
         strata_report_sort_packages(r);
     }
     free(states);
@@ -294,8 +298,7 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     }
     rc = fill_layers(r, src, job.results, err);
     if (rc == 0)
-        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts->pkg_types, src,
-                              r, err);
+        rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts, src, r, err);
     if (rc != 0 && err->msg[0] && strncmp(err->msg, src->path, strlen(src->path)) != 0)
         strata_error_prefix(err, "%s: ", src->path);
 out:
@@ -341,7 +344,7 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
             rc = strata_error_nomem(err);
     }
     if (rc == 0)
-        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, opts->pkg_types, NULL, r, err);
+        rc = finish_analyzers(analyzers, n_analyzers, &lr, 1, opts, NULL, r, err);
     if (rc != 0 && strncmp(err->msg, dir, strlen(dir)) != 0)
         strata_error_prefix(err, "%s: ", dir);
     layer_result_release(&lr);

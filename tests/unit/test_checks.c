@@ -402,7 +402,7 @@ static void test_files(void **st)
     p->files[0] = strdup("/usr/local/bin/find-suid");
     p->n_files = 1;
 
-    assert_int_equal(checks_image_files(v, r, &err), 0);
+    assert_int_equal(checks_image_files(v, NULL, r, &err), 0);
     strata_report_sort_misconfigurations(r);
     const struct strata_misconfiguration *m = find_id(r, "CIS-DI-0008", "/usr/bin/su");
     assert_string_equal(m->path, "/usr/bin/su");
