@@ -1,4 +1,5 @@
-/* Filesystem checks over the final view: CIS 4.8 setuid/setgid files and world-writable
+/* Filesystem checks over the final view: CIS 4.8 setuid/setgid files, one finding per file
+ * and one summary with the image-wide removal (STRATA-DI-0004), and world-writable
  * directories (without the sticky bit) and files. Metadata only: no file is read. */
 #include "checks/checks.h"
 
@@ -22,6 +23,7 @@ struct walk {
     struct cand *c;
     size_t n, cap;
     size_t per_kind[3];
+    size_t suid_total; /* setuid/setgid files, also those past the per-kind bound */
     int rc;
 };
 
@@ -87,6 +89,8 @@ static int collect(const struct strata_node_info *n, void *arg)
         k = WW_FILE;
     else
         return 0;
+    if (k == SETUID_SETGID)
+        w->suid_total++;
     if (w->per_kind[k] >= CHECKS_MAX_FILE_FINDINGS)
         return 0;
     if (w->n == w->cap) {
@@ -194,6 +198,60 @@ static int emit(const struct cand *c, const char *const *setuid_allow, struct st
     return rc;
 }
 
+/* One finding for all setuid/setgid files but those the user allow-listed: the per-file
+ * findings say which files, this one gives the image-wide removal in one line and the
+ * no-new-privileges run option, which defuses any setuid file left (Dockle's advice for
+ * CIS-DI-0008). */
+static int emit_summary(const struct walk *w, const char *const *setuid_allow,
+                        struct strata_report *r)
+{
+    size_t user = 0, by_default = 0, planted = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->c[i].kind != SETUID_SETGID)
+            continue;
+        int allowed = suid_allowed(w->c[i].path, w->c[i].owner, setuid_allow);
+        user += allowed == 2;
+        by_default += allowed == 1;
+        planted += !allowed && w->c[i].owner == NULL;
+    }
+    size_t total = w->suid_total - user;
+    if (total == 0)
+        return 0;
+    struct strbuf msg = STRBUF_INIT;
+    int rc =
+        strbuf_addf(&msg, "The image has %zu setuid/setgid file%s", total, total == 1 ? "" : "s");
+    const char *sep = " (";
+    if (rc == 0 && by_default > 0) {
+        rc = strbuf_addf(&msg, "%s%zu on the default allow-list", sep, by_default);
+        sep = ", ";
+    }
+    if (rc == 0 && planted > 0) {
+        rc = strbuf_addf(&msg, "%s%zu that no OS package owns", sep, planted);
+        sep = "; ";
+    }
+    if (rc == 0 && user > 0) {
+        rc = strbuf_addf(&msg, "%s%zu more on the --setuid-allow list not counted",
+                         *sep == ' ' ? " (" : "; ", user);
+        sep = "; ";
+    }
+    if (rc == 0 && *sep != ' ')
+        rc = strbuf_addch(&msg, ')');
+    rc = rc ? rc
+            : strbuf_adds(&msg, ": each lets a process in the container gain its owner's "
+                                "privileges; the CIS-DI-0008 findings list them.");
+    if (rc == 0)
+        rc = strata_report_add_misconf(
+            r, "STRATA-DI-0004", "4.8", "setuid/setgid bits not stripped", "LOW", NULL, -1, msg.buf,
+            "Strip the bits in the last RUN step of the Dockerfile: "
+            "`find / -xdev -perm /6000 -type f -exec chmod a-s {} +` (then restore the bit only "
+            "on a binary the application needs), and run containers with "
+            "`--security-opt=no-new-privileges` (Kubernetes: allowPrivilegeEscalation: false) "
+            "so no setuid file left can raise privileges.",
+            "filesystem");
+    strbuf_release(&msg);
+    return rc;
+}
+
 int checks_image_files(const struct strata_view *view, const char *const *setuid_allow,
                        struct strata_report *r, struct strata_error *err)
 {
@@ -204,6 +262,8 @@ int checks_image_files(const struct strata_view *view, const char *const *setuid
         rc = find_owners(w.c, w.n, view, r);
     for (size_t i = 0; i < w.n && rc == 0; i++)
         rc = emit(&w.c[i], setuid_allow, r);
+    if (rc == 0)
+        rc = emit_summary(&w, setuid_allow, r);
     for (size_t i = 0; i < w.n; i++)
         free(w.c[i].path);
     free(w.c);

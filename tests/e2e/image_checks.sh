@@ -1,7 +1,9 @@
 # Image checks (src/checks/, docs/checks-image.md) on the shared fixtures, compared with
-# debian12-app.expected.json: setuid/setgid paths exactly, the world-writable directory
-# without sticky bit, root user, no healthcheck, remote ADD, the Env and history credentials;
-# hunter2 and s3cr3t appear nowhere in the JSON, table or SARIF output.
+# debian12-app.expected.json: setuid/setgid paths exactly and their summary, the
+# world-writable directory without sticky bit, root user, no healthcheck, remote ADD, the Env
+# and history credentials, /app/.env as the only unnecessary file, no package cache and no
+# account finding; hunter2 and s3cr3t appear nowhere in the JSON, table or SARIF output. The
+# minbase and distroless-like images: nothing but what their expected.json implies.
 . "$SRCROOT/tests/e2e/lib.inc"
 if ! have_shared; then
     skip image_checks "no ../shared: image checks on the shared fixtures not checked"
@@ -64,6 +66,26 @@ for c in checks:
         errs.append("missing %s at %s" % (c[0], c[1]))
 if has("CIS-DI-0007") or has("CIS-DI-0009", "history[0]"):
     errs.append("unexpected CIS-DI-0007 or base-rootfs ADD finding")
+# What a build left behind: the app layer's /app/.env (ground truth: the expected secrets in
+# files of the final filesystem) is the only unnecessary file; apt lists were removed in the
+# install step; the account files are Debian's stock ones.
+env = sorted({(s["path"], s["layer"]) for s in exp["secrets"]
+             if s.get("in_final_fs") and s.get("path", "").rsplit("/", 1)[-1] == ".env"})
+got = sorted((m["path"], m["layer_index"]) for m in ms if m["id"] == "DKL-LI-0003")
+if got != env:
+    errs.append("unnecessary files %s, want %s" % (got, env))
+for id in ("DKL-DI-0005", "DKL-LI-0001", "DKL-LI-0002", "STRATA-DI-0005"):
+    if has(id):
+        errs.append("unexpected %s finding" % id)
+summary = [m for m in ms if m["id"] == "STRATA-DI-0004"]
+n_suid = len(exp["setuid"]) + len(exp["setgid"])
+n_planted = sum(e["planted"] for e in exp["setuid"] + exp["setgid"])
+want = "The image has %d setuid/setgid files (%d on the default allow-list, %d that no OS " \
+       "package owns)" % (n_suid, n_suid - n_planted, n_planted)
+if len(summary) != 1 or not summary[0]["message"].startswith(want):
+    errs.append("setuid summary %s, want one starting %r" % ([m["message"] for m in summary], want))
+elif "chmod a-s" not in summary[0]["remediation"] or "no-new-privileges" not in summary[0]["remediation"]:
+    errs.append("setuid summary remediation: %r" % summary[0]["remediation"])
 uris = {l["physicalLocation"]["artifactLocation"]["uri"]
         for r in sarif["runs"][0]["results"] for l in r["locations"] if "physicalLocation" in l}
 for p in ("usr/local/bin/find-suid", "usr/local/bin/cat-sgid", "app/tmp"):
@@ -79,7 +101,8 @@ PY
     fi
 done
 
-# minbase: only allow-listed (LOW) setuid/setgid findings, exactly the stock Debian files.
+# minbase: only allow-listed (LOW) setuid/setgid findings, exactly the stock Debian files, and
+# their summary; no cache, account or unnecessary-file finding.
 f=debian12-minbase.oci.tar
 if "$STRATA" image -q --format json "$IMG/$f" >"$WORK/minbase.json" 2>"$WORK/minbase.err"; then
     if out=$(python3 - "$WORK/minbase.json" "$IMG/debian12-minbase.expected.json" <<'PY'
@@ -94,16 +117,52 @@ if sorted(m["path"] for m in ms) != want:
 bad = [m["path"] for m in ms if m["severity"] != "LOW"]
 if bad:
     errs.append("not allow-listed: %s" % bad)
-if any(m["id"].startswith("STRATA-DI-000") and m["id"] != "STRATA-DI-0001" for m in rep["misconfigurations"]):
+ids = [m["id"] for m in rep["misconfigurations"]]
+if "STRATA-DI-0002" in ids or "STRATA-DI-0003" in ids:
     errs.append("world-writable findings on minbase")
+# apt lists and caches were removed, the account files are base-passwd's: nothing left behind
+for id in ("DKL-DI-0005", "DKL-LI-0001", "DKL-LI-0002", "DKL-LI-0003", "STRATA-DI-0005"):
+    if id in ids:
+        errs.append("unexpected %s on minbase" % id)
+summary = [m["message"] for m in rep["misconfigurations"] if m["id"] == "STRATA-DI-0004"]
+want = "The image has %d setuid/setgid files (%d on the default allow-list)" % (len(want), len(want))
+if len(summary) != 1 or not summary[0].startswith(want):
+    errs.append("setuid summary %s, want one starting %r" % (summary, want))
 print("; ".join(errs))
 sys.exit(1 if errs else 0)
 PY
     ); then
-        pass "image checks: $f: only allow-listed setuid/setgid files"
+        pass "image checks: $f: only allow-listed setuid/setgid files, nothing left behind"
     else
         fail "image checks: $f" "$out"
     fi
 else
     fail "image checks: $f" "exit $?: $(cat "$WORK/minbase.err")"
+fi
+
+# distroless-like: no setuid/setgid file (so no summary), minimal passwd/group, no caches.
+f=distroless-like.oci.tar
+if "$STRATA" image -q --format json "$IMG/$f" >"$WORK/distroless.json" 2>"$WORK/distroless.err"; then
+    if out=$(python3 - "$WORK/distroless.json" "$IMG/distroless-like.expected.json" <<'PY'
+import json, sys
+rep = json.load(open(sys.argv[1]))
+exp = json.load(open(sys.argv[2]))
+ids = sorted(m["id"] for m in rep["misconfigurations"])
+errs = []
+# User 65532:65532 and an untagged-but-latest archive name: only the healthcheck and the tag
+bad = [i for i in ids if i not in ("CIS-DI-0006", "DKL-DI-0006")]
+if bad:
+    errs.append("unexpected findings %s" % bad)
+if exp.get("setuid") or exp.get("setgid"):
+    errs.append("expected.json now lists setuid files: update this test")
+print("; ".join(errs))
+sys.exit(1 if errs else 0)
+PY
+    ); then
+        pass "image checks: $f: nothing but the healthcheck and tag findings"
+    else
+        fail "image checks: $f" "$out"
+    fi
+else
+    fail "image checks: $f" "exit $?: $(cat "$WORK/distroless.err")"
 fi
