@@ -426,6 +426,11 @@ static void test_files(void **st)
     assert_int_equal(count_id(r, "STRATA-DI-0002"), 1); /* /tmp has the sticky bit */
     find_id(r, "STRATA-DI-0003", "/app/log.txt");
     assert_int_equal(count_id(r, "STRATA-DI-0003"), 1);
+    /* and one summary with the image-wide removal */
+    m = find_id(r, "STRATA-DI-0004", "filesystem");
+    assert_non_null(strstr(m->message, "5 setuid/setgid files (3 on the default allow-list, 1 "
+                                       "that no OS package owns)"));
+    assert_int_equal(count_id(r, "STRATA-DI-0004"), 1);
     assert_string_equal(r->misconfigurations[0].severity, "HIGH");
     strata_report_free(r);
     view_free(v);
