@@ -56,8 +56,12 @@ struct strata_analyzer {
      * is never read in full. Returns non-zero to receive the file. */
     int (*wants_head)(const uint8_t *head, size_t n, uint64_t size, uint32_t mode);
 
-    /* Per-layer state. layer_new returns NULL only on ENOMEM. */
+    /* Per-layer state. layer_new returns NULL only on ENOMEM. An analyzer configured per scan
+     * (the secrets scanner and its rule set) sets ctx and layer_new_ctx, which is then called
+     * with ctx instead of layer_new. */
     void *(*layer_new)(void);
+    void *(*layer_new_ctx)(const void *ctx);
+    const void *ctx;
     void (*layer_free)(void *state);
     /* Called for each wanted regular file of a layer, in archive order, from the layer's
      * worker thread. An error aborts the scan; its message should name the path and the

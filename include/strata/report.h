@@ -202,6 +202,12 @@ struct strata_secret *strata_report_add_secret(struct strata_report *r);
 void strata_report_clear_secrets(struct strata_report *r);
 /* Sorts secrets by severity (most severe first), path or location, line, rule id. */
 void strata_report_sort_secrets(struct strata_report *r);
+/* Keep the secrets / misconfigurations whose severity keep() accepts, in order; frees the
+ * others. */
+void strata_report_keep_secrets(struct strata_report *r,
+                                int (*keep)(const char *severity, void *ctx), void *ctx);
+void strata_report_keep_misconfigurations(struct strata_report *r,
+                                          int (*keep)(const char *severity, void *ctx), void *ctx);
 /* Frees the licenses summary. */
 void strata_report_clear_licenses(struct strata_report *r);
 

@@ -7,6 +7,10 @@
 #include "strata/error.h"
 #include "strata/report.h"
 
+/* What a scan looks for besides packages (bits of strata_scan_opts.skip). */
+#define STRATA_SCANNER_SECRETS 1u   /* secrets in files, config and history */
+#define STRATA_SCANNER_MISCONFIG 2u /* image hardening checks */
+
 struct strata_scan_opts {
     const char *platform;     /* "os/arch[/variant]" for multi-platform indexes, or NULL */
     int jobs;                 /* layers read in parallel; 0 = number of CPUs */
@@ -15,6 +19,8 @@ struct strata_scan_opts {
     unsigned pkg_types;       /* STRATA_PKG_* mask of the analyzers to run; 0 = all */
     /* Extra setuid/setgid allow-list globs over absolute paths (NULL-terminated), or NULL. */
     const char *const *setuid_allow;
+    unsigned skip;                   /* STRATA_SCANNER_* bits not to run; 0 = run all */
+    const char *const *secret_rules; /* user secrets rule files (NULL-terminated) or NULL */
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */

@@ -35,6 +35,8 @@ static const char image_help[] =
     "  -q, --quiet           no progress output\n"
     "  -h, --help            this help\n"
     "\n"
+    "%s"
+    "\n"
     "Every layer's diffID and every blob digest is checked; a mismatch, a truncated or\n"
     "hostile archive ends with exit code 2 and a message naming the archive, the layer and\n"
     "the path or offset.\n"
@@ -66,10 +68,48 @@ static const char fs_help[] =
     "\n"
     "%s"
     "\n"
+    "%s"
+    "\n"
     "exit codes: 0 clean, N (--exit-code) findings at the listed severities, 2 usage or\n"
     "input error, 3 internal error\n";
 
-enum { OPT_PLATFORM = 1000, OPT_MAX_LAYER, OPT_PKG_TYPES };
+static const char checks_help[] =
+    "secrets and hardening checks (see docs/secrets.md, docs/checks-image.md):\n"
+    "      --no-secrets      do not look for secrets (files of every layer, config, history)\n"
+    "      --secret-rules FILE  add a secrets rule file (repeatable; a file with\n"
+    "                        'replace: true' replaces the built-in rules, and its 'allow'\n"
+    "                        section allow-lists paths and values)\n"
+    "      --no-checks       do not run the image hardening checks (CIS-DI-*, DKL-DI-*, …)\n"
+    "      --setuid-allow GLOB  setuid/setgid files expected in this image (absolute path\n"
+    "                        glob, repeatable): reported LOW, like the default allow-list\n"
+    "Secrets, checks and --license-deny findings count for --severity and --exit-code.\n";
+
+enum {
+    OPT_PLATFORM = 1000,
+    OPT_MAX_LAYER,
+    OPT_PKG_TYPES,
+    OPT_NO_SECRETS,
+    OPT_SECRET_RULES,
+    OPT_NO_CHECKS,
+    OPT_SETUID_ALLOW,
+};
+
+/* Repeated options' values, NULL-terminated for the library. */
+#define SCAN_MAX_LIST 64
+struct opt_list {
+    const char *v[SCAN_MAX_LIST + 1];
+    size_t n;
+};
+
+static int list_add(struct opt_list *l, const char *v, const char *cmd, const char *opt)
+{
+    if (l->n >= SCAN_MAX_LIST)
+        return cli_usage_error(cmd, "%s: at most %d times", opt, SCAN_MAX_LIST);
+    if (*v == '\0')
+        return cli_usage_error(cmd, "%s: empty value", opt);
+    l->v[l->n++] = v;
+    return 0;
+}
 
 static int run(int argc, char **argv, int is_image)
 {
@@ -78,6 +118,10 @@ static int run(int argc, char **argv, int is_image)
         {"jobs", required_argument, NULL, 'j'},
         {"max-layer-size", required_argument, NULL, OPT_MAX_LAYER},
         {"pkg-types", required_argument, NULL, OPT_PKG_TYPES},
+        {"no-secrets", no_argument, NULL, OPT_NO_SECRETS},
+        {"secret-rules", required_argument, NULL, OPT_SECRET_RULES},
+        {"no-checks", no_argument, NULL, OPT_NO_CHECKS},
+        {"setuid-allow", required_argument, NULL, OPT_SETUID_ALLOW},
         {"help", no_argument, NULL, 'h'},
         CLI_REPORT_LONG_OPTS,
         {NULL, 0, NULL, 0},
@@ -86,6 +130,7 @@ static int run(int argc, char **argv, int is_image)
     struct cli_report_opts ro = {.format = STRATA_FORMAT_TABLE};
     struct strata_scan_opts so = {0};
     struct scan_vulns sv = {0};
+    struct opt_list rules = {0}, setuid = {0};
     int c;
     opterr = 0;
     optind = 1;
@@ -116,8 +161,22 @@ static int run(int argc, char **argv, int is_image)
                 return cli_usage_error(cmd, "--pkg-types: %s", perr.msg);
             break;
         }
+        case OPT_NO_SECRETS:
+            so.skip |= STRATA_SCANNER_SECRETS;
+            break;
+        case OPT_NO_CHECKS:
+            so.skip |= STRATA_SCANNER_MISCONFIG;
+            break;
+        case OPT_SECRET_RULES:
+            if ((c = list_add(&rules, optarg, cmd, "--secret-rules")) != 0)
+                return c;
+            break;
+        case OPT_SETUID_ALLOW:
+            if ((c = list_add(&setuid, optarg, cmd, "--setuid-allow")) != 0)
+                return c;
+            break;
         case 'h':
-            printf(is_image ? image_help : fs_help, scan_vulns_help);
+            printf(is_image ? image_help : fs_help, checks_help, scan_vulns_help);
             return EXIT_CLEAN;
         default: {
             int rc = cli_report_option(c, argv, cmd, &ro, &sv);
@@ -131,6 +190,8 @@ static int run(int argc, char **argv, int is_image)
                                is_image ? "SRC" : "DIR");
     const char *target = argv[optind];
     so.progress = !ro.quiet && isatty(STDERR_FILENO);
+    so.secret_rules = rules.n ? rules.v : NULL;
+    so.setuid_allow = setuid.n ? setuid.v : NULL;
 
     struct strata_error err = {0};
     struct strata_report *report = NULL;

@@ -23,7 +23,9 @@ const char scan_vulns_help[] =
     "      --severity LIST   only report (and gate on) these severities, comma-separated:\n"
     "                        UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL\n"
     "      --exit-code N     exit with N when a finding at the listed severities is not\n"
-    "                        suppressed (default 0: findings do not change the exit code)\n"
+    "                        suppressed — a vulnerability, a secret or a misconfiguration —\n"
+    "                        or a package has a denied license (default 0: findings do not\n"
+    "                        change the exit code)\n"
     "      --ignore-unfixed  suppress findings that have no fixed version yet\n"
     "      --ignorefile FILE YAML list of {id, package, reason, expires} to suppress;\n"
     "                        an expired entry no longer suppresses and is warned about\n"
@@ -80,14 +82,21 @@ static int severity_listed(const struct strata_vulnerability *v, void *ctx)
     return gate_severity_selected(*(const unsigned *)ctx, v->severity);
 }
 
+static int severity_word_listed(const char *severity, void *ctx)
+{
+    return gate_severity_selected(*(const unsigned *)ctx, severity);
+}
+
 int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int *status)
 {
     *status = EXIT_CLEAN;
-    if (o->no_vulns) {
-        if (o->gating)
-            return cli_usage_error(NULL, "--no-vulns cannot be combined with gate options");
+    strata_report_keep_secrets(r, severity_word_listed, &o->gate.severities);
+    strata_report_keep_misconfigurations(r, severity_word_listed, &o->gate.severities);
+    /* Secrets, misconfigurations and denied licenses fail the run like vulnerabilities do. */
+    if (o->exit_code != 0 && gate_count_checks(r, o->gate.severities) > 0)
+        *status = o->exit_code;
+    if (o->no_vulns)
         return 0;
-    }
     char path[4096];
     if (vulndb_default_path(o->db, path, sizeof path) != 0)
         return cli_usage_error(NULL, "the database path is too long");

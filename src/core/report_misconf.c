@@ -69,6 +69,19 @@ int strata_report_add_misconf(struct strata_report *r, const char *id, const cha
     return 0;
 }
 
+void strata_report_keep_misconfigurations(struct strata_report *r,
+                                          int (*keep)(const char *severity, void *ctx), void *ctx)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_misconfigurations; i++) {
+        if (keep(r->misconfigurations[i].severity, ctx))
+            r->misconfigurations[k++] = r->misconfigurations[i];
+        else
+            misconf_clear(&r->misconfigurations[i]);
+    }
+    r->n_misconfigurations = k;
+}
+
 static int cmp_str(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "");

@@ -42,6 +42,19 @@ struct strata_secret *strata_report_add_secret(struct strata_report *r)
     return s;
 }
 
+void strata_report_keep_secrets(struct strata_report *r,
+                                int (*keep)(const char *severity, void *ctx), void *ctx)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_secrets; i++) {
+        if (keep(r->secrets[i].severity, ctx))
+            r->secrets[k++] = r->secrets[i];
+        else
+            secret_clear(&r->secrets[i]);
+    }
+    r->n_secrets = k;
+}
+
 static int cmp_str(const char *a, const char *b)
 {
     return strcmp(a ? a : "", b ? b : "");

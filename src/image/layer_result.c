@@ -23,7 +23,8 @@ int layer_result_init(struct layer_result *lr, int index, const char *source,
     if (lr->states == NULL)
         return strata_error_nomem(err);
     for (size_t i = 0; i < n_analyzers; i++) {
-        lr->states[i] = analyzers[i]->layer_new();
+        const struct strata_analyzer *a = analyzers[i];
+        lr->states[i] = a->layer_new_ctx ? a->layer_new_ctx(a->ctx) : a->layer_new();
         if (lr->states[i] == NULL) {
             layer_result_release(lr);
             return strata_error_nomem(err);

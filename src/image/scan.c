@@ -17,6 +17,7 @@
 #include "source/image_source.h"
 #include "inventory/attribution.h"
 #include "inventory/os_owner.h"
+#include "secrets/image_secrets.h"
 #include "strata/analyzer.h"
 
 #define SCAN_MAX_JOBS 64
@@ -39,17 +40,21 @@ struct scan_job {
 };
 
 /* The built-in analyzers --pkg-types selects, into sel (room for all of them), then the
- * image checks' passwd reader, last. OS package analyzers always run: their file lists
- * decide which language packages an OS package owns (and who owns a setuid file);
- * drop_unselected removes their packages afterwards when only libraries were asked for. */
-static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer **sel)
+ * secrets analyzer (when extra is not NULL) and the image checks' passwd reader, last. OS
+ * package analyzers always run: their file lists decide which language packages an OS
+ * package owns (and who owns a setuid file); drop_unselected removes their packages
+ * afterwards when only libraries were asked for. */
+static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer *extra,
+                               const struct strata_analyzer **sel)
 {
     const struct strata_analyzer *const *all = strata_builtin_analyzers();
     size_t n = 0;
-    for (size_t i = 0; all[i] && n < SCAN_MAX_ANALYZERS - 1; i++)
+    for (size_t i = 0; all[i] && n < SCAN_MAX_ANALYZERS - 2; i++)
         if (pkg_types == 0 || (all[i]->pkg_types & ~STRATA_PKG_OS) == 0 ||
             (all[i]->pkg_types & pkg_types))
             sel[n++] = all[i];
+    if (extra != NULL)
+        sel[n++] = extra;
     sel[n++] = &checks_passwd_analyzer;
     sel[n] = NULL;
     return n;
@@ -211,7 +216,7 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     }
     if (rc == 0)
         rc = inventory_mark_os_owned(r, view, err);
-    if (rc == 0)
+    if (rc == 0 && !(opts->skip & STRATA_SCANNER_MISCONFIG))
         rc = run_checks(src, view, results, n_results, n_analyzers, opts, r, err);
     if (rc == 0) {
         drop_unselected(r, opts->pkg_types);
@@ -220,6 +225,21 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     free(states);
     view_free(view);
     return rc;
+}
+
+/* The secrets engine (built-in pack plus the user's rule files) and its file analyzer, unless
+ * secrets are skipped (*engine stays NULL then). */
+static int secrets_setup(const struct strata_scan_opts *opts, struct secrets_engine **engine,
+                         struct strata_analyzer *a, struct strata_error *err)
+{
+    *engine = NULL;
+    if (opts->skip & STRATA_SCANNER_SECRETS)
+        return 0;
+    int rc = secrets_engine_for_scan(opts->secret_rules, engine, err);
+    if (rc != 0)
+        return rc;
+    secrets_file_analyzer(a, *engine);
+    return 0;
 }
 
 static int default_jobs(void)
@@ -235,14 +255,22 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     if (opts == NULL)
         opts = &defaults;
     struct image_source *src = NULL;
+    struct secrets_engine *secrets = NULL;
+    struct strata_analyzer secrets_analyzer;
     int rc = image_source_open(src_spec, opts->platform, &src, err);
     if (rc != 0)
         return rc;
+    rc = secrets_setup(opts, &secrets, &secrets_analyzer, err);
+    if (rc != 0) {
+        image_source_free(src);
+        return rc;
+    }
     struct scan_job job;
     memset(&job, 0, sizeof job);
     job.src = src;
     const struct strata_analyzer *selected[SCAN_MAX_ANALYZERS + 1];
-    job.n_analyzers = select_analyzers(opts->pkg_types, selected);
+    job.n_analyzers =
+        select_analyzers(opts->pkg_types, secrets ? &secrets_analyzer : NULL, selected);
     job.analyzers = selected;
     job.limits = layer_limits_default;
     if (opts->max_layer_bytes)
@@ -299,6 +327,8 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     rc = fill_layers(r, src, job.results, err);
     if (rc == 0)
         rc = finish_analyzers(job.analyzers, job.n_analyzers, job.results, n, opts, src, r, err);
+    if (rc == 0 && secrets != NULL)
+        rc = secrets_scan_config(secrets, src->config, n, r, err);
     if (rc != 0 && err->msg[0] && strncmp(err->msg, src->path, strlen(src->path)) != 0)
         strata_error_prefix(err, "%s: ", src->path);
 out:
@@ -310,6 +340,7 @@ out:
     free(job.order);
     pthread_mutex_destroy(&job.progress_lock);
     image_source_free(src);
+    secrets_engine_free(secrets);
     if (rc != 0) {
         strata_report_free(r);
         return rc;
@@ -324,15 +355,24 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
     static const struct strata_scan_opts defaults = {0};
     if (opts == NULL)
         opts = &defaults;
-    const struct strata_analyzer *analyzers[SCAN_MAX_ANALYZERS + 1];
-    size_t n_analyzers = select_analyzers(opts->pkg_types, analyzers);
-    struct layer_result lr;
-    int rc = layer_result_init(&lr, -1, dir, analyzers, n_analyzers, err);
+    struct secrets_engine *secrets = NULL;
+    struct strata_analyzer secrets_analyzer;
+    int rc = secrets_setup(opts, &secrets, &secrets_analyzer, err);
     if (rc != 0)
         return rc;
+    const struct strata_analyzer *analyzers[SCAN_MAX_ANALYZERS + 1];
+    size_t n_analyzers =
+        select_analyzers(opts->pkg_types, secrets ? &secrets_analyzer : NULL, analyzers);
+    struct layer_result lr;
+    rc = layer_result_init(&lr, -1, dir, analyzers, n_analyzers, err);
+    if (rc != 0) {
+        secrets_engine_free(secrets);
+        return rc;
+    }
     struct strata_report *r = strata_report_new();
     if (r == NULL) {
         layer_result_release(&lr);
+        secrets_engine_free(secrets);
         return strata_error_nomem(err);
     }
     rc = fs_dir_read(dir, &lr, err);
@@ -348,6 +388,7 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
     if (rc != 0 && strncmp(err->msg, dir, strlen(dir)) != 0)
         strata_error_prefix(err, "%s: ", dir);
     layer_result_release(&lr);
+    secrets_engine_free(secrets);
     if (rc != 0) {
         strata_report_free(r);
         return rc;

@@ -63,6 +63,16 @@ int gate_severity_selected(unsigned mask, const char *severity)
     return (mask & GATE_SEVERITY_BIT(rank)) != 0;
 }
 
+size_t gate_count_checks(const struct strata_report *r, unsigned mask)
+{
+    size_t n = r->n_denied_license_packages;
+    for (size_t i = 0; i < r->n_secrets; i++)
+        n += gate_severity_selected(mask, r->secrets[i].severity);
+    for (size_t i = 0; i < r->n_misconfigurations; i++)
+        n += gate_severity_selected(mask, r->misconfigurations[i].severity);
+    return n;
+}
+
 static int set_suppressed(struct strata_vulnerability *v, const char *by, char *reason)
 {
     char *b = strdup(by);

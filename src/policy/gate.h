@@ -31,6 +31,10 @@ int gate_parse_severities(const char *list, unsigned *mask, struct strata_error 
  * selected by mask (0 selects every severity). */
 int gate_severity_selected(unsigned mask, const char *severity);
 
+/* The secrets and misconfigurations at the severities of mask (0: all), plus the packages
+ * with a license --license-deny names: the other findings --exit-code fails on. */
+size_t gate_count_checks(const struct strata_report *r, unsigned mask);
+
 /* Applies the gate to r, in this order of precedence for each finding not already suppressed:
  *   1. the first ignore-file entry in force today that names it -> suppressed_by "ignorefile",
  *      suppression_reason = the entry's reason (or "FILE:LINE" when it gives none);

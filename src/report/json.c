@@ -166,6 +166,38 @@ static void write_misconfiguration(struct json_writer *w, const struct strata_mi
     jw_end_object(w);
 }
 
+/* The issue's contract first (rule_id … excerpt); location names the config or history entry
+ * of a secret that is not in a file. in_final_fs is null for those. */
+static void write_secret(struct json_writer *w, const struct strata_secret *s)
+{
+    jw_begin_object(w);
+    put_str(w, "rule_id", s->rule_id);
+    put_str(w, "severity", s->severity);
+    put_str(w, "path", s->path);
+    put_int_or_null(w, "line", s->line, s->line > 0);
+    put_int_or_null(w, "layer_index", s->layer_index, s->layer_index >= 0);
+    jw_key(w, "in_final_fs");
+    if (s->in_final_fs >= 0)
+        jw_bool(w, s->in_final_fs);
+    else
+        jw_null(w);
+    put_int_or_null(w, "deleted_in_layer", s->deleted_in_layer, s->deleted_in_layer >= 0);
+    put_str(w, "excerpt", s->excerpt);
+    put_str(w, "title", s->title);
+    put_str(w, "location", s->location);
+    jw_end_object(w);
+}
+
+static void write_license_count(struct json_writer *w, const struct strata_license_count *l)
+{
+    jw_begin_object(w);
+    put_str(w, "license", l->license);
+    put_str(w, "category", l->category);
+    put_int_or_null(w, "packages", (long long)l->packages, 1);
+    put_bool(w, "denied", l->denied);
+    jw_end_object(w);
+}
+
 /* An infinite CVSS score has no JSON form. jansson refused it (json_real returned NULL) and
  * the tree writer reported ENOMEM before writing anything; checked up front to keep that. */
 static int scores_writable(const struct strata_report *r,
@@ -215,6 +247,16 @@ int strata_report_write_json(const struct strata_report *r, FILE *out,
     jw_begin_array(&w);
     for (size_t i = 0; i < r->n_misconfigurations && !jw_failed(&w); i++)
         write_misconfiguration(&w, &r->misconfigurations[i]);
+    jw_end_array(&w);
+    jw_key(&w, "secrets");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < r->n_secrets && !jw_failed(&w); i++)
+        write_secret(&w, &r->secrets[i]);
+    jw_end_array(&w);
+    jw_key(&w, "licenses");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < r->n_licenses && !jw_failed(&w); i++)
+        write_license_count(&w, &r->licenses[i]);
     jw_end_array(&w);
     jw_end_object(&w);
     int e = jw_finish(&w);

@@ -297,48 +297,104 @@ static json_t *result_json(const struct strata_report *r, const struct strata_vu
     return o;
 }
 
-/* ---- misconfigurations: one rule per check id, one result per finding, located at the file
- * the finding is about (artifactLocation uri = its path) or at the target. ---- */
+/* ---- misconfigurations and secrets: one rule per check or secret rule id, one result per
+ * finding, located at the file the finding is about (artifactLocation uri = its path, with
+ * the line when known) or at the target, with the config/history entry as a logical
+ * location. Both kinds go through one shape, struct check_finding. ---- */
 
 #define MISCONF_FINGERPRINT_KEY "misconfigurationHash/v1"
+#define SECRET_FINGERPRINT_KEY "secretHash/v1"
 
-struct misconf_rule {
-    const struct strata_misconfiguration *first; /* id, title, cis, remediation */
+struct check_finding {
+    const char *id, *title, *severity, *path, *logical, *message, *cis, *remediation;
+    const char *tag;             /* "misconfiguration" or "secret" */
+    const char *fingerprint_key; /* partialFingerprints key */
+    int line, layer_index;
+    const struct strata_secret *secret; /* extra properties of a secret, else NULL */
+};
+
+struct check_rule {
+    const struct check_finding *first; /* id, title, cis, remediation */
     int rank;
 };
 
-static const char *misconf_id(const struct strata_misconfiguration *m)
+static const char *finding_id(const struct check_finding *f)
 {
-    return m->id != NULL && *m->id != '\0' ? m->id : "UNKNOWN";
+    return f->id != NULL && *f->id != '\0' ? f->id : "UNKNOWN";
 }
 
-/* Index of m's rule in rules[0..*n), added when new. Linear: there are a few dozen check ids
- * at most, however many findings. */
-static size_t misconf_rule_for(struct misconf_rule *rules, size_t *n,
-                               const struct strata_misconfiguration *m)
+static struct check_finding from_misconf(const struct strata_misconfiguration *m)
+{
+    return (struct check_finding){
+        .id = m->id,
+        .title = m->title,
+        .severity = m->severity,
+        .path = m->path,
+        .logical = m->evidence,
+        .message = m->message,
+        .cis = m->cis,
+        .remediation = m->remediation,
+        .tag = "misconfiguration",
+        .fingerprint_key = MISCONF_FINGERPRINT_KEY,
+        .layer_index = m->layer_index,
+    };
+}
+
+/* The message is built from the redacted excerpt only: SARIF never holds the secret. */
+static struct check_finding from_secret(const struct strata_secret *s, struct strbuf *msg)
+{
+    int rc = strbuf_addf(msg, "%s (%s)", s->title ? s->title : "Secret",
+                         s->excerpt ? s->excerpt : "*****");
+    if (rc == 0 && s->in_final_fs == 0)
+        rc = s->deleted_in_layer >= 0
+                 ? strbuf_addf(msg,
+                               "; the file was removed in layer %d but its bytes are still in "
+                               "layer %d",
+                               s->deleted_in_layer, s->layer_index)
+                 : strbuf_addf(msg, "; the file is not in the final filesystem");
+    return (struct check_finding){
+        .id = s->rule_id,
+        .title = s->title,
+        .severity = s->severity,
+        .path = s->path,
+        .logical = s->location,
+        .message = rc == 0 ? msg->buf : NULL,
+        .remediation = "Remove the secret from the image (rebuild without it: deleting it in a "
+                       "later layer does not remove it) and revoke it.",
+        .tag = "secret",
+        .fingerprint_key = SECRET_FINGERPRINT_KEY,
+        .line = s->line,
+        .layer_index = s->layer_index,
+        .secret = s,
+    };
+}
+
+/* Index of f's rule in rules[0..*n), added when new. Linear: there are a few dozen check and
+ * secret rule ids at most, however many findings. */
+static size_t check_rule_for(struct check_rule *rules, size_t *n, const struct check_finding *f)
 {
     size_t k = 0;
-    while (k < *n && strcmp(misconf_id(rules[k].first), misconf_id(m)) != 0)
+    while (k < *n && strcmp(finding_id(rules[k].first), finding_id(f)) != 0)
         k++;
     if (k == *n)
-        rules[(*n)++] = (struct misconf_rule){m, 0};
-    int rank = strata_severity_rank(m->severity);
+        rules[(*n)++] = (struct check_rule){f, 0};
+    int rank = strata_severity_rank(f->severity);
     if (rank > rules[k].rank)
         rules[k].rank = rank;
     return k;
 }
 
-static json_t *misconf_rule_json(const struct misconf_rule *rule, int *bad)
+static json_t *check_rule_json(const struct check_rule *rule, int *bad)
 {
-    const struct strata_misconfiguration *m = rule->first;
+    const struct check_finding *f = rule->first;
     json_t *o = json_object();
-    rj_put_str(o, "id", misconf_id(m), bad);
-    rj_put(o, "shortDescription", text_json(m->title ? m->title : misconf_id(m), bad), bad);
+    rj_put_str(o, "id", finding_id(f), bad);
+    rj_put(o, "shortDescription", text_json(f->title ? f->title : finding_id(f), bad), bad);
     struct strbuf help = STRBUF_INIT;
-    if (strbuf_addf(&help, "%s: %s\nSeverity: %s%s%s\nRemediation: %s", misconf_id(m),
-                    m->title ? m->title : "", severity_words[rule->rank],
-                    m->cis ? "\nCIS Docker Benchmark: " : "", m->cis ? m->cis : "",
-                    m->remediation ? m->remediation : "") != 0)
+    if (strbuf_addf(&help, "%s: %s\nSeverity: %s%s%s\nRemediation: %s", finding_id(f),
+                    f->title ? f->title : "", severity_words[rule->rank],
+                    f->cis ? "\nCIS Docker Benchmark: " : "", f->cis ? f->cis : "",
+                    f->remediation ? f->remediation : "") != 0)
         *bad = 1;
     else
         rj_put(o, "help", text_json(help.buf, bad), bad);
@@ -353,20 +409,26 @@ static json_t *misconf_rule_json(const struct misconf_rule *rule, int *bad)
         rj_put(props, "security-severity", json_string(sev), bad);
     json_t *tags = json_array();
     rj_append(tags, json_string("security"), bad);
-    rj_append(tags, json_string("misconfiguration"), bad);
+    rj_append(tags, json_string(f->tag), bad);
     rj_put(props, "tags", tags, bad);
     rj_put(o, "properties", props, bad);
     return o;
 }
 
-static json_t *misconf_location_json(const struct strata_report *r,
-                                     const struct strata_misconfiguration *m, int *bad)
+static json_t *check_location_json(const struct strata_report *r, const struct check_finding *f,
+                                   int *bad)
 {
-    json_t *loc = file_location_json(r, m->path, bad);
-    if (m->evidence != NULL && *m->evidence != '\0') {
+    json_t *loc = file_location_json(r, f->path, bad);
+    json_t *phys = json_object_get(loc, "physicalLocation");
+    if (phys != NULL && f->path != NULL && f->line > 0) {
+        json_t *region = json_object();
+        rj_put(region, "startLine", json_integer(f->line), bad);
+        rj_put(phys, "region", region, bad);
+    }
+    if (f->logical != NULL && *f->logical != '\0') {
         json_t *logical = json_object();
-        rj_put_str(logical, "fullyQualifiedName", m->evidence, bad);
-        rj_put(logical, "kind", json_string(m->path ? "file" : "configuration"), bad);
+        rj_put_str(logical, "fullyQualifiedName", f->logical, bad);
+        rj_put(logical, "kind", json_string(f->path ? "file" : "configuration"), bad);
         json_t *logicals = json_array();
         rj_append(logicals, logical, bad);
         rj_put(loc, "logicalLocations", logicals, bad);
@@ -374,36 +436,77 @@ static json_t *misconf_location_json(const struct strata_report *r,
     return loc;
 }
 
-static json_t *misconf_result_json(const struct strata_report *r,
-                                   const struct strata_misconfiguration *m, size_t rule_index,
-                                   int *bad)
+static json_t *check_result_json(const struct strata_report *r, const struct check_finding *f,
+                                 size_t rule_index, int *bad)
 {
     json_t *o = json_object();
-    rj_put_str(o, "ruleId", misconf_id(m), bad);
+    rj_put_str(o, "ruleId", finding_id(f), bad);
     rj_put(o, "ruleIndex", json_integer((json_int_t)rule_index), bad);
-    rj_put(o, "level", json_string(level_of_rank(strata_severity_rank(m->severity))), bad);
-    rj_put(o, "message", text_json(m->message ? m->message : misconf_id(m), bad), bad);
+    rj_put(o, "level", json_string(level_of_rank(strata_severity_rank(f->severity))), bad);
+    rj_put(o, "message", text_json(f->message ? f->message : finding_id(f), bad), bad);
     json_t *locs = json_array();
-    rj_append(locs, misconf_location_json(r, m, bad), bad);
+    rj_append(locs, check_location_json(r, f, bad), bad);
     rj_put(o, "locations", locs, bad);
-    const char *parts[3] = {misconf_id(m), m->path, m->evidence};
+    char line[24] = "", layer[24] = "";
+    if (f->secret != NULL) { /* one key in two files or two lines is two results */
+        snprintf(line, sizeof line, "%d", f->line);
+        snprintf(layer, sizeof layer, "%d", f->layer_index);
+    }
+    const char *parts[5] = {finding_id(f), f->path, f->logical, line, layer};
     char fp[65];
-    if (fingerprint_parts(parts, 3, fp) != 0) {
+    if (fingerprint_parts(parts, f->secret ? 5 : 3, fp) != 0) {
         *bad = 1;
     } else {
         json_t *fps = json_object();
-        rj_put(fps, MISCONF_FINGERPRINT_KEY, json_string(fp), bad);
+        rj_put(fps, f->fingerprint_key, json_string(fp), bad);
         rj_put(o, "partialFingerprints", fps, bad);
     }
     json_t *props = json_object();
-    rj_put_str(props, "severity", m->severity, bad);
-    rj_put_str(props, "cis", m->cis, bad);
-    rj_put(props, "layer_index", m->layer_index >= 0 ? json_integer(m->layer_index) : json_null(),
+    rj_put_str(props, "severity", f->severity, bad);
+    rj_put_str(props, "cis", f->cis, bad);
+    rj_put(props, "layer_index", f->layer_index >= 0 ? json_integer(f->layer_index) : json_null(),
            bad);
-    rj_put_str(props, "evidence", m->evidence, bad);
-    rj_put_str(props, "remediation", m->remediation, bad);
+    rj_put_str(props, f->secret ? "location" : "evidence", f->logical, bad);
+    if (f->secret != NULL) {
+        rj_put_str(props, "excerpt", f->secret->excerpt, bad);
+        if (f->secret->in_final_fs >= 0)
+            rj_put(props, "in_final_fs", json_boolean(f->secret->in_final_fs), bad);
+        if (f->secret->deleted_in_layer >= 0)
+            rj_put(props, "deleted_in_layer", json_integer(f->secret->deleted_in_layer), bad);
+    } else {
+        rj_put_str(props, "remediation", f->remediation, bad);
+    }
     rj_put(o, "properties", props, bad);
     return o;
+}
+
+/* Appends the results of misconfigurations and secrets, and their rules (indexes from
+ * first_rule on). */
+static void add_check_results(const struct strata_report *r, size_t first_rule, json_t *rules,
+                              json_t *results, int *bad)
+{
+    size_t n = r->n_misconfigurations + r->n_secrets, n_rules = 0;
+    struct check_finding *fs = calloc(n ? n : 1, sizeof *fs);
+    struct check_rule *crules = calloc(n ? n : 1, sizeof *crules);
+    struct strbuf *msgs = calloc(r->n_secrets ? r->n_secrets : 1, sizeof *msgs);
+    if (fs == NULL || crules == NULL || msgs == NULL)
+        n = 0, *bad = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = i - r->n_misconfigurations;
+        if (i < r->n_misconfigurations)
+            fs[i] = from_misconf(&r->misconfigurations[i]);
+        else if ((fs[i] = from_secret(&r->secrets[s], &msgs[s])).message == NULL)
+            *bad = 1;
+        size_t k = check_rule_for(crules, &n_rules, &fs[i]);
+        rj_append(results, check_result_json(r, &fs[i], first_rule + k, bad), bad);
+    }
+    for (size_t k = 0; k < n_rules; k++)
+        rj_append(rules, check_rule_json(&crules[k], bad), bad);
+    for (size_t i = 0; msgs != NULL && i < r->n_secrets; i++)
+        strbuf_release(&msgs[i]);
+    free(msgs);
+    free(crules);
+    free(fs);
 }
 
 static json_t *driver_json(const struct strata_report_write_opts *opts, json_t *rules, int *bad)
@@ -474,19 +577,9 @@ int strata_report_write_sarif(const struct strata_report *r, FILE *out,
     json_t *rules = json_array();
     for (size_t k = 0; k < ix.n; k++)
         rj_append(rules, rule_json(&ix.rules[k], &bad), &bad);
-    /* Misconfiguration rules follow the vulnerability rules: their indexes start at ix.n. */
-    size_t nm = r->n_misconfigurations, n_mrules = 0;
-    struct misconf_rule *mrules = calloc(nm ? nm : 1, sizeof *mrules);
-    if (mrules == NULL)
-        bad = 1;
-    for (size_t i = 0; mrules != NULL && i < nm; i++) {
-        const struct strata_misconfiguration *m = &r->misconfigurations[i];
-        size_t k = misconf_rule_for(mrules, &n_mrules, m);
-        rj_append(results, misconf_result_json(r, m, ix.n + k, &bad), &bad);
-    }
-    for (size_t k = 0; k < n_mrules; k++)
-        rj_append(rules, misconf_rule_json(&mrules[k], &bad), &bad);
-    free(mrules);
+    /* Misconfiguration and secret rules follow the vulnerability rules: their indexes start
+     * at ix.n. */
+    add_check_results(r, ix.n, rules, results, &bad);
 
     json_t *tool = json_object();
     rj_put(tool, "driver", driver_json(opts, rules, &bad), &bad);

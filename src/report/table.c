@@ -620,6 +620,102 @@ static int print_misconfigurations(const struct out *o, const struct strata_repo
     return rc;
 }
 
+/* ---- secrets ---- */
+
+static char *secret_where(const struct strata_secret *s)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc = add_clean(&sb, s->path ? s->path : s->location ? s->location : "-", 60);
+    if (rc == 0 && s->path != NULL && s->line > 0)
+        rc = strbuf_addf(&sb, ":%d", s->line);
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+static char *secret_state(const struct strata_secret *s)
+{
+    char buf[48];
+    if (s->in_final_fs < 0)
+        return strdup(s->location && strncmp(s->location, "history", 7) == 0 ? "history"
+                                                                             : "config");
+    if (s->in_final_fs)
+        return strdup("present");
+    if (s->deleted_in_layer >= 0)
+        snprintf(buf, sizeof buf, "removed in layer %d", s->deleted_in_layer);
+    else
+        snprintf(buf, sizeof buf, "removed");
+    return strdup(buf);
+}
+
+/* Printed only when there are findings. Excerpts are redacted by the engine. */
+static int print_secrets(const struct out *o, const struct strata_report *r)
+{
+    enum { NC = 6 };
+    static const int right[NC] = {0, 0, 0, 1, 0, 0};
+    static const char *const head[NC] = {"SEVERITY", "RULE", "WHERE", "LAYER", "STATE", "EXCERPT"};
+    size_t n = r->n_secrets;
+    if (n == 0)
+        return 0;
+    struct table t;
+    if (table_init(&t, NC, n + 1, right) != 0)
+        return STRATA_ENOMEM;
+    t.sev_col = 0;
+    for (size_t c = 0; c < NC; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < n; i++) {
+        const struct strata_secret *s = &r->secrets[i];
+        char **row = &t.cells[(i + 1) * NC];
+        row[0] = strdup(rj_severity(s->severity));
+        row[1] = clean(s->rule_id, 0);
+        row[2] = secret_where(s);
+        row[3] = int_cell(s->layer_index);
+        row[4] = secret_state(s);
+        row[5] = clean(s->excerpt, 0);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sSecrets (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
+/* ---- licenses ---- */
+
+static int print_licenses(const struct out *o, const struct strata_report *r)
+{
+    enum { NC = 4 };
+    static const int right[NC] = {0, 0, 1, 0};
+    static const char *const head[NC] = {"LICENSE", "CATEGORY", "PACKAGES", "DENIED"};
+    size_t n = r->n_licenses;
+    if (n == 0)
+        return 0;
+    struct table t;
+    if (table_init(&t, NC, n + 1, right) != 0)
+        return STRATA_ENOMEM;
+    for (size_t c = 0; c < NC; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < n; i++) {
+        const struct strata_license_count *l = &r->licenses[i];
+        char **row = &t.cells[(i + 1) * NC];
+        row[0] = clean(l->license, 60);
+        row[1] = clean(l->category, 0);
+        row[2] = int_cell((long long)l->packages);
+        row[3] = strdup(l->denied ? "DENIED" : "");
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sLicenses (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
 /* "127 packages (deb 127) in 4 layers": per-type counts in name order. */
 static int print_summary(const struct out *o, const struct strata_report *r)
 {
@@ -679,6 +775,10 @@ int strata_report_write_table(const struct strata_report *r, FILE *out,
         rc = print_vulnerabilities(&o, r, opts);
     if (rc == 0)
         rc = print_misconfigurations(&o, r);
+    if (rc == 0)
+        rc = print_secrets(&o, r);
+    if (rc == 0)
+        rc = print_licenses(&o, r);
     if (rc == 0)
         rc = print_summary(&o, r);
     if (rc != 0)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
+#include "secrets/image_secrets.h"
 #include "secrets/rules.h"
 
 struct candidate {
@@ -27,18 +28,24 @@ struct pending {
     size_t from, to;
 };
 
+/* What one thread needs to scan: hyperscan scratch space and the per-buffer state. */
+struct secrets_scanner {
+    const struct secrets_engine *e;
+    hs_scratch_t *scratch;
+    unsigned char *active; /* per rule: one of its keywords is in the buffer */
+    struct pending *pending;
+    struct candidate *cands;
+    size_t n_cands, cap_cands;
+    int overflow;
+};
+
+/* The compiled rule set: read-only once compiled, shared by any number of scanners. */
 struct secrets_engine {
     struct secrets_rules rs;
     hs_database_t *kw_db, *main_db, *pre_db, *suf_db, *allow_db;
     size_t *kw_rule; /* keyword index -> rule index */
     size_t n_kw;
-    hs_scratch_t *scratch;
-    /* per-scan state (the engine is used by one thread at a time) */
-    unsigned char *active;
-    struct pending *pending;
-    struct candidate *cands;
-    size_t n_cands, cap_cands;
-    int overflow;
+    struct secrets_scanner *own; /* for secrets_scan (the compiling thread's use) */
 };
 
 const char *secrets_severity_name(enum secrets_severity s)
@@ -61,6 +68,52 @@ struct secrets_engine *secrets_engine_new(void)
     return calloc(1, sizeof(struct secrets_engine));
 }
 
+void secrets_scanner_free(struct secrets_scanner *sc)
+{
+    if (sc == NULL)
+        return;
+    hs_free_scratch(sc->scratch);
+    free(sc->active);
+    free(sc->pending);
+    free(sc->cands);
+    free(sc);
+}
+
+/* A scanner whose scratch is a clone of proto (or allocated for the engine's databases when
+ * proto is NULL). */
+static struct secrets_scanner *scanner_alloc(const struct secrets_engine *e,
+                                             const hs_scratch_t *proto)
+{
+    struct secrets_scanner *sc = calloc(1, sizeof *sc);
+    if (sc == NULL)
+        return NULL;
+    sc->e = e;
+    size_t nr = e->rs.n ? e->rs.n : 1;
+    sc->active = calloc(nr, 1);
+    sc->pending = calloc(nr, sizeof *sc->pending);
+    int ok = sc->active != NULL && sc->pending != NULL;
+    if (ok && proto != NULL) {
+        ok = hs_clone_scratch(proto, &sc->scratch) == HS_SUCCESS;
+    } else if (ok) {
+        const hs_database_t *dbs[] = {e->kw_db, e->main_db, e->pre_db, e->suf_db, e->allow_db};
+        for (size_t i = 0; i < 5 && ok; i++)
+            if (dbs[i] != NULL)
+                ok = hs_alloc_scratch(dbs[i], &sc->scratch) == HS_SUCCESS;
+    }
+    if (!ok) {
+        secrets_scanner_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+struct secrets_scanner *secrets_scanner_new(const struct secrets_engine *e)
+{
+    if (e->own == NULL)
+        return NULL;
+    return scanner_alloc(e, e->own->scratch);
+}
+
 static void free_dbs(struct secrets_engine *e)
 {
     hs_free_database(e->kw_db);
@@ -68,18 +121,12 @@ static void free_dbs(struct secrets_engine *e)
     hs_free_database(e->pre_db);
     hs_free_database(e->suf_db);
     hs_free_database(e->allow_db);
-    hs_free_scratch(e->scratch);
     e->kw_db = e->main_db = e->pre_db = e->suf_db = e->allow_db = NULL;
-    e->scratch = NULL;
+    secrets_scanner_free(e->own);
+    e->own = NULL;
     free(e->kw_rule);
-    free(e->active);
-    free(e->pending);
-    free(e->cands);
     e->kw_rule = NULL;
-    e->active = NULL;
-    e->pending = NULL;
-    e->cands = NULL;
-    e->n_kw = e->n_cands = e->cap_cands = 0;
+    e->n_kw = 0;
 }
 
 void secrets_engine_free(struct secrets_engine *e)
@@ -304,11 +351,8 @@ int secrets_engine_compile(struct secrets_engine *e, struct strata_error *err)
     struct exprs kw = {0}, main = {0}, pre = {0}, suf = {0}, allow = {0};
     int rc = STRATA_ENOMEM;
     e->kw_rule = calloc(nkw ? nkw : 1, sizeof *e->kw_rule);
-    e->active = calloc(nr, 1);
-    e->pending = calloc(nr, sizeof *e->pending);
-    if (e->kw_rule == NULL || e->active == NULL || e->pending == NULL || exprs_alloc(&kw, nkw) ||
-        exprs_alloc(&main, nr) || exprs_alloc(&pre, nr) || exprs_alloc(&suf, nr) ||
-        exprs_alloc(&allow, nallow))
+    if (e->kw_rule == NULL || exprs_alloc(&kw, nkw) || exprs_alloc(&main, nr) ||
+        exprs_alloc(&pre, nr) || exprs_alloc(&suf, nr) || exprs_alloc(&allow, nallow))
         goto nomem;
     const unsigned scan_flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_MULTILINE;
     for (size_t i = 0; i < nr; i++) {
@@ -349,10 +393,8 @@ int secrets_engine_compile(struct secrets_engine *e, struct strata_error *err)
         (rc = compile(&suf, "suffix", &e->suf_db, err)) != 0 ||
         (rc = compile(&allow, "allow regex", &e->allow_db, err)) != 0)
         goto fail;
-    hs_database_t *dbs[] = {e->kw_db, e->main_db, e->pre_db, e->suf_db, e->allow_db};
-    for (size_t i = 0; i < 5; i++)
-        if (dbs[i] != NULL && hs_alloc_scratch(dbs[i], &e->scratch) != HS_SUCCESS)
-            goto nomem;
+    if ((e->own = scanner_alloc(e, NULL)) == NULL)
+        goto nomem;
     exprs_free(&kw);
     exprs_free(&main);
     exprs_free(&pre);
@@ -431,26 +473,26 @@ static int on_keyword(unsigned id, unsigned long long from, unsigned long long t
     (void)from;
     (void)to;
     (void)flags;
-    struct secrets_engine *e = ctx;
-    e->active[e->kw_rule[id]] = 1;
+    struct secrets_scanner *sc = ctx;
+    sc->active[sc->e->kw_rule[id]] = 1;
     return 0;
 }
 
-static int push_candidate(struct secrets_engine *e, size_t rule, size_t from, size_t to)
+static int push_candidate(struct secrets_scanner *sc, size_t rule, size_t from, size_t to)
 {
-    if (e->n_cands >= SECRETS_MAX_FINDINGS) {
-        e->overflow = 1;
+    if (sc->n_cands >= SECRETS_MAX_FINDINGS) {
+        sc->overflow = 1;
         return 1;
     }
-    if (e->n_cands == e->cap_cands) {
-        size_t cap = e->cap_cands ? e->cap_cands * 2 : 16;
-        struct candidate *c = realloc(e->cands, cap * sizeof *c);
+    if (sc->n_cands == sc->cap_cands) {
+        size_t cap = sc->cap_cands ? sc->cap_cands * 2 : 16;
+        struct candidate *c = realloc(sc->cands, cap * sizeof *c);
         if (c == NULL)
             return -1;
-        e->cands = c;
-        e->cap_cands = cap;
+        sc->cands = c;
+        sc->cap_cands = cap;
     }
-    e->cands[e->n_cands++] = (struct candidate){rule, from, to};
+    sc->cands[sc->n_cands++] = (struct candidate){rule, from, to};
     return 0;
 }
 
@@ -460,10 +502,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
                     void *ctx)
 {
     (void)flags;
-    struct secrets_engine *e = ctx;
-    if (!e->active[id])
+    struct secrets_scanner *sc = ctx;
+    if (!sc->active[id])
         return 0;
-    struct pending *p = &e->pending[id];
+    struct pending *p = &sc->pending[id];
     if (p->valid && from < p->to) {
         if (from < p->from)
             p->from = from;
@@ -472,7 +514,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
         return 0;
     }
     if (p->valid) {
-        int rc = push_candidate(e, id, p->from, p->to);
+        int rc = push_candidate(sc, id, p->from, p->to);
         if (rc != 0)
             return rc;
     }
@@ -544,15 +586,16 @@ static int scan_error(struct strata_error *err, const char *path, hs_error_t rc)
 
 /* Finds the secret inside a candidate span and applies the entropy and allow filters.
  * Returns 1 when it is reported, 0 when filtered, < 0 on error. */
-static int finish_candidate(struct secrets_engine *e, const struct candidate *c, const char *data,
+static int finish_candidate(struct secrets_scanner *sc, const struct candidate *c, const char *data,
                             struct secrets_finding *f, struct strata_error *err)
 {
+    const struct secrets_engine *e = sc->e;
     const struct secrets_rule *r = &e->rs.rules[c->rule];
     size_t s = c->from, t = c->to;
     if (r->prefix != NULL && e->pre_db != NULL) {
         struct bound_ctx b = {.rule = (unsigned)c->rule};
         hs_error_t rc =
-            hs_scan(e->pre_db, data + s, (unsigned)(t - s), 0, e->scratch, on_prefix, &b);
+            hs_scan(e->pre_db, data + s, (unsigned)(t - s), 0, sc->scratch, on_prefix, &b);
         if (rc != HS_SUCCESS)
             return scan_error(err, f->path, rc);
         if (b.found)
@@ -561,7 +604,7 @@ static int finish_candidate(struct secrets_engine *e, const struct candidate *c,
     if (r->suffix != NULL && e->suf_db != NULL && s < t) {
         struct bound_ctx b = {.rule = (unsigned)c->rule, .len = t - s};
         hs_error_t rc =
-            hs_scan(e->suf_db, data + s, (unsigned)(t - s), 0, e->scratch, on_suffix, &b);
+            hs_scan(e->suf_db, data + s, (unsigned)(t - s), 0, sc->scratch, on_suffix, &b);
         if (rc != HS_SUCCESS)
             return scan_error(err, f->path, rc);
         if (b.found)
@@ -574,7 +617,7 @@ static int finish_candidate(struct secrets_engine *e, const struct candidate *c,
     if (e->allow_db != NULL) {
         struct bound_ctx b = {.rule = (unsigned)c->rule, .len = e->rs.n};
         hs_error_t rc =
-            hs_scan(e->allow_db, data + s, (unsigned)(t - s), 0, e->scratch, on_allow, &b);
+            hs_scan(e->allow_db, data + s, (unsigned)(t - s), 0, sc->scratch, on_allow, &b);
         if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
             return scan_error(err, f->path, rc);
         if (b.found)
@@ -593,9 +636,10 @@ static int finish_candidate(struct secrets_engine *e, const struct candidate *c,
     return 1;
 }
 
-int secrets_scan(struct secrets_engine *e, const char *path, const char *data, size_t len,
-                 secrets_callback cb, void *user, struct strata_error *err)
+int secrets_scanner_scan(struct secrets_scanner *sc, const char *path, const char *data, size_t len,
+                         secrets_callback cb, void *user, struct strata_error *err)
 {
+    const struct secrets_engine *e = sc->e;
     if (e->main_db == NULL)
         return strata_error_set(err, STRATA_EUSAGE, "secrets: engine not compiled");
     for (size_t i = 0; path != NULL && i < e->rs.allow_paths.n; i++)
@@ -608,34 +652,34 @@ int secrets_scan(struct secrets_engine *e, const char *path, const char *data, s
     if (memchr(data, '\0', len < SECRETS_BINARY_PROBE ? len : SECRETS_BINARY_PROBE) != NULL)
         return SECRETS_SKIPPED_BINARY;
     size_t nr = e->rs.n;
-    memset(e->active, 0, nr);
-    hs_error_t hrc = hs_scan(e->kw_db, data, (unsigned)len, 0, e->scratch, on_keyword, e);
+    memset(sc->active, 0, nr);
+    hs_error_t hrc = hs_scan(e->kw_db, data, (unsigned)len, 0, sc->scratch, on_keyword, sc);
     if (hrc != HS_SUCCESS)
         return scan_error(err, path, hrc);
     int any = 0;
     for (size_t i = 0; i < nr && !any; i++)
-        any = e->active[i];
+        any = sc->active[i];
     if (!any)
         return SECRETS_SCANNED;
-    memset(e->pending, 0, nr * sizeof *e->pending);
-    e->n_cands = 0;
-    e->overflow = 0;
-    hrc = hs_scan(e->main_db, data, (unsigned)len, 0, e->scratch, on_match, e);
-    if (hrc != HS_SUCCESS && !(hrc == HS_SCAN_TERMINATED && e->overflow))
+    memset(sc->pending, 0, nr * sizeof *sc->pending);
+    sc->n_cands = 0;
+    sc->overflow = 0;
+    hrc = hs_scan(e->main_db, data, (unsigned)len, 0, sc->scratch, on_match, sc);
+    if (hrc != HS_SUCCESS && !(hrc == HS_SCAN_TERMINATED && sc->overflow))
         return hrc == HS_SCAN_TERMINATED ? strata_error_nomem(err) : scan_error(err, path, hrc);
-    for (size_t i = 0; i < nr && !e->overflow; i++)
-        if (e->pending[i].valid) {
-            int rc = push_candidate(e, i, e->pending[i].from, e->pending[i].to);
+    for (size_t i = 0; i < nr && !sc->overflow; i++)
+        if (sc->pending[i].valid) {
+            int rc = push_candidate(sc, i, sc->pending[i].from, sc->pending[i].to);
             if (rc < 0)
                 return strata_error_nomem(err);
         }
-    if (e->n_cands > 1)
-        qsort(e->cands, e->n_cands, sizeof *e->cands, cmp_candidate);
+    if (sc->n_cands > 1)
+        qsort(sc->cands, sc->n_cands, sizeof *sc->cands, cmp_candidate);
     size_t line_pos = 0;
     int line = 1;
-    for (size_t i = 0; i < e->n_cands; i++) {
+    for (size_t i = 0; i < sc->n_cands; i++) {
         struct secrets_finding f = {.path = path};
-        int rc = finish_candidate(e, &e->cands[i], data, &f, err);
+        int rc = finish_candidate(sc, &sc->cands[i], data, &f, err);
         if (rc < 0)
             return rc;
         if (rc == 0)
@@ -654,4 +698,31 @@ int secrets_scan(struct secrets_engine *e, const char *path, const char *data, s
             return rc;
     }
     return SECRETS_SCANNED;
+}
+
+int secrets_scan(struct secrets_engine *e, const char *path, const char *data, size_t len,
+                 secrets_callback cb, void *user, struct strata_error *err)
+{
+    if (e->own == NULL)
+        return strata_error_set(err, STRATA_EUSAGE, "secrets: engine not compiled");
+    return secrets_scanner_scan(e->own, path, data, len, cb, user, err);
+}
+
+int secrets_engine_for_scan(const char *const *rule_files, struct secrets_engine **out,
+                            struct strata_error *err)
+{
+    struct secrets_engine *e = secrets_engine_new();
+    if (e == NULL)
+        return strata_error_nomem(err);
+    int rc = secrets_engine_add_builtin(e, err);
+    for (size_t i = 0; rule_files != NULL && rule_files[i] != NULL && rc == 0; i++)
+        rc = secrets_engine_add_file(e, rule_files[i], err);
+    if (rc == 0)
+        rc = secrets_engine_compile(e, err);
+    if (rc != 0) {
+        secrets_engine_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
 }

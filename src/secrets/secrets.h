@@ -78,10 +78,20 @@ enum secrets_scan_result {
     SECRETS_SKIPPED_PATH = 3,
 };
 
-/* Scans one buffer. Returns a secrets_scan_result (>= 0), a negative STRATA_E* code, or the
- * callback's non-zero value. Not thread-safe: one engine per thread (its scratch space). */
+/* Scans one buffer with the engine's own scanner. Returns a secrets_scan_result (>= 0), a
+ * negative STRATA_E* code, or the callback's non-zero value. Not thread-safe: other threads
+ * use a secrets_scanner each. */
 int secrets_scan(struct secrets_engine *e, const char *path, const char *data, size_t len,
                  secrets_callback cb, void *user, struct strata_error *err);
+
+/* A compiled engine is read-only and shared; each thread scans with its own scanner (hyperscan
+ * scratch space and match state). NULL on ENOMEM or when the engine is not compiled. The
+ * engine must outlive its scanners. */
+struct secrets_scanner;
+struct secrets_scanner *secrets_scanner_new(const struct secrets_engine *e);
+void secrets_scanner_free(struct secrets_scanner *sc);
+int secrets_scanner_scan(struct secrets_scanner *sc, const char *path, const char *data, size_t len,
+                         secrets_callback cb, void *user, struct strata_error *err);
 
 /* Shannon entropy in bits per byte. */
 double secrets_entropy(const char *s, size_t n);

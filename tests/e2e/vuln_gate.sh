@@ -96,7 +96,12 @@ grep -q "Vulnerabilities: not checked" <<<"$out" && grep -q "no database at $WOR
     pass "gate: without a database the table says 'not checked' and stderr names the path" || fail "gate: no db" "$out $(cat "$WORK/nodb.err")"
 expect_exit "gate: gate flag without a database" 2 -- env XDG_CACHE_HOME="$WORK/empty" "$STRATA" fs --exit-code 1 "$WORK/rootfs"
 grep -q "strata db update" <<<"$LAST_ERR" && pass "gate: missing database says how to get one" || fail "gate: missing db message" "$LAST_ERR"
-expect_exit "gate: --no-vulns with a gate flag" 2 -- "$STRATA" fs --no-vulns --exit-code 1 "$WORK/rootfs"
+# --no-vulns with a gate flag gates on the other findings: secrets and hardening checks.
+expect_exit "gate: --no-vulns --exit-code on a tree without secrets or check findings" 0 -- "$STRATA" fs -q --no-vulns --exit-code 1 "$WORK/rootfs"
+mkdir -p "$WORK/rootfs-secret/app" && printf 'AWS_ACCESS_KEY_ID=AKIAQ3EGRTYU7WZXCV4B\n' >"$WORK/rootfs-secret/app/.env"
+expect_exit "gate: --no-vulns --exit-code fails on a CRITICAL secret" 4 -- "$STRATA" fs -q --no-vulns --exit-code 4 "$WORK/rootfs-secret"
+expect_exit "gate: --severity leaves out a secret below it" 0 -- "$STRATA" fs -q --no-vulns --severity LOW --exit-code 4 "$WORK/rootfs-secret"
+expect_exit "gate: --no-secrets leaves it out" 0 -- "$STRATA" fs -q --no-vulns --no-secrets --exit-code 4 "$WORK/rootfs-secret"
 expect_exit "gate: bad --severity" 2 -- "$STRATA" fs --severity HIGH,SEVERE "$WORK/rootfs"
 expect_exit "gate: bad --exit-code" 2 -- "$STRATA" fs --exit-code x "$WORK/rootfs"
 STRATA_DB="$db" "$STRATA" fs -q --format json "$WORK/rootfs" | js 'len(r["vulnerabilities"])' | grep -qx 3 &&

@@ -127,6 +127,34 @@ static json_t *misconfiguration_json(const struct strata_misconfiguration *m, in
     return o;
 }
 
+/* secrets[] and licenses[] came after streaming; written here the way the tree builder wrote
+ * every other section, so the comparison covers them too. */
+static json_t *secret_json(const struct strata_secret *s, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "rule_id", s->rule_id, bad);
+    rj_put_str(o, "severity", s->severity, bad);
+    rj_put_str(o, "path", s->path, bad);
+    rj_put(o, "line", int_or_null(s->line, s->line > 0), bad);
+    rj_put(o, "layer_index", int_or_null(s->layer_index, s->layer_index >= 0), bad);
+    rj_put(o, "in_final_fs", s->in_final_fs >= 0 ? json_boolean(s->in_final_fs) : json_null(), bad);
+    rj_put(o, "deleted_in_layer", int_or_null(s->deleted_in_layer, s->deleted_in_layer >= 0), bad);
+    rj_put_str(o, "excerpt", s->excerpt, bad);
+    rj_put_str(o, "title", s->title, bad);
+    rj_put_str(o, "location", s->location, bad);
+    return o;
+}
+
+static json_t *license_count_json(const struct strata_license_count *l, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "license", l->license, bad);
+    rj_put_str(o, "category", l->category, bad);
+    rj_put(o, "packages", json_integer((json_int_t)l->packages), bad);
+    rj_put(o, "denied", json_boolean(l->denied), bad);
+    return o;
+}
+
 static json_t *vuln_scan_json(const struct strata_vuln_scan *s, int *bad)
 {
     if (!s->ran)
@@ -165,6 +193,14 @@ static int old_write_json(const struct strata_report *r, FILE *out,
     for (size_t i = 0; i < r->n_misconfigurations; i++)
         rj_append(misconfs, misconfiguration_json(&r->misconfigurations[i], &bad), &bad);
     rj_put(root, "misconfigurations", misconfs, &bad);
+    json_t *secrets = json_array();
+    for (size_t i = 0; i < r->n_secrets; i++)
+        rj_append(secrets, secret_json(&r->secrets[i], &bad), &bad);
+    rj_put(root, "secrets", secrets, &bad);
+    json_t *licenses = json_array();
+    for (size_t i = 0; i < r->n_licenses; i++)
+        rj_append(licenses, license_count_json(&r->licenses[i], &bad), &bad);
+    rj_put(root, "licenses", licenses, &bad);
     int rc = bad ? strata_error_nomem(err) : rj_dump(root, out, err);
     json_decref(root);
     return rc;
@@ -460,6 +496,31 @@ static struct strata_report *random_report(size_t max_packages)
         m->message = maybe_string();
         m->remediation = maybe_string();
         m->evidence = maybe_string();
+    }
+    size_t ns = below(max_packages / 4 + 1);
+    for (size_t i = 0; i < ns; i++) {
+        struct strata_secret *sc = strata_report_add_secret(r);
+        assert_non_null(sc);
+        sc->rule_id = maybe_string();
+        sc->title = maybe_string();
+        sc->severity = maybe_string();
+        sc->path = maybe_string();
+        sc->location = maybe_string();
+        sc->line = random_int();
+        sc->layer_index = random_int();
+        sc->in_final_fs = (int)below(3) - 1;
+        sc->deleted_in_layer = random_int();
+        sc->excerpt = maybe_string();
+    }
+    size_t nl = below(4);
+    r->licenses = nl ? calloc(nl, sizeof *r->licenses) : NULL;
+    for (size_t i = 0; i < nl; i++) {
+        assert_non_null(r->licenses);
+        r->licenses[i].license = maybe_string();
+        r->licenses[i].category = maybe_string();
+        r->licenses[i].packages = below(1000);
+        r->licenses[i].denied = (int)below(2);
+        r->n_licenses++;
     }
     return r;
 }

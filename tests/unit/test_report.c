@@ -181,18 +181,25 @@ static void test_json(void **state)
 
     json_t *j = parse(text);
     /* Key order is part of the v1 promise. */
-    static const char *const top[] = {"schema",          "target",           "os",
-                                      "layers",          "packages",         "vulnerability_scan",
-                                      "vulnerabilities", "misconfigurations"};
+    static const char *const top[] = {"schema",
+                                      "target",
+                                      "os",
+                                      "layers",
+                                      "packages",
+                                      "vulnerability_scan",
+                                      "vulnerabilities",
+                                      "misconfigurations",
+                                      "secrets",
+                                      "licenses"};
     const char *key;
     json_t *v;
     size_t k = 0;
     json_object_foreach(j, key, v)
     {
-        assert_true(k < 8);
+        assert_true(k < 10);
         assert_string_equal(key, top[k++]);
     }
-    assert_int_equal(k, 8);
+    assert_int_equal(k, 10);
     assert_true(json_is_null(json_object_get(j, "vulnerability_scan")));
     assert_int_equal(json_array_size(json_object_get(j, "vulnerabilities")), 0);
     assert_string_equal(jstr(j, "schema"), "strata.report/v1");
