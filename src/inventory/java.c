@@ -110,6 +110,7 @@ static int emit(struct strata_report *r, const struct java_artifact *a, int laye
                              .purl_name = a->artifact_id,
                              .path = a->path,
                              .layer = layer,
+                             .license = a->license,
                              .direct = -1};
     rc = inventory_add_lang_package(r, &p);
     strbuf_release(&name);

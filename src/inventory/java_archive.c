@@ -19,6 +19,7 @@ void java_artifact_list_free(struct java_artifact_list *l)
         free(l->v[i].artifact_id);
         free(l->v[i].version);
         free(l->v[i].path);
+        free(l->v[i].license);
     }
     free(l->v);
     memset(l, 0, sizeof *l);
@@ -224,6 +225,88 @@ static const char *first_valid(const struct java_kv_list *kv, const char *const 
     return NULL;
 }
 
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int java_bundle_license(const char *value, char **out)
+{
+    *out = NULL;
+    size_t n = value ? strlen(value) : 0;
+    if (n == 0 || n > JAVA_MAX_LICENSE_LEN || strstr(value, "<<EXTERNAL>>") != NULL)
+        return 0;
+    struct strbuf sb = STRBUF_INIT;
+    int rc = 0, parts = 0;
+    for (size_t i = 0; rc == 0 && i < n;) {
+        /* one clause: up to a ',' outside double quotes */
+        size_t s = i;
+        int quoted = 0;
+        while (i < n && (quoted || value[i] != ',')) {
+            quoted ^= value[i] == '"';
+            i++;
+        }
+        size_t e = i++;
+        size_t semi = s;
+        for (int q = 0; semi < e && (q || value[semi] != ';'); semi++)
+            q ^= value[semi] == '"';
+        e = semi; /* ";link=…", ";description=…" are attributes */
+        while (s < e && (is_blank(value[s]) || value[s] == '"'))
+            s++;
+        while (e > s && (is_blank(value[e - 1]) || value[e - 1] == '"'))
+            e--;
+        if (e == s)
+            continue;
+        /* "Apache License, Version 2.0": a clause that is only a version continues the name */
+        int cont = parts > 0 && (strncasecmp(value + s, "version", 7) == 0 ||
+                                 (value[s] >= '0' && value[s] <= '9'));
+        if (cont)
+            rc = strbuf_adds(&sb, ", ");
+        else if (parts > 0)
+            rc = strbuf_adds(&sb, " OR ");
+        if (rc == 0)
+            rc = strbuf_add(&sb, value + s, e - s);
+        parts++;
+    }
+    if (rc != 0 || sb.len == 0) {
+        strbuf_release(&sb);
+        return rc;
+    }
+    *out = strbuf_detach(&sb);
+    return *out ? 0 : STRATA_ENOMEM;
+}
+
+/* Sets the Bundle-License of the artifact at index at (when the value names one). */
+static int set_license(struct walk *w, size_t at, const struct java_kv_list *kv)
+{
+    const char *v = java_kv_get(kv, "Bundle-License", 1);
+    if (v == NULL || at >= w->out->n || w->out->v[at].license != NULL)
+        return 0;
+    if (java_bundle_license(v, &w->out->v[at].license) != 0)
+        return strata_error_nomem(w->err);
+    return 0;
+}
+
+/* The pom.properties artifact of an archive that has exactly one: its manifest's license. */
+static int license_from_manifest(struct walk *w, zip_t *z, zip_int64_t man_idx, const char *path,
+                                 size_t at)
+{
+    uint8_t *data;
+    size_t len;
+    int rc = read_entry(w, z, (zip_uint64_t)man_idx, JAVA_MAX_META_BYTES, &data, &len);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    struct java_kv_list kv = {0};
+    struct strata_error perr = {0};
+    rc = java_manifest_parse(data, len, path, &kv, &perr);
+    free(data);
+    if (rc != 0)
+        return rc == STRATA_ENOMEM ? strata_error_nomem(w->err) : 0;
+    rc = set_license(w, at, &kv);
+    java_kv_list_free(&kv);
+    return rc;
+}
+
 /* No pom.properties: the manifest's main section, then the file name (docs: "Precedence"). */
 static int from_manifest_or_name(struct walk *w, zip_t *z, zip_int64_t man_idx, const char *base,
                                  const char *path, size_t first)
@@ -277,8 +360,12 @@ static int from_manifest_or_name(struct walk *w, zip_t *z, zip_int64_t man_idx, 
         src = JAVA_FROM_MANIFEST;
     if (version == NULL && valid_version(fv))
         version = fv;
-    if (artifact != NULL && version != NULL)
+    if (artifact != NULL && version != NULL) {
+        size_t before = w->out->n;
         rc = add_artifact(w, group, artifact, version, path, first, src);
+        if (rc == 0 && w->out->n > before)
+            rc = set_license(w, before, &kv);
+    }
     free(fa);
     free(fv);
     java_kv_list_free(&kv);
@@ -403,6 +490,8 @@ static int walk_archive(struct walk *w, const uint8_t *data, size_t len, const c
     }
     if (rc == 0 && !found)
         rc = from_manifest_or_name(w, z, man_idx, base, path, first);
+    else if (rc == 0 && man_idx >= 0 && w->out->n == first + 1)
+        rc = license_from_manifest(w, z, man_idx, path, first);
     for (zip_int64_t i = 0; rc == 0 && depth < JAVA_MAX_DEPTH && i < n; i++) {
         const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
         if (name == NULL || !java_is_archive_name(name) || !printable_name(name))

@@ -32,6 +32,10 @@ struct java_artifact {
     char *version;
     char *path; /* the archive: "app.war" or "app.war!/WEB-INF/lib/x.jar" */
     enum java_source source;
+    /* The manifest's Bundle-License (OSGi: names or URLs separated by ',', attributes after
+     * ';'), its licenses joined with " OR "; NULL when absent or when the archive carries
+     * more than one artifact (a shaded jar: whose license would it be?). */
+    char *license;
 };
 
 struct java_artifact_list {
@@ -83,6 +87,12 @@ int java_manifest_parse(const uint8_t *data, size_t len, const char *path, struc
  * suffix is dropped. Returns 0 and malloc'd strings, STRATA_ENOTFOUND when the name carries
  * no version, STRATA_ENOMEM. */
 int java_name_from_file(const char *base, char **artifact_id, char **version);
+
+/* The licenses a Bundle-License value names, joined with " OR " ("Apache-2.0;link=…" ->
+ * "Apache-2.0", "Apache License, Version 2.0" stays one name). Returns 0 with *out NULL for
+ * "<<EXTERNAL>>", an empty or an over-long value (JAVA_MAX_LICENSE_LEN); STRATA_ENOMEM. */
+#define JAVA_MAX_LICENSE_LEN 4096u
+int java_bundle_license(const char *value, char **out);
 
 /* Does the entry name end in an archive extension we read (.jar .war .ear .jpi .hpi, any
  * case)? */
