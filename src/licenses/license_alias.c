@@ -106,7 +106,6 @@ const struct lic_alias lic_aliases[] = {
     {"Berkeley DB", "Sleepycat"},
     {"W3C Software", "W3C"},
     {"Unicode-DFS", "Unicode-DFS-2016"},
-    {"Unicode Data Files and Software", "Unicode-DFS-2016"},
     {"UCD", "Unicode-DFS-2016"},
     {"Ruby's", "Ruby"},
     {"UPL", "UPL-1.0"},
