@@ -107,6 +107,7 @@ const struct lic_alias lic_aliases[] = {
     {"W3C Software", "W3C"},
     {"Unicode-DFS", "Unicode-DFS-2016"},
     {"UCD", "Unicode-DFS-2016"},
+    {"Unicode", "Unicode-DFS-2016"},
     {"Ruby's", "Ruby"},
     {"UPL", "UPL-1.0"},
     {"MulanPSL2", "MulanPSL-2.0"},

@@ -600,10 +600,18 @@ const char *strata_license_category(const char *id)
     for (size_t i = 0; i < n; i++)
         low[i] = (char)tolower((unsigned char)id[11 + i]);
     low[n] = '\0';
-    if (strstr(low, "non-commercial") || strstr(low, "noncommercial"))
+    if (strstr(low, "non-commercial") || strstr(low, "noncommercial") || strstr(low, "noderiv"))
         return lic_category_name(LIC_FORBIDDEN);
-    if (strcmp(low, "bsd") == 0 || strstr(low, "public-domain") || strstr(low, "permissive"))
+    if (strstr(low, "public-domain") || strstr(low, "permissive"))
         return lic_category_name(LIC_PERMISSIVE);
+    /* Debian's own names for variants of permissive families: "BSD-3-clause-Regents",
+     * "MIT-like", "Expat-ISC", "ISC-Original" */
+    static const char *const families[] = {"bsd", "mit", "expat", "isc", "x11", "zlib"};
+    for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+        size_t fl = strlen(families[i]);
+        if (strncmp(low, families[i], fl) == 0 && (low[fl] == '\0' || low[fl] == '-'))
+            return lic_category_name(LIC_PERMISSIVE);
+    }
     return lic_category_name(LIC_UNKNOWN);
 }
 

@@ -508,6 +508,32 @@ static int underscored(const char *s, size_t n, struct strata_license_expr **out
     return 0;
 }
 
+/* "X-with-Y" where X is a known license: X WITH the exception Y. */
+static int dashed_with(const char *s, size_t n, struct strata_license_expr **out)
+{
+    *out = NULL;
+    for (size_t i = 1; i + 6 < n; i++) {
+        if (strncasecmp(s + i, "-with-", 6) != 0)
+            continue;
+        struct strata_license_expr *e;
+        int rc = resolve_known(s, i, &e);
+        if (rc != 0 || e == NULL)
+            return rc;
+        if (e->kind != STRATA_LICENSE_ID || e->exception != NULL) {
+            strata_license_expr_free(e);
+            return 0;
+        }
+        e->exception = lic_resolve_exception(s + i + 6, n - i - 6, e->id);
+        if (e->exception == NULL) {
+            strata_license_expr_free(e);
+            return STRATA_ENOMEM;
+        }
+        *out = e;
+        return 0;
+    }
+    return 0;
+}
+
 int lic_resolve_name(const char *s, size_t n, struct strata_license_expr **out)
 {
     *out = NULL;
@@ -551,6 +577,9 @@ int lic_resolve_name(const char *s, size_t n, struct strata_license_expr **out)
     if ((rc = resolve_parts(s, n, ",;", STRATA_LICENSE_AND, out)) != 0 || *out != NULL)
         return rc;
     if ((rc = resolve_parts(s, n, " \t", STRATA_LICENSE_AND, out)) != 0 || *out != NULL)
+        return rc;
+    /* One word with its exception: Debian's "GPL-3+-WITH-BISON-EXCEPTION" */
+    if ((rc = dashed_with(s, n, out)) != 0 || *out != NULL)
         return rc;
     /* Debian short names made of several: "LGPLv3+_or_GPLv2+" */
     if (memchr(s, '_', n) != NULL && (rc = underscored(s, n, out)) != 0)

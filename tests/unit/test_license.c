@@ -76,6 +76,9 @@ static const char *const cases[][2] = {
     {"curl", "curl"},
     {"FTL", "FTL"},
     {"LGPLv3+_or_GPLv2+", "LGPL-3.0-or-later OR GPL-2.0-or-later"},
+    {"GPL-3+-WITH-BISON-EXCEPTION", "GPL-3.0-or-later WITH Bison-exception-2.2"},
+    {"Unicode", "Unicode-DFS-2016"},
+    {"BSD-3-clause-Regents", "LicenseRef-BSD-3-clause-Regents"},
     {"GPL-2.0+", "GPL-2.0-or-later"},
     {"LGPL-2.1+ with staticLink exception",
      "LGPL-2.1-or-later WITH AdditionRef-staticLink-exception"},
@@ -594,6 +597,12 @@ static void test_categories(void **st)
         {"LicenseRef-BSD", "permissive"},
         {"LicenseRef-permissive-fsf", "permissive"},
         {"LicenseRef-foo", "unknown"},
+        {"LicenseRef-BSD-3-clause-Regents", "permissive"},
+        {"LicenseRef-MIT-like", "permissive"},
+        {"LicenseRef-Expat-ISC", "permissive"},
+        {"LicenseRef-MITRE", "unknown"},
+        {"LicenseRef-noderivs", "forbidden"},
+        {"LicenseRef-SMAIL-GPL", "unknown"},
         {"NotALicense", "unknown"},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++)
