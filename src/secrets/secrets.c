@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
+#include "secrets/db_cache.h"
 #include "secrets/image_secrets.h"
 #include "secrets/rules.h"
 
@@ -314,11 +315,18 @@ static int compile(struct exprs *x, const char *what, hs_database_t **db, struct
 {
     if (x->n == 0)
         return 0;
+    char key[STRATA_DIGEST_STRLEN];
+    if (secrets_db_cache_key((const char *const *)x->pat, x->flags, x->ids, x->n, key) != 0)
+        return strata_error_nomem(err);
+    if ((*db = secrets_db_cache_load(key)) != NULL)
+        return 0;
     hs_compile_error_t *ce = NULL;
     hs_error_t rc = hs_compile_multi((const char *const *)x->pat, x->flags, x->ids, (unsigned)x->n,
                                      HS_MODE_BLOCK, NULL, db, &ce);
-    if (rc == HS_SUCCESS)
+    if (rc == HS_SUCCESS) {
+        secrets_db_cache_store(key, *db);
         return 0;
+    }
     int code;
     if (ce != NULL && ce->expression >= 0 && (size_t)ce->expression < x->n) {
         const struct secrets_where *w = x->where[ce->expression];

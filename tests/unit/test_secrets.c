@@ -3,6 +3,7 @@
  * redaction, hostile rule files, and a false-positive sweep over this machine's own text
  * files (/usr/share/doc, /etc, /usr/lib/python3). */
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -205,8 +207,8 @@ static const struct corpus_row corpus[] = {
      "RUN /bin/sh -c curl -u admin:s3cr3t https://example.com/x | sh\n", "s3cr3t",
      "curl -u \"$USER:$TOKEN\" https://example.com/x\n"},
     {"basic-auth-credentials-in-command",
-     "curl -fsSL --user deploy:Zq81mWx0pL https://repo.example.com/a.tgz -o a.tgz\n",
-     "Zq81mWx0pL", "curl -fsSL --user deploy https://repo.example.com/a.tgz\n"},
+     "curl -fsSL --user deploy:Zq81mWx0pL https://repo.example.com/a.tgz -o a.tgz\n", "Zq81mWx0pL",
+     "curl -fsSL --user deploy https://repo.example.com/a.tgz\n"},
     {"basic-auth-credentials-in-command",
      "wget --user=ci --password=Gk2pW9xLq https://example.com/a.tgz\n", "Gk2pW9xLq",
      "wget --user=ci --ask-password https://example.com/a.tgz\n"},
@@ -691,6 +693,127 @@ static void fp_walk(struct fp_state *s, const char *dir, int depth)
     closedir(d);
 }
 
+/* The hyperscan databases are cached by the sha256 of what is compiled: a second engine loads
+ * them (the files are not rewritten), a corrupt file is a miss (compiled again, rewritten),
+ * and the loaded engine finds what the compiled one finds. */
+static size_t cache_files(const char *dir, ino_t *inodes, size_t cap)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l > 5 && strcmp(de->d_name + l - 5, ".hsdb") == 0 && n < cap)
+            inodes[n++] = de->d_ino;
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+static void test_compiled_cache(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/strata-test-hscache-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    setenv("STRATA_SECRETS_CACHE", dir, 1);
+    static const char text[] = "AWS_ACCESS_KEY_ID=AKIAQ3EGRTYU7WZXCV4B\n";
+    struct hits hs;
+    struct secrets_engine *e = builtin();
+    scan_text(e, "a.env", text, &hs);
+    assert_int_equal(hs.n, 1);
+    secrets_engine_free(e);
+    ino_t first[16], second[16];
+    size_t n = cache_files(dir, first, 16);
+    assert_true(n >= 4);
+    e = builtin();
+    scan_text(e, "a.env", text, &hs);
+    assert_int_equal(hs.n, 1);
+    assert_string_equal(hs.h[0].rule, "aws-access-key-id");
+    secrets_engine_free(e);
+    assert_int_equal(cache_files(dir, second, 16), n);
+    assert_memory_equal(first, second, n * sizeof *first); /* loaded, not rewritten */
+    /* corrupt every cached database */
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        FILE *f = fopen(p, "r+b");
+        assert_non_null(f);
+        fputs("not a hyperscan database", f);
+        fclose(f);
+    }
+    closedir(d);
+    e = builtin();
+    scan_text(e, "a.env", text, &hs);
+    assert_int_equal(hs.n, 1);
+    secrets_engine_free(e);
+    /* rewritten after the miss: removing them leaves the directory empty */
+    d = opendir(dir);
+    while ((de = readdir(d)) != NULL) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] != '.')
+            assert_int_equal(unlink(p), 0);
+    }
+    closedir(d);
+    assert_int_equal(rmdir(dir), 0);
+    setenv("STRATA_SECRETS_CACHE", "", 1); /* empty: no cache for the other tests */
+}
+
+/* One compiled engine, scanned from several threads at once, each with its own scanner. */
+struct thread_scan {
+    const struct secrets_engine *e;
+    const char *text;
+    size_t found;
+    int rc;
+};
+
+static int count_finding(const struct secrets_finding *f, void *user)
+{
+    (void)f;
+    ((struct thread_scan *)user)->found++;
+    return 0;
+}
+
+static void *scan_thread(void *arg)
+{
+    struct thread_scan *t = arg;
+    struct strata_error err = {0};
+    struct secrets_scanner *sc = secrets_scanner_new(t->e);
+    if (sc == NULL) {
+        t->rc = -1;
+        return NULL;
+    }
+    for (int i = 0; i < 200 && t->rc >= 0; i++)
+        t->rc = secrets_scanner_scan(sc, "x.env", t->text, strlen(t->text), count_finding, t, &err);
+    secrets_scanner_free(sc);
+    return NULL;
+}
+
+static void test_scanners_in_threads(void **st)
+{
+    (void)st;
+    struct secrets_engine *e = builtin();
+    static const char text[] = "GITHUB_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz\n"
+                               "DB_PASSWORD=Tr0ub4dor&3x\n";
+    struct thread_scan ts[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        ts[i] = (struct thread_scan){e, text, 0, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, scan_thread, &ts[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(ts[i].rc, SECRETS_SCANNED);
+        assert_int_equal(ts[i].found, 400);
+    }
+    secrets_engine_free(e);
+}
+
 static void test_no_false_positives_on_host(void **st)
 {
     (void)st;
@@ -719,6 +842,8 @@ int main(void)
         cmocka_unit_test(test_user_rules_add_and_replace),
         cmocka_unit_test(test_hostile_rule_files),
         cmocka_unit_test(test_entropy_and_redact),
+        cmocka_unit_test(test_compiled_cache),
+        cmocka_unit_test(test_scanners_in_threads),
         cmocka_unit_test(test_no_false_positives_on_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
