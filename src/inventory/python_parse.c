@@ -281,6 +281,10 @@ int py_parse_metadata(const uint8_t *data, size_t len, const char *path, struct 
                 if (memcmp(q, " :: ", 4) == 0)
                     part = q + 4;
             size_t pl = (size_t)(f.v + f.n - part);
+            /* "License :: OSI Approved" alone marks a group, it names no license */
+            if ((pl == 12 && strncasecmp(part, "OSI Approved", 12) == 0) ||
+                (pl == 13 && strncasecmp(part, "DFSG approved", 13) == 0))
+                pl = 0;
             if (pl > 0 && classifiers.len + pl < PY_MAX_LICENSE &&
                 ((classifiers.len && strbuf_adds(&classifiers, " OR ")) ||
                  strbuf_add(&classifiers, part, pl)))

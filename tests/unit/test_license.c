@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "inventory/java_archive.h"
+#include "inventory/python_parse.h"
 #include "licenses/license_internal.h"
 #include "licenses/license_table.h"
 #include "strata/license.h"
@@ -850,6 +851,37 @@ static void test_bundle_license(void **st)
     free(big);
 }
 
+static void test_python_classifiers(void **st)
+{
+    (void)st;
+    static const char meta[] = "Metadata-Version: 2.1\n"
+                               "Name: example\n"
+                               "Version: 1.0\n"
+                               "Classifier: Development Status :: 5 - Production/Stable\n"
+                               "Classifier: License :: OSI Approved\n"
+                               "Classifier: License :: OSI Approved :: MIT License\n"
+                               "Classifier: License :: OSI Approved :: Apache Software License\n"
+                               "Classifier: License :: DFSG approved\n"
+                               "\n"
+                               "long description\n";
+    struct py_meta m;
+    struct strata_error err = {0};
+    assert_int_equal(py_parse_metadata((const uint8_t *)meta, strlen(meta), "METADATA", &m, &err),
+                     0);
+    assert_string_equal(m.license, "MIT License OR Apache Software License");
+    expect_norm(m.license, "MIT OR Apache-2.0");
+    py_meta_free(&m);
+    /* License-Expression wins over classifiers */
+    static const char expr[] = "Metadata-Version: 2.4\nName: x\nVersion: 1\n"
+                               "License-Expression: MIT AND (Apache-2.0 OR BSD-2-Clause)\n"
+                               "Classifier: License :: OSI Approved :: GNU General Public License "
+                               "v3 (GPLv3)\n";
+    assert_int_equal(py_parse_metadata((const uint8_t *)expr, strlen(expr), "METADATA", &m, &err),
+                     0);
+    expect_norm(m.license, "MIT AND (Apache-2.0 OR BSD-2-Clause)");
+    py_meta_free(&m);
+}
+
 /* A zip archive in memory with the given (name, content) entries. */
 static uint8_t *make_zip(const char *const (*entries)[2], size_t n, size_t *len)
 {
@@ -956,6 +988,7 @@ int main(void)
         cmocka_unit_test(test_listed),
         cmocka_unit_test(test_bundle_license),
         cmocka_unit_test(test_jar_bundle_license),
+        cmocka_unit_test(test_python_classifiers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
