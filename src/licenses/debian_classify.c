@@ -163,6 +163,17 @@ static void gnu_statements(const char *t, size_t tl, struct hits *h)
             family = "LGPL";
         else if (o >= 7 && memcmp(p - 7, "affero ", 7) == 0)
             family = "AGPL";
+        /* "the complete text of the GNU General Public License version 2 can be found in":
+         * a pointer to a text, not a grant (the reference after it is read on its own) */
+        size_t pb = o > 40 ? o - 40 : 0;
+        if (find(t, tl, pb, o, "text of the ") || find(t, tl, pb, o, "copy of the ") ||
+            find(t, tl, pb, o, "text of ") || find(t, tl, pb, o, "copies of the ") ||
+            /* MPL 2.0's "Secondary License" definition quotes the GNU licenses */
+            find(t, tl, pb, o, "means either the ") || find(t, tl, pb, o, "version 2.1, the ") ||
+            find(t, tl, pb, o, "version 2.0, the ")) {
+            from = e;
+            continue;
+        }
         const char *next = find(t, tl, e, tl, name);
         size_t wend = next ? (size_t)(next - t) : tl;
         if (wend > e + GNU_WINDOW)
