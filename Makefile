@@ -6,7 +6,8 @@ DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev li
              libssl-dev libsqlite3-dev libcmocka-dev libzip-dev libcurl4-openssl-dev \
              libfyaml-dev libhyperscan-dev
 DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \
-             python3-packaging nodejs node-semver sqlite3 ruby php-cli php-composer-semver
+             python3-packaging nodejs node-semver sqlite3 ruby php-cli php-composer-semver \
+             python3-debian
 DEB_FUZZ  := clang libclang-rt-14-dev
 
 CC       ?= cc

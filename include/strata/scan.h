@@ -21,6 +21,7 @@ struct strata_scan_opts {
     const char *const *setuid_allow;
     unsigned skip;                   /* STRATA_SCANNER_* bits not to run; 0 = run all */
     const char *const *secret_rules; /* user secrets rule files (NULL-terminated) or NULL */
+    const char *const *license_deny; /* strata_license_parse_deny's list, or NULL */
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */

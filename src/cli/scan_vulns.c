@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strata/license.h"
 #include "strata/vulnscan.h"
 #include "vulndb/vulndb.h"
 
@@ -30,6 +31,10 @@ const char scan_vulns_help[] =
     "      --ignorefile FILE YAML list of {id, package, reason, expires} to suppress;\n"
     "                        an expired entry no longer suppresses and is warned about\n"
     "      --vex FILE        OpenVEX document: not_affected and fixed statements suppress\n"
+    "      --license-deny LIST  packages whose license expression cannot be satisfied\n"
+    "                        without one of these fail --exit-code: SPDX ids, globs\n"
+    "                        (GPL-3.0*, AGPL-*) or categories (category:network-copyleft);\n"
+    "                        see docs/licenses.md\n"
     "      --show-suppressed include suppressed findings, with why, in the report\n";
 
 int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *cmd)
@@ -72,6 +77,15 @@ int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *
     case SCAN_OPT_INCLUDE_OS_OWNED:
         o->include_os_owned = 1;
         return 0;
+    case SCAN_OPT_LICENSE_DENY: {
+        char **deny = NULL;
+        int rc = strata_license_parse_deny(arg, &deny, &err);
+        strata_license_deny_free(deny);
+        if (rc != 0)
+            return cli_usage_error(cmd, "--license-deny: %s", err.msg);
+        o->license_deny = arg;
+        return 0;
+    }
     default:
         return -1;
     }
@@ -90,6 +104,15 @@ static int severity_word_listed(const char *severity, void *ctx)
 int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int *status)
 {
     *status = EXIT_CLEAN;
+    /* Again here (scans ran it without a deny list) so that SBOM input gets it too. */
+    char **deny = NULL;
+    struct strata_error lerr = {0};
+    int lrc = o->license_deny ? strata_license_parse_deny(o->license_deny, &deny, &lerr) : 0;
+    if (lrc == 0)
+        lrc = strata_licenses_apply(r, (const char *const *)deny, &lerr);
+    strata_license_deny_free(deny);
+    if (lrc != 0)
+        return cli_fail(&lerr);
     strata_report_keep_secrets(r, severity_word_listed, &o->gate.severities);
     strata_report_keep_misconfigurations(r, severity_word_listed, &o->gate.severities);
     /* Secrets, misconfigurations and denied licenses fail the run like vulnerabilities do. */

@@ -16,6 +16,7 @@ enum {
     SCAN_OPT_VEX,
     SCAN_OPT_SHOW_SUPPRESSED,
     SCAN_OPT_INCLUDE_OS_OWNED,
+    SCAN_OPT_LICENSE_DENY,
 };
 
 #define SCAN_VULNS_LONG_OPTS                                                                       \
@@ -27,6 +28,7 @@ enum {
         {"ignorefile", required_argument, NULL, SCAN_OPT_IGNOREFILE},                              \
         {"vex", required_argument, NULL, SCAN_OPT_VEX},                                            \
         {"include-os-owned", no_argument, NULL, SCAN_OPT_INCLUDE_OS_OWNED},                        \
+        {"license-deny", required_argument, NULL, SCAN_OPT_LICENSE_DENY},                          \
     {                                                                                              \
         "show-suppressed", no_argument, NULL, SCAN_OPT_SHOW_SUPPRESSED                             \
     }
@@ -38,6 +40,7 @@ struct scan_vulns {
     int exit_code;
     int show_suppressed;
     int include_os_owned;
+    const char *license_deny; /* --license-deny LIST as given (checked when parsed) */
     struct gate_options gate;
 };
 
@@ -47,7 +50,8 @@ extern const char scan_vulns_help[];
  * or an exit code (usage error). */
 int scan_vulns_option(int c, const char *arg, struct scan_vulns *o, const char *cmd);
 
-/* Matches r against the database and applies the gate. Returns 0 (then *status is the exit
+/* Applies --license-deny (the license pass again, now with the deny list), matches r against
+ * the database and applies the gate. Returns 0 (then *status is the exit
  * status the findings ask for) or an exit code after printing the error. */
 int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int *status);
 

@@ -18,6 +18,7 @@
 #include "inventory/attribution.h"
 #include "inventory/os_owner.h"
 #include "secrets/image_secrets.h"
+#include "strata/license.h"
 #include "strata/analyzer.h"
 
 #define SCAN_MAX_JOBS 64
@@ -221,6 +222,8 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
     if (rc == 0) {
         drop_unselected(r, opts->pkg_types);
         strata_report_sort_packages(r);
+        /* licenses as SPDX expressions and the report's licenses summary */
+        rc = strata_licenses_apply(r, opts->license_deny, err);
     }
     free(states);
     view_free(view);

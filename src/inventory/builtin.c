@@ -2,6 +2,7 @@
 
 extern const struct strata_analyzer strata_analyzer_os;
 extern const struct strata_analyzer strata_analyzer_dpkg;
+extern const struct strata_analyzer strata_analyzer_dpkg_copyright;
 extern const struct strata_analyzer strata_analyzer_apk;
 extern const struct strata_analyzer strata_analyzer_rpm;
 extern const struct strata_analyzer strata_analyzer_npm;
@@ -21,6 +22,7 @@ const struct strata_analyzer *const *strata_builtin_analyzers(void)
     static const struct strata_analyzer *const list[] = {
         &strata_analyzer_os,
         &strata_analyzer_dpkg,
+        &strata_analyzer_dpkg_copyright, /* after dpkg: it adds licenses to its packages */
         &strata_analyzer_apk,
         &strata_analyzer_rpm,
         &strata_analyzer_npm,

@@ -76,15 +76,28 @@ static void add_property(json_t *props, const char *name, const char *value, int
     rj_append(props, o, bad);
 }
 
+/* CycloneDX takes either license objects (an SPDX id from its enum, or a free name) or one
+ * SPDX expression alone. A package with one compound expression of listed ids gets the
+ * expression; otherwise each entry is an id when it is a single id the schema knows, else a
+ * name. */
 static json_t *licenses_json(const struct strata_package *p, int *bad)
 {
     json_t *arr = json_array();
+    size_t n = 0, only = 0;
+    for (size_t i = 0; i < p->n_licenses; i++)
+        if (!rj_license_skip(p, i))
+            n++, only = i;
+    if (n == 1 && strchr(p->licenses[only], ' ') != NULL &&
+        rj_license_expr_canonical(p->licenses[only])) {
+        json_t *choice = json_object();
+        rj_put_str(choice, "expression", p->licenses[only], bad);
+        rj_append(arr, choice, bad);
+        return arr;
+    }
     for (size_t i = 0; i < p->n_licenses; i++) {
         if (rj_license_skip(p, i))
             continue;
         const char *l = p->licenses[i];
-        /* An id only for names we know to be SPDX ids; anything else is a free-form name,
-         * which the schema accepts without claiming a meaning we cannot vouch for. */
         const char *id = rj_spdx_license_id(l);
         json_t *lic = json_object();
         rj_put_str(lic, id ? "id" : "name", id ? id : l, bad);

@@ -55,6 +55,10 @@ int rj_timestamp(const struct strata_report_write_opts *opts, char *buf, size_t 
 int rj_uuid5(const char *name, size_t len, char out[37]);
 
 /* 1 when p->licenses[i] is empty or repeats an earlier entry: SBOMs list each license once. */
+/* Is l a canonical SPDX expression (as the license pass writes them) naming only listed ids
+ * and exceptions? Only such strings go into SBOM fields that must hold a valid expression;
+ * a stated name the pass has not normalised ("GPL-2+") is never guessed into one there. */
+int rj_license_expr_canonical(const char *l);
 int rj_license_skip(const struct strata_package *p, size_t i);
 
 /* Canonical SPDX license identifier when s is (case-insensitively) one of a fixed list of

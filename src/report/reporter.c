@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "core/strbuf.h"
+#include "strata/license.h"
 
 static const struct {
     const char *name;
@@ -440,6 +441,14 @@ void rj_strset_free(struct rj_strset *set)
         free(set->slots[i]);
     free(set->slots);
     memset(set, 0, sizeof *set);
+}
+
+int rj_license_expr_canonical(const char *l)
+{
+    char *canon = strata_license_normalize_lenient(l, strlen(l));
+    int ok = canon != NULL && strcmp(canon, l) == 0 && strata_license_expr_listed(l);
+    free(canon);
+    return ok;
 }
 
 int rj_license_skip(const struct strata_package *p, size_t i)

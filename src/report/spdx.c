@@ -83,21 +83,31 @@ static void annotate(struct spdx *s, json_t *anns, const char *key, const char *
     strbuf_release(&sb);
 }
 
-/* licenseDeclared must be a valid SPDX expression. When every stated license is a known id
- * they are joined with AND (a package's files together carry all of them); otherwise the
- * honest answer is NOASSERTION, with the stated names kept in licenseComments. */
+/* licenseDeclared must be a valid SPDX expression. The license pass (src/licenses/) leaves
+ * SPDX expressions in p->licenses; when every one names only listed ids they are joined with
+ * AND (a package's files together carry all of them). LicenseRef- names would need
+ * hasExtractedLicensingInfos entries, so otherwise the honest answer is NOASSERTION, with
+ * the stated licenses kept in licenseComments. */
 static void licenses(struct spdx *s, json_t *o, const struct strata_package *p)
 {
     struct strbuf expr = STRBUF_INIT, names = STRBUF_INIT;
     int all_known = 1, any = 0, rc = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_licenses; i++)
+        n += !rj_license_skip(p, i);
     for (size_t i = 0; i < p->n_licenses && rc == 0; i++) {
         if (rj_license_skip(p, i))
             continue;
         const char *l = p->licenses[i];
+        /* a known id in any case ("mit"), or a canonical expression of listed ids */
         const char *id = rj_spdx_license_id(l);
-        all_known = all_known && id != NULL;
-        if (id != NULL)
-            rc = strbuf_addf(&expr, "%s%s", any ? " AND " : "", id);
+        int listed = id != NULL || rj_license_expr_canonical(l);
+        all_known = all_known && listed;
+        /* a compound expression joined with others keeps its own precedence */
+        int paren = id == NULL && listed && n > 1 && strchr(l, ' ') != NULL;
+        if (listed)
+            rc = strbuf_addf(&expr, "%s%s%s%s", any ? " AND " : "", paren ? "(" : "", id ? id : l,
+                             paren ? ")" : "");
         if (rc == 0)
             rc = strbuf_addf(&names, "%s%s", any ? ", " : "", l);
         any = 1;

@@ -686,26 +686,30 @@ static int print_secrets(const struct out *o, const struct strata_report *r)
 
 /* ---- licenses ---- */
 
+/* The DENIED column only when --license-deny denied something. */
 static int print_licenses(const struct out *o, const struct strata_report *r)
 {
-    enum { NC = 4 };
-    static const int right[NC] = {0, 0, 1, 0};
-    static const char *const head[NC] = {"LICENSE", "CATEGORY", "PACKAGES", "DENIED"};
-    size_t n = r->n_licenses;
+    static const int right[4] = {0, 0, 1, 0};
+    static const char *const head[4] = {"LICENSE", "CATEGORY", "PACKAGES", "DENIED"};
+    size_t n = r->n_licenses, nc = 3;
     if (n == 0)
         return 0;
+    for (size_t i = 0; i < n; i++)
+        if (r->licenses[i].denied)
+            nc = 4;
     struct table t;
-    if (table_init(&t, NC, n + 1, right) != 0)
+    if (table_init(&t, nc, n + 1, right) != 0)
         return STRATA_ENOMEM;
-    for (size_t c = 0; c < NC; c++)
+    for (size_t c = 0; c < nc; c++)
         t.cells[c] = strdup(head[c]);
     for (size_t i = 0; i < n; i++) {
         const struct strata_license_count *l = &r->licenses[i];
-        char **row = &t.cells[(i + 1) * NC];
+        char **row = &t.cells[(i + 1) * nc];
         row[0] = clean(l->license, 60);
         row[1] = clean(l->category, 0);
         row[2] = int_cell((long long)l->packages);
-        row[3] = strdup(l->denied ? "DENIED" : "");
+        if (nc == 4)
+            row[3] = strdup(l->denied ? "DENIED" : "-");
     }
     int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
     if (rc == 0) {

@@ -27,7 +27,9 @@ for p in r["packages"]:
     if p["type"] != "rpm":
         continue
     src = "%s-%s.src.rpm" % (p["source_name"], p["source_version"]) if p["source_name"] else "(none)"
-    lic = " ".join(p["licenses"]) if p["licenses"] else "(none)"
+    # licenses are SPDX expressions (docs/licenses.md): the fixtures' License tags already
+    # are, except gpg-pubkey's "pubkey", which is not on the SPDX list -> LicenseRef-pubkey
+    lic = " ".join(p["licenses"]).replace("LicenseRef-", "") if p["licenses"] else "(none)"
     print("\t".join([p["name"], p["version"], p["arch"] or "(none)", src, lic]))
 PY
 }
