@@ -686,25 +686,31 @@ static int print_secrets(const struct out *o, const struct strata_report *r)
 
 /* ---- licenses ---- */
 
+/* Licenses shown in the table: the most used ones and every denied one; the JSON has all. */
+#define TABLE_MAX_LICENSES 20
+
 /* The DENIED column only when --license-deny denied something. */
 static int print_licenses(const struct out *o, const struct strata_report *r)
 {
     static const int right[4] = {0, 0, 1, 0};
     static const char *const head[4] = {"LICENSE", "CATEGORY", "PACKAGES", "DENIED"};
-    size_t n = r->n_licenses, nc = 3;
-    if (n == 0)
+    size_t n = 0, nc = 3;
+    if (r->n_licenses == 0)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (r->licenses[i].denied)
-            nc = 4;
+    for (size_t i = 0; i < r->n_licenses; i++) {
+        nc = r->licenses[i].denied ? 4 : nc;
+        n += i < TABLE_MAX_LICENSES || r->licenses[i].denied;
+    }
     struct table t;
     if (table_init(&t, nc, n + 1, right) != 0)
         return STRATA_ENOMEM;
     for (size_t c = 0; c < nc; c++)
         t.cells[c] = strdup(head[c]);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, k = 0; i < r->n_licenses; i++) {
         const struct strata_license_count *l = &r->licenses[i];
-        char **row = &t.cells[(i + 1) * nc];
+        if (i >= TABLE_MAX_LICENSES && !l->denied)
+            continue;
+        char **row = &t.cells[(++k) * nc];
         row[0] = clean(l->license, 60);
         row[1] = clean(l->category, 0);
         row[2] = int_cell((long long)l->packages);
@@ -713,8 +719,11 @@ static int print_licenses(const struct out *o, const struct strata_report *r)
     }
     int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
     if (rc == 0) {
-        fprintf(o->f, "\n%sLicenses (%zu)%s\n", sgr(o, SGR_BOLD), n, sgr(o, SGR_RESET));
+        fprintf(o->f, "\n%sLicenses (%zu)%s\n", sgr(o, SGR_BOLD), r->n_licenses, sgr(o, SGR_RESET));
         table_print(o, &t);
+        if (n < r->n_licenses)
+            fprintf(o->f, "%zu more license%s used by fewer packages in the JSON report.\n",
+                    r->n_licenses - n, r->n_licenses - n == 1 ? "" : "s");
     }
     table_free(&t);
     return rc;
