@@ -105,6 +105,22 @@ struct strata_misconfiguration {
     char *message;     /* what was found, values redacted */
     char *remediation; /* one line: what to change */
     char *evidence;    /* where: "config.User", "history[4]", "config.Env[1]", a path */
+    /* Configuration files (strata config): position of the offending key or instruction
+     * (1-based; 0 when unknown) and the resource ("Deployment/ns/name", "container app",
+     * "stage build", "service web"), NULL when none. */
+    int line, column;
+    char *resource;
+};
+
+/* The Pod Security Standards level one workload satisfies (strata config). */
+struct strata_pss_result {
+    char *resource;        /* "Deployment/ns/name" */
+    char *path;            /* the manifest file */
+    int line;              /* of the workload's document */
+    char *level_satisfied; /* "privileged", "baseline" or "restricted" */
+    char **violations;     /* "baseline: hostNetwork: spec.hostNetwork is true", … */
+    size_t n_violations;
+    int score;             /* kubesec-style score (docs/config-kubernetes.md) */
 };
 
 /* A credential found by the secrets engine (src/secrets/, docs/secrets.md). The secret itself
@@ -150,6 +166,10 @@ struct strata_report {
     struct strata_secret *secrets;
     size_t n_secrets;
     size_t cap_secrets;
+    /* Kubernetes workloads checked against the Pod Security Standards (strata config). */
+    struct strata_pss_result *pss;
+    size_t n_pss;
+    size_t cap_pss;
     /* Filled by the license pass (src/licenses/); n_licenses 0 when not run. */
     struct strata_license_count *licenses;
     size_t n_licenses;
@@ -185,6 +205,10 @@ int strata_severity_rank(const char *severity);
 /* Appends a zeroed misconfiguration (layer_index -1) and returns it (NULL on ENOMEM); the
  * report owns its strings. */
 struct strata_misconfiguration *strata_report_add_misconfiguration(struct strata_report *r);
+/* Appends a zeroed PSS result and returns it (NULL on ENOMEM); the report owns its strings. */
+struct strata_pss_result *strata_report_add_pss(struct strata_report *r);
+void strata_report_clear_pss(struct strata_report *r);
+
 /* Appends a finding with copies of the strings (cis, path may be NULL). Returns 0 or
  * STRATA_ENOMEM (nothing is appended then). */
 int strata_report_add_misconf(struct strata_report *r, const char *id, const char *cis,

@@ -14,6 +14,7 @@ static void misconf_clear(struct strata_misconfiguration *m)
     free(m->message);
     free(m->remediation);
     free(m->evidence);
+    free(m->resource);
     memset(m, 0, sizeof *m);
     m->layer_index = -1;
 }
@@ -69,6 +70,37 @@ int strata_report_add_misconf(struct strata_report *r, const char *id, const cha
     return 0;
 }
 
+struct strata_pss_result *strata_report_add_pss(struct strata_report *r)
+{
+    if (r->n_pss == r->cap_pss) {
+        size_t cap = r->cap_pss ? r->cap_pss * 2 : 16;
+        struct strata_pss_result *p = realloc(r->pss, cap * sizeof *p);
+        if (p == NULL)
+            return NULL;
+        r->pss = p;
+        r->cap_pss = cap;
+    }
+    struct strata_pss_result *p = &r->pss[r->n_pss++];
+    memset(p, 0, sizeof *p);
+    return p;
+}
+
+void strata_report_clear_pss(struct strata_report *r)
+{
+    for (size_t i = 0; i < r->n_pss; i++) {
+        struct strata_pss_result *p = &r->pss[i];
+        free(p->resource);
+        free(p->path);
+        free(p->level_satisfied);
+        for (size_t k = 0; k < p->n_violations; k++)
+            free(p->violations[k]);
+        free(p->violations);
+    }
+    free(r->pss);
+    r->pss = NULL;
+    r->n_pss = r->cap_pss = 0;
+}
+
 void strata_report_keep_misconfigurations(struct strata_report *r,
                                           int (*keep)(const char *severity, void *ctx), void *ctx)
 {
@@ -95,6 +127,10 @@ static int cmp_misconf(const void *va, const void *vb)
         c = cmp_str(a->id, b->id);
     if (c == 0)
         c = cmp_str(a->path, b->path);
+    if (c == 0)
+        c = a->line - b->line;
+    if (c == 0)
+        c = a->column - b->column;
     if (c == 0)
         c = cmp_str(a->evidence, b->evidence);
     if (c == 0)

@@ -62,6 +62,7 @@ void strata_report_free(struct strata_report *r)
     strata_report_clear_vulnerabilities(r);
     strata_report_clear_misconfigurations(r);
     strata_report_clear_secrets(r);
+    strata_report_clear_pss(r);
     strata_report_clear_licenses(r);
     free(r);
 }

@@ -163,6 +163,21 @@ static void write_misconfiguration(struct json_writer *w, const struct strata_mi
     put_str(w, "cis", m->cis);
     put_str(w, "remediation", m->remediation);
     put_str(w, "evidence", m->evidence);
+    put_int_or_null(w, "line", m->line, m->line > 0);
+    put_int_or_null(w, "column", m->column, m->column > 0);
+    put_str(w, "resource", m->resource);
+    jw_end_object(w);
+}
+
+static void write_pss(struct json_writer *w, const struct strata_pss_result *p)
+{
+    jw_begin_object(w);
+    put_str(w, "resource", p->resource);
+    put_str(w, "level_satisfied", p->level_satisfied);
+    put_str_array(w, "violations", p->violations, p->n_violations);
+    put_str(w, "path", p->path);
+    put_int_or_null(w, "line", p->line, p->line > 0);
+    put_int_or_null(w, "score", p->score, 1);
     jw_end_object(w);
 }
 
@@ -257,6 +272,11 @@ int strata_report_write_json(const struct strata_report *r, FILE *out,
     jw_begin_array(&w);
     for (size_t i = 0; i < r->n_licenses && !jw_failed(&w); i++)
         write_license_count(&w, &r->licenses[i]);
+    jw_end_array(&w);
+    jw_key(&w, "pss");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < r->n_pss && !jw_failed(&w); i++)
+        write_pss(&w, &r->pss[i]);
     jw_end_array(&w);
     jw_end_object(&w);
     int e = jw_finish(&w);

@@ -309,7 +309,8 @@ struct check_finding {
     const char *id, *title, *severity, *path, *logical, *message, *cis, *remediation;
     const char *tag;             /* "misconfiguration" or "secret" */
     const char *fingerprint_key; /* partialFingerprints key */
-    int line, layer_index;
+    int line, column, layer_index;
+    const char *resource;
     const struct strata_secret *secret; /* extra properties of a secret, else NULL */
 };
 
@@ -336,6 +337,9 @@ static struct check_finding from_misconf(const struct strata_misconfiguration *m
         .remediation = m->remediation,
         .tag = "misconfiguration",
         .fingerprint_key = MISCONF_FINGERPRINT_KEY,
+        .line = m->line,
+        .column = m->column,
+        .resource = m->resource,
         .layer_index = m->layer_index,
     };
 }
@@ -423,12 +427,19 @@ static json_t *check_location_json(const struct strata_report *r, const struct c
     if (phys != NULL && f->path != NULL && f->line > 0) {
         json_t *region = json_object();
         rj_put(region, "startLine", json_integer(f->line), bad);
+        if (f->column > 0)
+            rj_put(region, "startColumn", json_integer(f->column), bad);
         rj_put(phys, "region", region, bad);
     }
-    if (f->logical != NULL && *f->logical != '\0') {
+    const char *lname = f->logical != NULL && *f->logical != '\0' ? f->logical : f->resource;
+    if (lname != NULL && *lname != '\0') {
         json_t *logical = json_object();
-        rj_put_str(logical, "fullyQualifiedName", f->logical, bad);
-        rj_put(logical, "kind", json_string(f->path ? "file" : "configuration"), bad);
+        rj_put_str(logical, "fullyQualifiedName", lname, bad);
+        rj_put(logical, "kind",
+               json_string(lname == f->resource ? "resource"
+                           : f->path            ? "file"
+                                                : "configuration"),
+               bad);
         json_t *logicals = json_array();
         rj_append(logicals, logical, bad);
         rj_put(loc, "logicalLocations", logicals, bad);
@@ -448,13 +459,13 @@ static json_t *check_result_json(const struct strata_report *r, const struct che
     rj_append(locs, check_location_json(r, f, bad), bad);
     rj_put(o, "locations", locs, bad);
     char line[24] = "", layer[24] = "";
-    if (f->secret != NULL) { /* one key in two files or two lines is two results */
+    if (f->secret != NULL || f->line > 0) { /* one key in two files or lines: two results */
         snprintf(line, sizeof line, "%d", f->line);
         snprintf(layer, sizeof layer, "%d", f->layer_index);
     }
-    const char *parts[5] = {finding_id(f), f->path, f->logical, line, layer};
+    const char *parts[6] = {finding_id(f), f->path, f->logical, line, layer, f->resource};
     char fp[65];
-    if (fingerprint_parts(parts, f->secret ? 5 : 3, fp) != 0) {
+    if (fingerprint_parts(parts, f->secret ? 5 : f->line > 0 ? 6 : 3, fp) != 0) {
         *bad = 1;
     } else {
         json_t *fps = json_object();

@@ -587,6 +587,35 @@ static int print_vulnerabilities(const struct out *o, const struct strata_report
 
 /* ---- misconfigurations ---- */
 
+/* path:line:col for configuration files, else the path or the evidence. */
+static char *misconf_where(const struct strata_misconfiguration *m)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc = add_clean(&sb, m->path ? m->path : m->evidence ? m->evidence : "-", 60);
+    if (rc == 0 && m->line > 0)
+        rc = m->column > 0 ? strbuf_addf(&sb, ":%d:%d", m->line, m->column)
+                           : strbuf_addf(&sb, ":%d", m->line);
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
+}
+
+/* The message, after the resource it is about when there is one ("Deployment/ns/web: …"). */
+static char *misconf_text(const struct strata_misconfiguration *m)
+{
+    const char *msg = m->message ? m->message : m->title ? m->title : "";
+    if (m->resource == NULL)
+        return clean(msg, 100);
+    struct strbuf sb = STRBUF_INIT;
+    char *out = NULL;
+    if (strbuf_addf(&sb, "%s: %s", m->resource, msg) == 0)
+        out = clean(sb.buf, 100);
+    strbuf_release(&sb);
+    return out;
+}
+
 /* Printed only when there are findings, so reports of scans without checks keep their shape.
  * Messages hold redacted values only (src/checks/ redacts before the report sees them). */
 static int print_misconfigurations(const struct out *o, const struct strata_report *r)
@@ -607,9 +636,9 @@ static int print_misconfigurations(const struct out *o, const struct strata_repo
         char **row = &t.cells[(i + 1) * 5];
         row[0] = strdup(rj_severity(m->severity));
         row[1] = clean(m->id, 0);
-        row[2] = clean(m->path ? m->path : m->evidence, 60);
+        row[2] = misconf_where(m);
         row[3] = int_cell(m->layer_index);
-        row[4] = clean(m->message ? m->message : m->title, 100);
+        row[4] = misconf_text(m);
     }
     int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
     if (rc == 0) {

@@ -124,6 +124,21 @@ static json_t *misconfiguration_json(const struct strata_misconfiguration *m, in
     rj_put_str(o, "cis", m->cis, bad);
     rj_put_str(o, "remediation", m->remediation, bad);
     rj_put_str(o, "evidence", m->evidence, bad);
+    rj_put(o, "line", int_or_null(m->line, m->line > 0), bad);
+    rj_put(o, "column", int_or_null(m->column, m->column > 0), bad);
+    rj_put_str(o, "resource", m->resource, bad);
+    return o;
+}
+
+static json_t *pss_json(const struct strata_pss_result *p, int *bad)
+{
+    json_t *o = json_object();
+    rj_put_str(o, "resource", p->resource, bad);
+    rj_put_str(o, "level_satisfied", p->level_satisfied, bad);
+    rj_put(o, "violations", rj_str_array(p->violations, p->n_violations, bad), bad);
+    rj_put_str(o, "path", p->path, bad);
+    rj_put(o, "line", int_or_null(p->line, p->line > 0), bad);
+    rj_put(o, "score", json_integer(p->score), bad);
     return o;
 }
 
@@ -201,6 +216,10 @@ static int old_write_json(const struct strata_report *r, FILE *out,
     for (size_t i = 0; i < r->n_licenses; i++)
         rj_append(licenses, license_count_json(&r->licenses[i], &bad), &bad);
     rj_put(root, "licenses", licenses, &bad);
+    json_t *pss = json_array();
+    for (size_t i = 0; i < r->n_pss; i++)
+        rj_append(pss, pss_json(&r->pss[i], &bad), &bad);
+    rj_put(root, "pss", pss, &bad);
     int rc = bad ? strata_error_nomem(err) : rj_dump(root, out, err);
     json_decref(root);
     return rc;
@@ -496,6 +515,20 @@ static struct strata_report *random_report(size_t max_packages)
         m->message = maybe_string();
         m->remediation = maybe_string();
         m->evidence = maybe_string();
+        m->line = random_int();
+        m->column = random_int();
+        m->resource = maybe_string();
+    }
+    size_t n_pss = below(3);
+    for (size_t i = 0; i < n_pss; i++) {
+        struct strata_pss_result *p = strata_report_add_pss(r);
+        assert_non_null(p);
+        p->resource = maybe_string();
+        p->path = maybe_string();
+        p->level_satisfied = maybe_string();
+        p->line = random_int();
+        p->score = random_int();
+        p->violations = string_array(&p->n_violations);
     }
     size_t ns = below(max_packages / 4 + 1);
     for (size_t i = 0; i < ns; i++) {

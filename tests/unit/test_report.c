@@ -190,16 +190,17 @@ static void test_json(void **state)
                                       "vulnerabilities",
                                       "misconfigurations",
                                       "secrets",
-                                      "licenses"};
+                                      "licenses",
+                                      "pss"};
     const char *key;
     json_t *v;
     size_t k = 0;
     json_object_foreach(j, key, v)
     {
-        assert_true(k < 10);
+        assert_true(k < 11);
         assert_string_equal(key, top[k++]);
     }
-    assert_int_equal(k, 10);
+    assert_int_equal(k, 11);
     assert_true(json_is_null(json_object_get(j, "vulnerability_scan")));
     assert_int_equal(json_array_size(json_object_get(j, "vulnerabilities")), 0);
     assert_string_equal(jstr(j, "schema"), "strata.report/v1");
