@@ -803,11 +803,83 @@ static int print_summary(const struct out *o, const struct strata_report *r)
     return rc;
 }
 
+/* ---- configuration reports (strata config) ---- */
+
+static int print_pss(const struct out *o, const struct strata_report *r)
+{
+    enum { NC = 5 };
+    static const int right[NC] = {0, 0, 0, 1, 0};
+    static const char *const head[NC] = {"RESOURCE", "WHERE", "LEVEL", "SCORE", "VIOLATIONS"};
+    if (r->n_pss == 0)
+        return 0;
+    struct table t;
+    if (table_init(&t, NC, r->n_pss + 1, right) != 0)
+        return STRATA_ENOMEM;
+    for (size_t c = 0; c < NC; c++)
+        t.cells[c] = strdup(head[c]);
+    for (size_t i = 0; i < r->n_pss; i++) {
+        const struct strata_pss_result *p = &r->pss[i];
+        char **row = &t.cells[(i + 1) * NC];
+        char where[32], score[16], count[16];
+        snprintf(where, sizeof where, ":%d", p->line);
+        snprintf(score, sizeof score, "%d", p->score);
+        snprintf(count, sizeof count, "%zu", p->n_violations);
+        struct strbuf sb = STRBUF_INIT;
+        int rc = add_clean(&sb, p->path ? p->path : "-", 50);
+        rc = rc ? rc : strbuf_adds(&sb, p->line > 0 ? where : "");
+        row[0] = clean(p->resource, 60);
+        row[1] = rc == 0 ? strbuf_detach(&sb) : NULL;
+        strbuf_release(&sb);
+        row[2] = clean(p->level_satisfied, 0);
+        row[3] = strdup(score);
+        row[4] = strdup(count);
+    }
+    int rc = table_ok(&t) ? 0 : STRATA_ENOMEM;
+    if (rc == 0) {
+        fprintf(o->f, "\n%sPod Security Standards (%zu workloads)%s\n", sgr(o, SGR_BOLD), r->n_pss,
+                sgr(o, SGR_RESET));
+        table_print(o, &t);
+    }
+    table_free(&t);
+    return rc;
+}
+
+static int write_config_table(const struct out *o, const struct strata_report *r)
+{
+    fprintf(o->f, "%sTarget%s  %s\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET),
+            r->target.name ? r->target.name : "-");
+    int rc = print_misconfigurations(o, r);
+    if (rc == 0 && r->n_misconfigurations == 0)
+        fprintf(o->f, "\n%sMisconfigurations%s: none found\n", sgr(o, SGR_BOLD), sgr(o, SGR_RESET));
+    if (rc == 0)
+        rc = print_pss(o, r);
+    if (rc == 0) {
+        size_t by[5] = {0};
+        for (size_t i = 0; i < r->n_misconfigurations; i++) {
+            int k = strata_severity_rank(r->misconfigurations[i].severity);
+            by[k >= 0 && k <= 4 ? k : 0]++;
+        }
+        fprintf(o->f, "\n%sTotal: %zu (CRITICAL %zu, HIGH %zu, MEDIUM %zu, LOW %zu)%s\n",
+                sgr(o, SGR_BOLD), r->n_misconfigurations, by[4], by[3], by[2], by[1],
+                sgr(o, SGR_RESET));
+    }
+    return rc;
+}
+
 int strata_report_write_table(const struct strata_report *r, FILE *out,
                               const struct strata_report_write_opts *opts, struct strata_error *err)
 {
     struct out o = {out, opts->color};
     errno = 0; /* so a stale errno is not reported as the cause */
+    if (r->target.kind != NULL && strcmp(r->target.kind, "config") == 0) {
+        int crc = write_config_table(&o, r);
+        if (crc != 0)
+            return strata_error_nomem(err);
+        if (fflush(out) != 0 || ferror(out))
+            return strata_error_set(err, STRATA_EIO, "writing report: %s",
+                                    errno ? strerror(errno) : "write error");
+        return 0;
+    }
     int rc = print_header(&o, r);
     if (rc == 0 && r->n_layers > 0)
         rc = print_layers(&o, r);
