@@ -23,6 +23,7 @@ int cmd_sbom(int argc, char **argv);      /* src/cli/sbom_cmd.c: strata sbom FIL
 int cmd_version(int argc, char **argv);   /* src/cli/version_cmd.c: strata version compare */
 int cmd_db(int argc, char **argv);        /* src/cli/db_cmd.c: strata db build|info|update */
 int cmd_db_update(int argc, char **argv); /* src/cli/db_update_cmd.c: strata db update */
+int cmd_host(int argc, char **argv);      /* src/cli/host_cmd.c: strata host */
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);
