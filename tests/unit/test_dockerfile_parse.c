@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "checks/dockerfile_parse.h"
+#include "checks/dockerfile_shell.h"
 #include "core/strbuf.h"
 
 static struct df_file *parse_n(const char *text, size_t len)
@@ -615,6 +616,102 @@ static void test_hostile_substitution(void **st)
     strbuf_release(&sb);
 }
 
+/* The commands of a script: words joined by ' ', "<<D" for here-documents, "(s)" before a
+ * command in a subshell, commands joined by " | " in a pipeline and " ; " otherwise. */
+static char *sh_dump(const char *script)
+{
+    struct df_sh_script sc;
+    size_t n = strlen(script);
+    char *copy = malloc(n + 1);
+    assert_non_null(copy);
+    memcpy(copy, script, n + 1);
+    assert_int_equal(df_sh_parse(copy, n, &sc), 0);
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(strbuf_adds(&sb, ""), 0);
+    for (size_t i = 0; i < sc.n_cmds; i++) {
+        const struct df_sh_cmd *c = &sc.cmds[i];
+        if (i > 0)
+            assert_int_equal(
+                strbuf_adds(&sb, c->pipeline == sc.cmds[i - 1].pipeline ? " | " : " ; "), 0);
+        if (c->subshell)
+            assert_int_equal(strbuf_adds(&sb, "(s)"), 0);
+        for (size_t k = 0; k < c->n_words; k++) {
+            const struct df_sh_word *w = &c->words[k];
+            assert_true(w->off + w->raw_len <= n);
+            assert_ptr_equal(w->raw, copy + w->off);
+            assert_int_equal(strbuf_addf(&sb, "%s%s", k ? " " : "", w->text), 0);
+        }
+        for (size_t k = 0; k < c->n_heredocs; k++)
+            assert_int_equal(strbuf_addf(&sb, " <<%s", c->heredocs[k]), 0);
+    }
+    df_sh_free(&sc);
+    free(copy);
+    return strbuf_detach(&sb);
+}
+
+static void sh_is(const char *script, const char *want)
+{
+    char *got = sh_dump(script);
+    if (strcmp(got, want) != 0)
+        fail_msg("script [%s]:\n got [%s]\nwant [%s]", script, got, want);
+    free(got);
+}
+
+static void test_shell_tokens(void **st)
+{
+    (void)st;
+    sh_is("apt-get update && apt-get install -y curl", "apt-get update ; apt-get install -y curl");
+    sh_is("echo \"apt-get install foo\"; echo 'x; y'", "echo apt-get install foo ; echo x; y");
+    sh_is("curl -fsSL https://x | sudo -E bash -", "curl -fsSL https://x | sudo -E bash -");
+    sh_is("a || b |& c & d", "a ; b | c ; d");
+    sh_is("make 2>&1 >/dev/null < in.txt >> log", "make");
+    sh_is("(cd /src && make) && cd /", "(s)cd /src ; (s)make ; cd /");
+    sh_is("echo $(curl -s https://x | sh) `id -u`",
+          "echo $(curl -s https://x | sh) `id -u` ; (s)curl -s https://x | (s)sh ; (s)id -u");
+    sh_is("x=$((1 + 2)) y=${A:-b c}", "x=$((1 + 2)) y=${A:-b c}");
+    sh_is("echo a\\ b \"c\\\"d\" $'e\\n' \\\n  next", "echo a b c\"d e\\n next");
+    sh_is("# comment && sudo x\nls # trailing; sudo y\necho a#b", "ls ; echo a#b");
+    sh_is("cat <<EOF > /etc/x\nsudo rm -rf /\nEOF\necho after", "cat <<EOF ; echo after");
+    sh_is("cat <<-'E' | sh\n\tcurl x\n\tE\nls", "cat <<E | sh ; ls");
+    sh_is("bash <(curl -s https://x)", "bash <(curl -s https://x) ; (s)curl -s https://x");
+    sh_is("if [ -f x ]; then apt-get install y; fi", "if [ -f x ] ; then apt-get install y ; fi");
+    sh_is("", "");
+    sh_is("'unterminated", "unterminated");
+    sh_is("\"unterminated $(x", "unterminated $(x ; (s)x");
+    sh_is("echo $(( $(", "echo $(( $(");
+    sh_is(";;;&&||", "");
+
+    /* positions */
+    struct df_sh_script sc;
+    const char *s = "a  && \\\n  sudo  x";
+    assert_int_equal(df_sh_parse(s, strlen(s), &sc), 0);
+    assert_int_equal(sc.n_cmds, 2);
+    assert_int_equal(sc.cmds[1].off, 10);
+    assert_int_equal(sc.cmds[1].words[1].off, 16);
+    assert_string_equal(sc.cmds[1].words[1].text, "x");
+    df_sh_free(&sc);
+
+    /* deep substitutions: bounded depth, linear time */
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 20000; i++)
+        assert_int_equal(strbuf_adds(&sb, "$(a "), 0);
+    for (int i = 0; i < 20000; i++)
+        assert_int_equal(strbuf_adds(&sb, ")"), 0);
+    assert_int_equal(df_sh_parse(sb.buf, sb.len, &sc), 0);
+    assert_true(sc.n_cmds <= DF_SH_MAX_DEPTH + 1);
+    df_sh_free(&sc);
+    strbuf_release(&sb);
+
+    /* more commands than kept */
+    for (int i = 0; i < DF_SH_MAX_COMMANDS + 10; i++)
+        assert_int_equal(strbuf_adds(&sb, "a;"), 0);
+    assert_int_equal(df_sh_parse(sb.buf, sb.len, &sc), 0);
+    assert_int_equal(sc.n_cmds, DF_SH_MAX_COMMANDS);
+    assert_true(sc.truncated);
+    df_sh_free(&sc);
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_crlf_bom),
         cmocka_unit_test(test_hostile_sizes),
         cmocka_unit_test(test_hostile_substitution),
+        cmocka_unit_test(test_shell_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
