@@ -52,13 +52,13 @@ static int read_rules(struct host_ctx *c, struct strbuf *rules)
     return rc;
 }
 
-static int word_end(char ch)
+static int blank_or_end(char ch)
 {
-    return ch == '\0' || ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t' || ch == '/';
+    return ch == '\0' || ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t';
 }
 
-/* Does a rule line name path as a word (after a blank or '=', followed by a blank, '/' or the
- * end of the line)? */
+/* Does a rule line name path as a word (after a blank or '=', followed by a blank or the end
+ * of the line, a trailing '/' allowed)? */
 int host_audit_names(const char *rules, size_t len, const char *path)
 {
     size_t pn = strlen(path);
@@ -74,8 +74,11 @@ int host_audit_names(const char *rules, size_t len, const char *path)
                 if (memcmp(q, path, pn) != 0)
                     continue;
                 char before = q == s ? ' ' : q[-1];
-                char after = q + pn < le ? q[pn] : '\0';
-                if ((before == ' ' || before == '\t' || before == '=') && word_end(after))
+                const char *a = q + pn;
+                if (a < le && *a == '/')
+                    a++;
+                if ((before == ' ' || before == '\t' || before == '=') &&
+                    blank_or_end(a < le ? *a : '\0'))
                     return 1;
             }
         }

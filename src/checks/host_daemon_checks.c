@@ -225,23 +225,40 @@ static int userland_proxy(struct host_ctx *c)
     return CHECK(c, "2.16", t, is_false(c, "userland-proxy") ? HOST_PASS : HOST_WARN);
 }
 
+/* docker-bench-security passes 2.17 only when docker info shows "profile=default", which
+ * Docker 23 and later print as "profile=builtin": on a current engine the default profile is
+ * INFO (a manual check: is a custom profile appropriate?). A daemon-wide custom profile is
+ * PASS, and unconfined, which turns seccomp off for every container, WARN. */
 static int seccomp(struct host_ctx *c)
 {
     static const char t[] =
         "Ensure that a daemon-wide custom seccomp profile is applied if appropriate";
     const char *p = setting(c, "seccomp-profile", "seccomp-profile");
     if (p == NULL || p[0] == '\0' || strcmp(p, "builtin") == 0 || strcmp(p, "default") == 0)
-        return CHECK(c, "2.17", t, HOST_PASS);
-    enum host_status s = strcmp(p, "unconfined") == 0 ? HOST_WARN : HOST_INFO;
+        return CHECK(c, "2.17", t, HOST_INFO) ||
+                       host_detail(c, "Docker's default seccomp profile applies (no daemon-wide "
+                                      "custom profile)")
+                   ? STRATA_ENOMEM
+                   : 0;
+    enum host_status s = strcmp(p, "unconfined") == 0 ? HOST_WARN : HOST_PASS;
     return CHECK(c, "2.17", t, s) || host_detail(c, "Daemon-wide seccomp profile: %s", p)
                ? STRATA_ENOMEM
                : 0;
 }
 
+/* docker-bench-security 1.6.0 reports 2.18 as deprecated (INFO) for Docker after 19.03, where
+ * experimental features are off unless asked for; asking for them is still a WARN here. */
 static int experimental(struct host_ctx *c)
 {
     static const char t[] = "Ensure that experimental features are not implemented in production";
-    return CHECK(c, "2.18", t, is_true(c, "experimental") ? HOST_WARN : HOST_PASS);
+    if (is_true(c, "experimental"))
+        return CHECK(c, "2.18", t, HOST_WARN) || host_detail(c, "Experimental features are on")
+                   ? STRATA_ENOMEM
+                   : 0;
+    return CHECK(c, "2.18", t, HOST_INFO) ||
+                   host_detail(c, "Deprecated check; experimental features are off")
+               ? STRATA_ENOMEM
+               : 0;
 }
 
 int host_section2(struct host_ctx *c)
