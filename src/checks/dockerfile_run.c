@@ -518,9 +518,11 @@ static int collect(struct run *R)
 
 /* ---- helpers for the rules ---- */
 
+/* No arithmetic on a NULL array when the RUN has no commands. */
 #define EACH_CMD(R, r)                                                                             \
-    for (const struct rcmd *r = (const struct rcmd *)(R)->cmds.p;                                  \
-         r < (const struct rcmd *)(R)->cmds.p + (R)->cmds.n; r++)
+    for (const struct rcmd *r = (R)->cmds.n ? (const struct rcmd *)(R)->cmds.p : NULL,             \
+                           *r##_end = r ? r + (R)->cmds.n : NULL;                                  \
+         r != r##_end; r++)
 
 /* The command as written, for a message (credentials redacted). */
 static char *cmd_snippet(const struct run *R, const struct rcmd *r)
