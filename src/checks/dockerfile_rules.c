@@ -521,24 +521,14 @@ static int is_absolute(const char *p)
 
 static int check_workdir(struct df_check *k, size_t idx)
 {
-    const struct df_file *f = k->f;
-    const struct df_instruction *in = &f->ins[idx];
+    const struct df_instruction *in = &k->f->ins[idx];
     if (in->n_words != 1 || in->words[0].unresolved)
         return 0;
     const char *v = in->words[0].value;
-    if (*v == '\0' || is_absolute(v))
-        return 0;
     /* relative to an absolute WORKDIR set before it (in this stage or those it builds on) is
      * well defined */
-    FOR_CHAIN(f, in->stage, s)
-    {
-        const struct df_stage *st = &f->stages[s];
-        size_t end = s == in->stage ? idx : st->end;
-        for (size_t i = st->from + 1; i < end; i++)
-            if (f->ins[i].cmd == DF_WORKDIR && f->ins[i].n_words == 1 &&
-                !f->ins[i].words[0].unresolved && is_absolute(f->ins[i].words[0].value))
-                return 0;
-    }
+    if (*v == '\0' || is_absolute(v) || (k->facts[idx] & DF_FACT_ABS_WORKDIR))
+        return 0;
     char *show = df_snippet(v, strlen(v), 120);
     if (show == NULL)
         return strata_error_nomem(k->err);
@@ -669,6 +659,80 @@ static int check_last_stage(struct df_check *k)
     return rc;
 }
 
+static int is_posix_shell(const char *path)
+{
+    static const char *const shells[] = {"sh",  "bash", "dash",    "ash", "zsh",
+                                         "ksh", "mksh", "busybox", NULL};
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    for (const char *const *s = shells; *s; s++)
+        if (strcmp(b, *s) == 0)
+            return 1;
+    return 0;
+}
+
+static int run_mentions(const struct df_instruction *in, const char *word)
+{
+    if (strcasestr(in->text, word))
+        return 1;
+    for (size_t h = 0; h < in->n_heredocs; h++)
+        if (strcasestr(in->heredocs[h].content, word))
+            return 1;
+    return 0;
+}
+
+/* One pass over the stages in order (a stage only builds on earlier ones). */
+static unsigned char *compute_facts(const struct df_file *f)
+{
+    unsigned char *facts = calloc(f->n_ins ? f->n_ins : 1, 1);
+    unsigned char *final = calloc(f->n_stages ? f->n_stages : 1, 1);
+    if (facts == NULL || final == NULL) {
+        free(facts);
+        free(final);
+        return NULL;
+    }
+    for (size_t s = 0; s < f->n_stages; s++) {
+        const struct df_stage *st = &f->stages[s];
+        unsigned char bits = st->parent >= 0 ? final[st->parent] : 0;
+        facts[st->from] = bits;
+        for (size_t i = st->from + 1; i < st->end; i++) {
+            const struct df_instruction *in = &f->ins[i];
+            if (in->cmd == DF_RUN) {
+                if (!(bits & DF_FACT_APT_YES) && run_mentions(in, "Assume-Yes"))
+                    bits |= DF_FACT_APT_YES;
+                if (!(bits & DF_FACT_APT_NOREC) && run_mentions(in, "Install-Recommends"))
+                    bits |= DF_FACT_APT_NOREC;
+            }
+            facts[i] = bits;
+            if (in->cmd == DF_ENV || in->cmd == DF_ARG) {
+                for (size_t p = 0; p < in->n_pairs; p++)
+                    if (strcmp(in->pairs[p].key, "PIP_NO_CACHE_DIR") == 0) {
+                        if (in->pairs[p].value && *in->pairs[p].value)
+                            bits |= DF_FACT_PIP_NOCACHE;
+                        else
+                            bits &= (unsigned char)~DF_FACT_PIP_NOCACHE;
+                    }
+            } else if (in->cmd == DF_WORKDIR && in->n_words == 1 && !in->words[0].unresolved &&
+                       is_absolute(in->words[0].value)) {
+                bits |= DF_FACT_ABS_WORKDIR;
+            } else if (in->cmd == DF_SHELL && in->n_words > 0) {
+                char name[64];
+                snprintf(name, sizeof name, "%s", in->words[0].raw);
+                size_t n = strlen(name);
+                if (n > 4 && strcasecmp(name + n - 4, ".exe") == 0)
+                    name[n - 4] = '\0';
+                if (is_posix_shell(name))
+                    bits &= (unsigned char)~DF_FACT_NON_POSIX;
+                else
+                    bits |= DF_FACT_NON_POSIX;
+            }
+        }
+        final[s] = bits;
+    }
+    free(final);
+    return facts;
+}
+
 int config_check_dockerfile(struct config_ctx *c, const struct config_source *src,
                             struct strata_error *err)
 {
@@ -676,7 +740,12 @@ int config_check_dockerfile(struct config_ctx *c, const struct config_source *sr
     int rc = df_parse(src->path, src->data, src->len, &f, err);
     if (rc != 0)
         return rc;
-    struct df_check k = {c, src, f, err};
+    unsigned char *facts = compute_facts(f);
+    if (facts == NULL) {
+        df_free(f);
+        return strata_error_nomem(err);
+    }
+    struct df_check k = {c, src, f, err, facts};
     for (size_t i = 0; i < f->n_ins && rc == 0; i++)
         rc = check_instruction(&k, i);
     for (size_t s = 0; s < f->n_stages && rc == 0; s++) {
@@ -686,6 +755,7 @@ int config_check_dockerfile(struct config_ctx *c, const struct config_source *sr
     }
     if (rc == 0 && f->n_stages > 0)
         rc = check_last_stage(&k);
+    free(facts);
     df_free(f);
     return rc;
 }

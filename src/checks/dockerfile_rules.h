@@ -44,11 +44,20 @@ struct df_rule {
 
 extern const struct df_rule df_rules[DFR_COUNT];
 
+/* What holds at an instruction, from its stage and the stages that stage builds on, computed
+ * once per file so that no rule walks back through the file for each instruction. */
+#define DF_FACT_APT_YES 1u     /* a RUN up to here wrote APT::Get::Assume-Yes (apt.conf) */
+#define DF_FACT_APT_NOREC 2u   /* a RUN up to here wrote APT::Install-Recommends */
+#define DF_FACT_PIP_NOCACHE 4u /* ENV/ARG before it set PIP_NO_CACHE_DIR to a non-empty value */
+#define DF_FACT_ABS_WORKDIR 8u /* an absolute WORKDIR came before it */
+#define DF_FACT_NON_POSIX 16u  /* the SHELL in effect is not a POSIX shell */
+
 struct df_check {
     struct config_ctx *ctx;
     const struct config_source *src;
     const struct df_file *f;
     struct strata_error *err;
+    const unsigned char *facts; /* per instruction, DF_FACT_* bits */
 };
 
 /* Reports a finding of rule r about instruction in (severity NULL: the rule's). The message is

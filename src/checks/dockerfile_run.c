@@ -399,30 +399,6 @@ static int collect_cmd(struct run *R, size_t si, const struct df_sh_cmd *c)
     return 0;
 }
 
-/* Is the shell of the stage (SHELL, inherited through FROM <stage>) a POSIX one? */
-static int posix_shell(const struct df_file *f, size_t idx)
-{
-    long s = f->ins[idx].stage;
-    size_t guard = 0;
-    while (s >= 0 && guard++ <= f->n_stages) {
-        const struct df_stage *st = &f->stages[s];
-        size_t end = (size_t)s == (size_t)f->ins[idx].stage ? idx : st->end;
-        for (size_t i = end; i > st->from + 1; i--) {
-            const struct df_instruction *in = &f->ins[i - 1];
-            if (in->cmd != DF_SHELL || in->n_words == 0)
-                continue;
-            char name[64];
-            snprintf(name, sizeof name, "%s", base(in->words[0].raw));
-            size_t n = strlen(name);
-            if (n > 4 && strcasecmp(name + n - 4, ".exe") == 0)
-                name[n - 4] = '\0';
-            return is_shell(name) || strcmp(name, "busybox") == 0;
-        }
-        s = st->parent;
-    }
-    return 1;
-}
-
 static void parse_mounts(struct run *R)
 {
     for (size_t i = 0; i < R->in->n_flags && R->n_mounts < DF_MAX_FLAGS; i++) {
@@ -505,7 +481,7 @@ static int collect(struct run *R)
         s->kind = SRC_FIXED;
         s->line = in->line;
         s->column = in->column;
-    } else if (posix_shell(R->k->f, R->idx)) {
+    } else if (!(R->k->facts[R->idx] & DF_FACT_NON_POSIX)) {
         rc = add_script(R, SRC_LINE, in->args, strlen(in->args), NULL, 0, 0, 0);
     }
     for (size_t si = 0; si < R->n_scripts && rc == 0; si++)
@@ -648,58 +624,18 @@ static int runs(const struct run *R, const char *tool, const char *sub, const ch
     return 0;
 }
 
-/* Does the RUN text of the stage (this one and earlier, and the stages built on) mention word
- * (apt configuration written to apt.conf.d)? */
-static int stage_mentions(const struct df_file *f, size_t idx, const char *word)
-{
-    long s = f->ins[idx].stage;
-    size_t guard = 0;
-    while (s >= 0 && guard++ <= f->n_stages) {
-        const struct df_stage *st = &f->stages[s];
-        size_t end = (size_t)s == (size_t)f->ins[idx].stage ? idx + 1 : st->end;
-        for (size_t i = st->from + 1; i < end; i++) {
-            const struct df_instruction *in = &f->ins[i];
-            if (in->cmd != DF_RUN)
-                continue;
-            if (strcasestr(in->text, word))
-                return 1;
-            for (size_t h = 0; h < in->n_heredocs; h++)
-                if (strcasestr(in->heredocs[h].content, word))
-                    return 1;
-        }
-        s = st->parent;
-    }
-    return 0;
-}
-
-/* Is variable name set to a non-empty value by ENV or ARG before idx in the stage chain, or by
+/* Is PIP_NO_CACHE_DIR set for the command: by ENV/ARG before the RUN in the stage chain, or by
  * an assignment before the command? */
-static int env_set(const struct df_file *f, size_t idx, const char *name, const struct rcmd *r)
+static int pip_nocache_env(const struct run *R, const struct rcmd *r)
 {
-    size_t nl = strlen(name);
+    static const char name[] = "PIP_NO_CACHE_DIR=";
     for (size_t i = 0; i < r->start; i++) {
         const struct df_sh_word *w = &r->c->words[i];
-        if (is_assignment(w) && w->raw_len > nl + 1 && strncmp(w->raw, name, nl) == 0 &&
-            w->raw[nl] == '=')
+        if (is_assignment(w) && w->raw_len > sizeof name - 1 &&
+            strncmp(w->raw, name, sizeof name - 1) == 0)
             return 1;
     }
-    long s = f->ins[idx].stage;
-    size_t guard = 0;
-    while (s >= 0 && guard++ <= f->n_stages) {
-        const struct df_stage *st = &f->stages[s];
-        size_t end = (size_t)s == (size_t)f->ins[idx].stage ? idx : st->end;
-        for (size_t i = st->from + 1; i < end; i++) {
-            const struct df_instruction *in = &f->ins[i];
-            if (in->cmd != DF_ENV && in->cmd != DF_ARG)
-                continue;
-            for (size_t p = 0; p < in->n_pairs; p++)
-                if (strcmp(in->pairs[p].key, name) == 0 && in->pairs[p].value &&
-                    *in->pairs[p].value)
-                    return 1;
-        }
-        s = st->parent;
-    }
-    return 0;
+    return (R->k->facts[R->idx] & DF_FACT_PIP_NOCACHE) != 0;
 }
 
 /* ---- packages ---- */
@@ -800,11 +736,9 @@ static int check_apt(struct run *R)
     static const char *const consumers[] = {"install",   "upgrade", "dist-upgrade", "full-upgrade",
                                             "build-dep", "source",  "download",     "reinstall",
                                             "satisfy",   NULL};
-    const struct df_file *f = R->k->f;
     const struct rcmd *update = NULL, *no_yes = NULL, *recommends = NULL, *install = NULL;
     int consumed = 0;
     struct unpinned u = {"apt-get install", NULL, {0}, 0};
-    int conf_yes = -1, conf_rec = -1; /* apt.conf settings, looked up once */
     EACH_CMD(R, r)
     {
         const char *name = rname(r);
@@ -825,15 +759,11 @@ static int check_apt(struct run *R)
         if (has_dynamic(r))
             continue;
         if (no_yes == NULL && !apt_assume_yes(r)) {
-            if (conf_yes < 0)
-                conf_yes = stage_mentions(f, R->idx, "Assume-Yes");
-            if (!conf_yes)
+            if (!(R->k->facts[R->idx] & DF_FACT_APT_YES))
                 no_yes = r;
         }
         if (recommends == NULL && strcmp(name, "aptitude") != 0 && !apt_no_recommends(r)) {
-            if (conf_rec < 0)
-                conf_rec = stage_mentions(f, R->idx, "Install-Recommends");
-            if (!conf_rec)
+            if (!(R->k->facts[R->idx] & DF_FACT_APT_NOREC))
                 recommends = r;
         }
         for (size_t i = s + 1; i < r->end; i++) {
@@ -1012,7 +942,7 @@ static int check_pip(struct run *R)
         if (s >= r->end || strcmp(wtext(r, s), "install") != 0)
             continue;
         if (nocache == NULL && !has_word(&sub, "--no-cache-dir") && !has_dynamic(&sub) &&
-            !env_set(R->k->f, R->idx, "PIP_NO_CACHE_DIR", r))
+            !pip_nocache_env(R, r))
             nocache = r;
         if (has_word(&sub, "-c") || has_word(&sub, "--constraint") ||
             has_prefix_word(&sub, "--constraint="))
@@ -1173,21 +1103,23 @@ static int substituted_download(const struct df_sh_word *w)
 
 static int check_pipe_shell(struct run *R)
 {
+    /* the commands of a pipeline are consecutive (one script, in order): one pass remembers
+     * the first download of the current pipeline */
+    const struct rcmd *fetch = NULL, *prev = NULL;
     EACH_CMD(R, r)
     {
+        if (prev == NULL || prev->script != r->script || prev->c->pipeline != r->c->pipeline)
+            fetch = NULL;
+        prev = r;
         const char *name = rname(r);
         int shell = is_shell(name);
-        if (shell && shell_c_script(r) == 0) {
-            /* a shell reading its script from a pipe fed by curl/wget */
-            EACH_CMD(R, d)
-            {
-                if (d->script == r->script && d->c->pipeline == r->c->pipeline && d->c < r->c &&
-                    fetches(rname(d)))
-                    return emit_cmd(R, DFR_PIPE_SHELL, NULL, d, "",
-                                    " is piped into a shell: a compromised or truncated download "
-                                    "runs as root");
-            }
-        }
+        /* a shell reading its script from a pipe fed by curl/wget */
+        if (shell && fetch != NULL && fetch->c != r->c && shell_c_script(r) == 0)
+            return emit_cmd(R, DFR_PIPE_SHELL, NULL, fetch, "",
+                            " is piped into a shell: a compromised or truncated download runs "
+                            "as root");
+        if (fetch == NULL && fetches(name))
+            fetch = r;
         if (shell || strcmp(name, "source") == 0 || strcmp(name, ".") == 0 ||
             strcmp(name, "eval") == 0)
             for (size_t i = r->start + 1; i < r->end; i++)

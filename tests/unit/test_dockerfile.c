@@ -515,6 +515,17 @@ static void test_scripts_and_forms(void **st)
     LACKS("DF-007");
     LACKS("DF-017");
     LACKS("DF-021");
+    /* SHELL back to a POSIX shell, inherited through FROM <stage> */
+    check("FROM debian:12@" DIGEST " AS win\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN sudo x\n"
+          "FROM win\nRUN sudo y\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+          "RUN sudo z\n" CLEAN_TAIL);
+    assert_int_equal(count("DF-007"), 1);
+    HAS("DF-007", 7, 1, NULL, "`z`");
+    /* PIP_NO_CACHE_DIR set, inherited, then emptied */
+    check("FROM python:3.12@" DIGEST " AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base\n"
+          "RUN pip install a==1\nENV PIP_NO_CACHE_DIR=\nRUN pip install b==1\n" CLEAN_TAIL);
+    assert_int_equal(count("DF-011"), 1);
+    HAS("DF-011", 6, 1, NULL, "`pip install b==1`");
     /* prefixes */
     check(CLEAN_FROM
           "RUN if true; then env -i PATH=/bin nice -n 5 sudo -E apt-get update; fi\n" CLEAN_TAIL);
@@ -577,6 +588,17 @@ static void test_hostile(void **st)
         assert_int_equal(strbuf_adds(&sb, "$(echo \"`"), 0);
     assert_int_equal(strbuf_adds(&sb, "\n" CLEAN_TAIL), 0);
     check_n(sb.buf, sb.len);
+    strbuf_release(&sb);
+    /* a download piped through 20,000 commands into a shell; 20,000 shells: one pass */
+    assert_int_equal(strbuf_adds(&sb, CLEAN_FROM "RUN curl -s https://x"), 0);
+    for (int i = 0; i < 20000; i++)
+        assert_int_equal(strbuf_adds(&sb, " | cat"), 0);
+    assert_int_equal(strbuf_adds(&sb, " | sh\nRUN sh"), 0);
+    for (int i = 0; i < 20000; i++)
+        assert_int_equal(strbuf_adds(&sb, "; sh"), 0);
+    assert_int_equal(strbuf_adds(&sb, "\n" CLEAN_TAIL), 0);
+    check_n(sb.buf, sb.len);
+    HAS("DF-006", 2, 1, NULL, "`curl -s https://x`");
     strbuf_release(&sb);
     /* 100,000 continuation lines */
     assert_int_equal(strbuf_adds(&sb, CLEAN_FROM "RUN apt-get install -y"), 0);
