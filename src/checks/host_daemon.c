@@ -238,7 +238,7 @@ struct unit_state {
     size_t n_env_files;
 };
 
-static int unit_line(const struct host_ctx *c, struct unit_state *u, const char *line)
+static int unit_line(struct unit_state *u, const char *line)
 {
     const char *eq = strchr(line, '=');
     if (eq == NULL)
@@ -275,7 +275,6 @@ static int unit_line(const struct host_ctx *c, struct unit_state *u, const char 
             v++;
         if (*v == '\0' || u->n_env_files >= MAX_ENV)
             return 0;
-        (void)c;
         if ((u->env_files[u->n_env_files] = strdup(v)) == NULL)
             return STRATA_ENOMEM;
         u->n_env_files++;
@@ -311,7 +310,7 @@ static int read_unit(const struct host_ctx *c, const char *path, struct unit_sta
         if (*l == '[')
             service = strncmp(l, "[Service]", 9) == 0;
         else if (service && *l != '#' && *l != ';' && *l != '\0')
-            rc = unit_line(c, u, l);
+            rc = unit_line(u, l);
         strbuf_reset(&logical);
     }
     strbuf_release(&logical);
