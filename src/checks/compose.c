@@ -28,6 +28,23 @@ struct cx {
 
 /* ---- reporting ---- */
 
+/* The CIS Docker Benchmark 1.6.0 recommendation each rule applies to a service (the
+ * numbering of docker-bench-security 1.6.0, as the docker inspect checks use it). */
+static const char *cis_of(const char *id)
+{
+    static const char *const map[][2] = {
+        {"DC-001", "5.5"},  {"DC-002", "5.4"},  {"DC-003", "5.10"}, {"DC-004", "5.16"},
+        {"DC-005", "5.17"}, {"DC-006", "5.22"}, {"DC-007", "5.2"},  {"DC-008", "5.3"},
+        {"DC-009", "5.26"}, {"DC-010", "5.13"}, {"DC-011", "4.1"},  {"DC-012", "5.32"},
+        {"DC-013", "5.6"},  {"DC-014", "5.14"}, {"DC-015", "5.11"}, {"DC-016", "5.29"},
+        {"DC-018", "5.21"}, {"DC-019", "5.31"}, {"DC-020", "5.18"}, {"DC-021", "5.20"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], id) == 0)
+            return map[i][1];
+    return NULL;
+}
+
 static int report(struct cx *x, struct fy_node *at, const char *id, const char *severity,
                   const char *title, const char *remediation, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
@@ -45,6 +62,7 @@ static int report(struct cx *x, struct fy_node *at, const char *id, const char *
     struct config_finding f = {.id = id,
                                .title = title,
                                .severity = severity,
+                               .cis = cis_of(id),
                                .resource = x->resource,
                                .message = msg,
                                .remediation = remediation};

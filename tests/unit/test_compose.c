@@ -177,6 +177,7 @@ static void test_insecure_stack(void **st)
     assert_non_null(m);
     assert_string_equal(m->severity, "CRITICAL");
     assert_string_equal(m->path, "docker-compose.yml");
+    assert_string_equal(m->cis, "5.5");
     assert_non_null(find(&x, "DC-020", "service cadvisor", 25, 9));
     m = find(&x, "DC-013", "service cadvisor", 27, 9);
     assert_non_null(m);
@@ -200,6 +201,7 @@ static void test_insecure_stack(void **st)
     assert_non_null(m);
     assert_string_equal(m->severity, "HIGH");
     assert_null(strstr(m->message, "s3cr3t-Passw0rd!"));
+    assert_null(m->cis);
     assert_non_null(strstr(m->message, "s3cr*****"));
     assert_null(find(&x, "DC-017", "service db", 46, 0));
     /* debug */
