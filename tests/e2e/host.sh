@@ -75,6 +75,7 @@ EOF
 
 H="$WORK/hardened"
 D="$WORK/default"
+rm -rf "$H" "$D" "$WORK/escape" "$WORK/broken" # a re-run in the same WORK starts afresh
 common_tree "$H" alice
 common_tree "$D" alice,bob
 mkdir -p "$H/etc/audit/rules.d" "$H/etc/docker/tls" "$H/etc/docker/certs.d/registry.example.com:5000" \
