@@ -1,0 +1,88 @@
+/* The Kubernetes checker's insides (docs/config-kubernetes.md): the driver walks the
+ * documents of one file, evaluates the Pod Security Standards, the K8S-nnn rules and the
+ * score of each workload, and hands results to a sink. config_check_kubernetes() is the sink
+ * of the config framework (config.h); tests use their own. */
+#ifndef STRATA_CHECKS_K8S_CHECK_H
+#define STRATA_CHECKS_K8S_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checks/config.h"
+#include "checks/k8s_model.h"
+#include "core/arena.h"
+#include "core/strmap.h"
+
+/* Where results go. enabled() says whether a rule id is selected (NULL: every rule); finding
+ * and pss return 0 or STRATA_ENOMEM. */
+struct k8s_sink {
+    void *u;
+    int pss_level; /* 0, 1 baseline, 2 restricted */
+    int (*enabled)(void *u, const char *id);
+    int (*finding)(void *u, const struct config_finding *f);
+    int (*pss)(void *u, const char *resource, int line, const char *level_satisfied,
+               const char *const *violations, size_t n_violations, int score);
+};
+
+/* Checks one file. 0, or an error naming src->path and the position. */
+int k8s_check_source(const struct k8s_sink *sink, const struct config_source *src,
+                     struct strata_error *err);
+
+/* ---- shared by the driver and the rules ---- */
+
+/* A namespace first seen with a workload, for K8S-017. */
+struct k8s_ns_seen {
+    char *ns;
+    char *resource;
+    uint32_t line, col;
+};
+
+/* A K8S-009 finding held until the file's ServiceAccounts are known. */
+struct k8s_deferred {
+    char *sa_key; /* "ns/serviceaccount" */
+    char *resource, *message;
+    uint32_t line, col;
+};
+
+struct k8s_run {
+    const struct k8s_sink *sink;
+    const struct config_source *src;
+    struct strata_error *err;
+    struct arena mem;          /* strings of the whole file's state */
+    struct strmap netpol_ns;   /* namespaces with a NetworkPolicy */
+    struct strmap sa_no_token; /* "ns/name" of ServiceAccounts with automount false */
+    struct k8s_ns_seen *seen;
+    size_t n_seen, cap_seen;
+    struct strmap seen_index; /* ns -> 1 */
+    struct k8s_deferred *def;
+    size_t n_def, cap_def;
+};
+
+int k8s_enabled(const struct k8s_run *r, const char *id);
+/* Reports a finding (message printf-style). Returns 0 or STRATA_ENOMEM (err set). */
+int k8s_emit(struct k8s_run *r, const char *id, const char *title, const char *severity,
+             uint32_t line, uint32_t col, const char *resource, const char *remediation,
+             const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+
+/* The K8S-nnn rules (k8s_rules.c). */
+struct k8s_rule_info {
+    const char *id, *title, *severity, *remediation;
+};
+extern const struct k8s_rule_info k8s_rules[];
+extern const size_t k8s_n_rules;
+/* Rules about a workload's pod spec and containers. */
+int k8s_rules_workload(struct k8s_run *r, const struct k8s_workload *w);
+/* Rules about other objects (Service, RBAC) and the file state they feed (NetworkPolicy,
+ * ServiceAccount). */
+int k8s_rules_object(struct k8s_run *r, const struct k8s_object *o);
+/* What can only be said at the end of the file (K8S-009 held findings, K8S-017). */
+int k8s_rules_finish(struct k8s_run *r);
+
+/* 1 when a hostPath path is a container runtime socket (docker.sock, containerd.sock,
+ * crio.sock, …) or a directory holding one (/var/run, /run/containerd, /, …). */
+int k8s_runtime_socket(const struct ky_node *path);
+
+/* The kubesec-style score of a workload (k8s_score.c; the table is in the docs). */
+int k8s_score(const struct k8s_workload *w);
+
+#endif
