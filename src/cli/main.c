@@ -14,6 +14,9 @@ static const char usage[] =
     "              or OCI archive (SRC[:REF], docker-archive:PATH, oci:PATH, oci-archive:PATH)\n"
     "  fs DIR      scan a root filesystem or unpacked directory\n"
     "  sbom FILE   check the packages of a CycloneDX or SPDX JSON SBOM for vulnerabilities\n"
+    "  config PATH...\n"
+    "              check Dockerfiles, Kubernetes manifests (Pod Security Standards),\n"
+    "              docker-compose files and docker inspect output, with file:line:col\n"
     "  host        check a Docker host (a root tree, default /) against the CIS Docker\n"
     "              Benchmark sections 1-3 like docker-bench-security\n"
     "  db          build, update and inspect the vulnerability database\n"
@@ -72,6 +75,8 @@ int main(int argc, char **argv)
         return cmd_fs(argc - 1, argv + 1);
     if (strcmp(cmd, "sbom") == 0)
         return cmd_sbom(argc - 1, argv + 1);
+    if (strcmp(cmd, "config") == 0)
+        return cmd_config(argc - 1, argv + 1);
     if (strcmp(cmd, "host") == 0)
         return cmd_host(argc - 1, argv + 1);
     fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
