@@ -468,17 +468,18 @@ static void test_reporters(void **st)
     assert_non_null(j);
     json_t *ms = json_object_get(j, "misconfigurations");
     assert_int_equal(json_array_size(ms), r->n_misconfigurations);
-    static const char *const keys[] = {"id",      "title", "severity",    "path",    "layer_index",
-                                       "message", "cis",   "remediation", "evidence"};
+    static const char *const keys[] = {"id",          "title",   "severity", "path",
+                                       "layer_index", "message", "cis",      "remediation",
+                                       "evidence",    "line",    "column",   "resource"};
     const char *key;
     json_t *val;
     size_t k = 0;
     json_object_foreach(json_array_get(ms, 0), key, val)
     {
-        assert_true(k < 9);
+        assert_true(k < 12);
         assert_string_equal(key, keys[k++]);
     }
-    assert_int_equal(k, 9);
+    assert_int_equal(k, 12);
     json_decref(j);
     char *table = render(r, STRATA_FORMAT_TABLE);
     assert_non_null(strstr(table, "Misconfigurations ("));
