@@ -81,6 +81,9 @@ demo: deps
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
                -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+# pattern-built prerequisites are intermediate to make: keep them, or every fuzz target
+# rebuilds the whole library
+.SECONDARY: $(FUZZ_OBJ)
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
