@@ -471,6 +471,8 @@ static int on_alias(struct ky_stream *s, struct fy_event *ev, struct ky_node **r
                     struct strata_error *err)
 {
     mark_pos(fy_event_start_mark(ev), &s->line, &s->col);
+    if (s->col > 1)
+        s->col--; /* libfyaml marks an alias after its '*' */
     const char *p;
     size_t n;
     if (token_raw(s, ev->alias.anchor, &p, &n) != 0)
@@ -525,10 +527,13 @@ static int on_event(struct ky_stream *s, struct fy_event *ev, struct ky_node **r
             return err->code;
         n->size = 1;
         n->tag = tag_of(s, ev->scalar.tag);
+        {
+            enum fy_scalar_style st = fy_token_scalar_style(ev->scalar.value);
+            if ((st == FYSS_SINGLE_QUOTED || st == FYSS_DOUBLE_QUOTED) && n->col > 1)
+                n->col--; /* libfyaml marks a quoted scalar after its opening quote */
+        }
         if ((rc = scalar_text(s, ev->scalar.value, n, err)) != 0)
             return rc;
-        if (n->style == KY_QUOTED && n->col > 1)
-            n->col--; /* libfyaml marks a quoted scalar after its opening quote */
         if ((rc = define_anchor(s, ev->scalar.anchor, n, err)) != 0)
             return rc;
         return attach(s, n, root, err);
