@@ -438,7 +438,7 @@ static void volume_types(struct ev *e)
         volume_name(vol, i, name, sizeof name);
         const struct ky_node *at = type ? type : ky_is_map(vol) && vol->n ? vol->kids[0] : vol;
         if (type)
-            add(e, PSS_VOLUME_TYPES, at, -1, "%s.volumes[%u] (%s) is a %s volume", e->w->spec_path,
+            add(e, PSS_VOLUME_TYPES, at, -1, "%s.volumes[%u] (%s) is of type %s", e->w->spec_path,
                 i, name, ky_show(type, b, sizeof b));
         else
             add(e, PSS_VOLUME_TYPES, at, -1, "%s.volumes[%u] (%s) sets none of the allowed types",

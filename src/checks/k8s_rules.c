@@ -343,8 +343,8 @@ static int pod_rules(struct k8s_run *r, const struct k8s_workload *w)
         struct ky_node *k;
         const struct ky_node *ha = ky_get_key(w->spec, "hostAliases", &k);
         if (ky_is_seq(ha) && ha->n > 0)
-            rc = emit(r, R_HOST_ALIASES, k, res, "%s.hostAliases adds %u entries to /etc/hosts",
-                      w->spec_path, ha->n);
+            rc = emit(r, R_HOST_ALIASES, k, res, "%s.hostAliases writes %u entr%s into /etc/hosts",
+                      w->spec_path, ha->n, ha->n == 1 ? "y" : "ies");
     }
     struct ky_node *sak;
     const struct ky_node *sa = ky_get_key(w->spec, "serviceAccountName", &sak);
