@@ -21,6 +21,11 @@ int k8s_emit(struct k8s_run *r, const char *id, const char *title, const char *s
              uint32_t line, uint32_t col, const char *resource, const char *remediation,
              const char *fmt, ...)
 {
+    if (r->n_findings >= CONFIG_MAX_FINDINGS) {
+        r->dropped_findings++;
+        return 0;
+    }
+    r->n_findings++;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -149,11 +154,15 @@ static int check_workload(struct k8s_run *r, const struct k8s_workload *w)
     size_t n_lines = 0;
     if (rc == 0)
         rc = pss_lines(r, w, &v, &lines, &n_lines);
-    if (rc == 0 && r->sink->pss != NULL &&
-        r->sink->pss(r->sink->u, w->o->resource, (int)w->o->kind_key->line,
-                     k8s_pss_level(&v, count), (const char *const *)lines, n_lines,
-                     k8s_score(w)) != 0)
-        rc = strata_error_nomem(r->err);
+    if (rc == 0 && r->sink->pss != NULL && r->n_pss >= CONFIG_MAX_FINDINGS) {
+        r->dropped_pss++;
+    } else if (rc == 0 && r->sink->pss != NULL) {
+        r->n_pss++;
+        if (r->sink->pss(r->sink->u, w->o->resource, (int)w->o->kind_key->line,
+                         k8s_pss_level(&v, count), (const char *const *)lines, n_lines,
+                         k8s_score(w)) != 0)
+            rc = strata_error_nomem(r->err);
+    }
     for (size_t i = 0; i < n_lines; i++)
         free(lines[i]);
     free(lines);
@@ -207,6 +216,8 @@ int k8s_check_source(const struct k8s_sink *sink, const struct config_source *sr
     ky_close(s);
     if (rc == 0)
         rc = k8s_rules_finish(&r);
+    if ((r.dropped_findings || r.dropped_pss) && sink->dropped != NULL)
+        sink->dropped(sink->u, r.dropped_findings, r.dropped_pss);
     run_release(&r);
     return rc;
 }

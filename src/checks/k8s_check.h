@@ -13,8 +13,9 @@
 #include "core/arena.h"
 #include "core/strmap.h"
 
-/* Where results go. enabled() says whether a rule id is selected (NULL: every rule); finding
- * and pss return 0 or STRATA_ENOMEM. */
+/* Where results go (at most CONFIG_MAX_FINDINGS findings and as many PSS results per file;
+ * more are dropped and counted). enabled() says whether a rule id is selected (NULL: every rule);
+ * finding and pss return 0 or STRATA_ENOMEM. */
 struct k8s_sink {
     void *u;
     int pss_level; /* 0, 1 baseline, 2 restricted */
@@ -22,6 +23,9 @@ struct k8s_sink {
     int (*finding)(void *u, const struct config_finding *f);
     int (*pss)(void *u, const char *resource, int line, const char *level_satisfied,
                const char *const *violations, size_t n_violations, int score);
+    /* Told, at the end of a file, how many findings and PSS results beyond
+     * CONFIG_MAX_FINDINGS each were dropped (not called when none were); may be NULL. */
+    void (*dropped)(void *u, size_t findings, size_t pss_results);
 };
 
 /* Checks one file. 0, or an error naming src->path and the position. */
@@ -56,6 +60,8 @@ struct k8s_run {
     struct strmap seen_index; /* ns -> 1 */
     struct k8s_deferred *def;
     size_t n_def, cap_def;
+    size_t n_findings, n_pss;             /* handed to the sink */
+    size_t dropped_findings, dropped_pss; /* beyond CONFIG_MAX_FINDINGS */
 };
 
 int k8s_enabled(const struct k8s_run *r, const char *id);

@@ -481,7 +481,8 @@ static void run_as_non_root(struct ev *e)
             /* The pod's true covers a container that does not set it. */
             if (!pod_true)
                 add(e, PSS_RUN_AS_NON_ROOT, NULL, (int)i,
-                    "%s.securityContext.runAsNonRoot is not set, nor is the pod's", w->c[i].path);
+                    "%s.securityContext.runAsNonRoot is not set and the pod's is not true",
+                    w->c[i].path);
         } else if (ky_bool(v) != 1) {
             add(e, PSS_RUN_AS_NON_ROOT, k, (int)i, "%s.securityContext.runAsNonRoot is %s",
                 w->c[i].path, shown(v, b, sizeof b));
@@ -526,7 +527,8 @@ static void seccomp_restricted(struct ev *e)
         if (ky_is_null(t)) {
             if (!pod_ok)
                 add(e, PSS_SECCOMP_RESTRICTED, NULL, (int)i,
-                    "%s.securityContext.seccompProfile.type is not set, nor is the pod's",
+                    "%s.securityContext.seccompProfile.type is not set and the pod's is not "
+                    "RuntimeDefault or Localhost",
                     w->c[i].path);
         } else if (!in_list(t, runtime_or_local)) {
             add(e, PSS_SECCOMP_RESTRICTED, k, (int)i,

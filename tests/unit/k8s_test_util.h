@@ -28,6 +28,8 @@ struct rec {
     size_t n_pss;
     const char *only; /* id prefix to keep ("PSS-"), NULL for all */
     int pss_level;
+    size_t total;                /* findings handed over, kept or not */
+    size_t dropped_f, dropped_p; /* what the checker dropped beyond its bound */
 };
 
 static inline int rec_enabled(void *u, const char *id)
@@ -43,6 +45,7 @@ static inline int rec_enabled(void *u, const char *id)
 static inline int rec_finding(void *u, const struct config_finding *f)
 {
     struct rec *r = u;
+    r->total++;
     if (r->n >= sizeof r->f / sizeof r->f[0])
         return 0;
     struct rec_finding *x = &r->f[r->n++];
@@ -72,13 +75,21 @@ static inline int rec_pss(void *u, const char *resource, int line, const char *l
     return 0;
 }
 
+static inline void rec_dropped(void *u, size_t findings, size_t pss)
+{
+    struct rec *r = u;
+    r->dropped_f = findings;
+    r->dropped_p = pss;
+}
+
 /* Runs the checker over text; returns its result code (err filled). */
 static inline int run_k8s(struct rec *r, const char *path, const char *text, size_t len,
                           struct strata_error *err)
 {
     r->n = 0;
     r->n_pss = 0;
-    struct k8s_sink sink = {r, r->pss_level, rec_enabled, rec_finding, rec_pss};
+    r->total = r->dropped_f = r->dropped_p = 0;
+    struct k8s_sink sink = {r, r->pss_level, rec_enabled, rec_finding, rec_pss, rec_dropped};
     struct config_source src = {path, text, len, CONFIG_KUBERNETES};
     return k8s_check_source(&sink, &src, err);
 }

@@ -855,6 +855,29 @@ static void test_many_documents(void **st)
     R->only = NULL;
     assert_int_equal(run_k8s(R, "many.yaml", sb.buf, sb.len, &err), 0);
     assert_int_equal(R->n, sizeof R->f / sizeof R->f[0]); /* the recorder keeps the first 512 */
+    assert_int_equal(R->total, 5000);
+    assert_int_equal(R->dropped_f, 0);
+    strbuf_release(&sb);
+}
+
+/* More findings than CONFIG_MAX_FINDINGS in one file: the rest are dropped and counted. */
+static void test_findings_bound(void **st)
+{
+    (void)st;
+    struct strbuf sb = STRBUF_INIT;
+    size_t per = CONFIG_MAX_FINDINGS / 2 + 1;
+    for (int d = 0; d < 2; d++) {
+        assert_int_equal(strbuf_adds(&sb, "---\napiVersion: v1\nkind: List\nitems:\n"), 0);
+        for (size_t i = 0; i < per; i++)
+            assert_int_equal(strbuf_adds(&sb, "- {apiVersion: v1, kind: Service, metadata: "
+                                              "{name: a}, spec: {type: NodePort}}\n"),
+                             0);
+    }
+    struct strata_error err = {0};
+    R->only = NULL;
+    assert_int_equal(run_k8s(R, "big.yaml", sb.buf, sb.len, &err), 0);
+    assert_int_equal(R->total, CONFIG_MAX_FINDINGS);
+    assert_int_equal(R->dropped_f, 2 * per - CONFIG_MAX_FINDINGS);
     strbuf_release(&sb);
 }
 
@@ -931,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_fixture_compromised),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_many_documents),
+        cmocka_unit_test(test_findings_bound),
         cmocka_unit_test(test_framework),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
