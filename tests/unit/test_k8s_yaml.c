@@ -112,7 +112,9 @@ static void test_typing(void **st)
         "t: [y, Y, yes, Yes, YES, true, True, TRUE, on, On, ON, !!bool 'true']\n"
         "f: [n, N, no, No, NO, false, False, FALSE, off, Off, OFF]\n"
         "x: ['true', \"yes\", yEs, tRUE, 1, !!str true, ~]\n"
-        "nulls: [~, null, Null, NULL, '', !!null x, 'null', nil]\n";
+        "nulls: [~, null, Null, NULL, '', !!null x, 'null', nil]\n"
+        "tags: [!custom true, !<tag:example.com,2024:x> 0x0, !!binary aGk=, !!str null, "
+        "!!float 0]\n";
     struct one o;
     one_open(&o, y, strlen(y));
     assert_int_equal(o.rc, 1);
@@ -129,6 +131,15 @@ static void test_typing(void **st)
     for (uint32_t i = 0; i < nulls->n; i++)
         assert_int_equal(ky_is_null(nulls->kids[i]), want_null[i]);
     assert_true(ky_is_null(NULL));
+    /* other tags are ignored: the plain scalar is typed by its text */
+    struct ky_node *tags = get(o.root, "tags");
+    long long tv = -1;
+    assert_int_equal(ky_bool(tags->kids[0]), 1);
+    assert_int_equal(ky_int(tags->kids[1], &tv), 0);
+    assert_int_equal(tv, 0);
+    assert_int_equal(ky_bool(tags->kids[2]), -1);
+    assert_false(ky_is_null(tags->kids[3]));
+    assert_int_equal(ky_int(tags->kids[4], &tv), 0);
     one_close(&o);
 
     static const struct {
