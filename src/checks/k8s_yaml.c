@@ -803,21 +803,51 @@ struct ky_node *ky_get(const struct ky_node *map, const char *key)
     return ky_get_key(map, key, NULL);
 }
 
+/* The pairs of ky_map_pairs, with an open-addressing index of the scalar keys (entry + 1, 0
+ * for a free slot) so that merging stays linear however many keys a merged mapping has. */
 struct pairs {
     struct ky_pair *v;
     size_t n, cap;
+    uint32_t *slot;
+    size_t scap; /* a power of two, at least twice n */
 };
+
+static int pairs_rehash(struct pairs *p, size_t scap)
+{
+    uint32_t *s = calloc(scap, sizeof *s);
+    if (s == NULL)
+        return STRATA_ENOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->v[i].key->type != KY_SCALAR)
+            continue;
+        size_t h = (size_t)key_hash(p->v[i].key) & (scap - 1);
+        while (s[h] != 0)
+            h = (h + 1) & (scap - 1);
+        s[h] = (uint32_t)(i + 1);
+    }
+    free(p->slot);
+    p->slot = s;
+    p->scap = scap;
+    return 0;
+}
 
 static int pairs_set(struct pairs *p, struct ky_node *k, struct ky_node *v)
 {
-    /* Mappings with merges are small in practice; a linear search keeps this simple and the
-     * total work is bounded by the expanded size the alias budget caps. */
-    for (size_t i = 0; i < p->n; i++)
-        if (same_key(p->v[i].key, k)) {
-            p->v[i].key = k;
-            p->v[i].value = v;
-            return 0;
+    size_t h = 0;
+    if (k->type == KY_SCALAR) {
+        if ((p->n + 1) * 2 > p->scap && pairs_rehash(p, p->scap ? p->scap * 2 : 32) != 0)
+            return STRATA_ENOMEM;
+        h = (size_t)key_hash(k) & (p->scap - 1);
+        while (p->slot[h] != 0) {
+            struct ky_pair *e = &p->v[p->slot[h] - 1];
+            if (same_key(e->key, k)) { /* a later write wins, the first position stays */
+                e->key = k;
+                e->value = v;
+                return 0;
+            }
+            h = (h + 1) & (p->scap - 1);
         }
+    }
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         struct ky_pair *nv = realloc(p->v, cap * sizeof *nv);
@@ -827,6 +857,8 @@ static int pairs_set(struct pairs *p, struct ky_node *k, struct ky_node *v)
         p->cap = cap;
     }
     p->v[p->n++] = (struct ky_pair){k, v};
+    if (k->type == KY_SCALAR)
+        p->slot[h] = (uint32_t)p->n;
     return 0;
 }
 
@@ -868,6 +900,7 @@ int ky_map_pairs(const struct ky_node *map, struct ky_pair **out, size_t *n)
         p.n = map->n;
     } else {
         rc = merge_into(&p, map);
+        free(p.slot);
     }
     if (rc != 0) {
         free(p.v);

@@ -436,6 +436,24 @@ static void test_linear(void **st)
     assert_text(get(o.root, "r99999"), "v");
     one_close(&o);
     assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
+    /* a mapping merging one of 200,000 keys: its pairs in linear time */
+    off = (size_t)sprintf(y, "big: &big\n");
+    for (size_t i = 0; i < 200000; i++)
+        off += (size_t)sprintf(y + off, "  k%zu: v\n", i);
+    off += (size_t)sprintf(y + off, "m: {k7: own, <<: *big, k9: own}\n");
+    t0 = clock();
+    one_open(&o, y, off);
+    assert_int_equal(o.rc, 1);
+    struct ky_pair *p;
+    size_t n;
+    assert_int_equal(ky_map_pairs(get(o.root, "m"), &p, &n), 0);
+    assert_int_equal(n, 200000);
+    assert_text(p[0].key, "k7");
+    assert_text(p[0].value, "v"); /* v2: the merge after it overrides k7 */
+    assert_text(p[9].value, "own");
+    free(p);
+    one_close(&o);
+    assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
     free(y);
 }
 
