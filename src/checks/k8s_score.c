@@ -4,15 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks/k8s_check.h"
+#include <stdlib.h>
 
-/* Effective container settings: the container's own value, else the pod's where the pod
- * level covers containers (runAsNonRoot, runAsUser, seccomp, AppArmor). */
-static const struct ky_node *effective(const struct k8s_workload *w, const struct k8s_container *c,
-                                       const char *key)
+#include "checks/k8s_check.h"
+#include "core/arena.h"
+#include "core/strmap.h"
+
+/* The pod-level settings that cover containers (runAsNonRoot, runAsUser, seccomp, AppArmor),
+ * read once: a per-container lookup in a pod mapping would cost containers x keys. */
+struct pod_cover {
+    const struct ky_node *non_root, *uid, *seccomp, *apparmor;
+    struct strmap annotated; /* container names with an allowed AppArmor annotation */
+    struct arena names;
+};
+
+static const struct ky_node *effective(const struct k8s_container *c, const char *key,
+                                       const struct ky_node *pod)
 {
     const struct ky_node *v = ky_get(c->sc, key);
-    return ky_is_null(v) ? ky_get(w->psc, key) : v;
+    return ky_is_null(v) ? pod : v;
 }
 
 static int profile_ok(const struct ky_node *profile)
@@ -21,13 +31,33 @@ static int profile_ok(const struct ky_node *profile)
     return ky_eq(t, "RuntimeDefault") || ky_eq(t, "Localhost");
 }
 
-static int apparmor_annotation_ok(const struct k8s_workload *w, const struct k8s_container *c)
+/* The containers whose AppArmor annotation names runtime/default or a localhost profile.
+ * Returns 0 or -1 (out of memory: the points are then not given). */
+static int annotated_containers(const struct k8s_workload *w, struct pod_cover *pc)
 {
-    char key[K8S_NAME_MAX + 64];
-    snprintf(key, sizeof key, "container.apparmor.security.beta.kubernetes.io/%s", c->name);
-    const struct ky_node *v = ky_get(ky_get(w->meta, "annotations"), key);
-    return ky_eq(v, "runtime/default") ||
-           (ky_is_scalar(v) && v->len > 10 && memcmp(v->text, "localhost/", 10) == 0);
+    static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+    const size_t pl = sizeof prefix - 1;
+    struct ky_pair *pairs;
+    size_t n;
+    if (ky_map_pairs(ky_get(w->meta, "annotations"), &pairs, &n) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct ky_node *k = pairs[i].key, *v = pairs[i].value;
+        if (!ky_is_scalar(k) || k->len <= pl || memcmp(k->text, prefix, pl) != 0)
+            continue;
+        if (!(ky_eq(v, "runtime/default") ||
+              (ky_is_scalar(v) && v->len > 10 && memcmp(v->text, "localhost/", 10) == 0)))
+            continue;
+        /* the name as the model shows it, so that both sides compare alike */
+        char shown[K8S_NAME_MAX];
+        ky_show_bytes(k->text + pl, k->len - pl, shown, sizeof shown);
+        char *name = arena_strdup(&pc->names, shown);
+        if (name == NULL || strmap_put(&pc->annotated, name, name) != 0)
+            rc = -1;
+    }
+    free(pairs);
+    return rc;
 }
 
 enum {
@@ -63,6 +93,15 @@ int k8s_score(const struct k8s_workload *w)
         critical -= 9;
     int host_process = ky_bool(ky_get(ky_get(w->psc, "windowsOptions"), "hostProcess")) == 1;
     int privileged = 0, sys_admin = 0, escalation = 0;
+    struct pod_cover pc = {
+        .non_root = ky_get(w->psc, "runAsNonRoot"),
+        .uid = ky_get(w->psc, "runAsUser"),
+        .seccomp = ky_get(w->psc, "seccompProfile"),
+        .apparmor = ky_get(w->psc, "appArmorProfile"),
+        .annotated = STRMAP_INIT,
+        .names = ARENA_INIT,
+    };
+    int annotations_read = annotated_containers(w, &pc) == 0;
     int ok[P_COUNT];
     size_t counted = 0;
     for (int p = 0; p < P_COUNT; p++)
@@ -86,18 +125,20 @@ int k8s_score(const struct k8s_workload *w)
         long long uid;
         const struct ky_node *res = ky_get(c->node, "resources");
         ok[P_READONLY] &= ky_bool(ky_get(c->sc, "readOnlyRootFilesystem")) == 1;
-        ok[P_NON_ROOT] &= ky_bool(effective(w, c, "runAsNonRoot")) == 1;
-        ok[P_HIGH_UID] &= ky_int(effective(w, c, "runAsUser"), &uid) == 0 && uid > 10000;
+        ok[P_NON_ROOT] &= ky_bool(effective(c, "runAsNonRoot", pc.non_root)) == 1;
+        ok[P_HIGH_UID] &= ky_int(effective(c, "runAsUser", pc.uid), &uid) == 0 && uid > 10000;
         ok[P_DROP_ALL] &= drop_all;
         ok[P_NO_ESCALATION] &= ky_bool(ky_get(c->sc, "allowPrivilegeEscalation")) == 0;
-        ok[P_SECCOMP] &= profile_ok(effective(w, c, "seccompProfile"));
-        ok[P_APPARMOR] &=
-            profile_ok(effective(w, c, "appArmorProfile")) || apparmor_annotation_ok(w, c);
+        ok[P_SECCOMP] &= profile_ok(effective(c, "seccompProfile", pc.seccomp));
+        ok[P_APPARMOR] &= profile_ok(effective(c, "appArmorProfile", pc.apparmor)) ||
+                          (annotations_read && strmap_get(&pc.annotated, c->name) != NULL);
         ok[P_REQ_CPU] &= !ky_is_null(ky_get(ky_get(res, "requests"), "cpu"));
         ok[P_REQ_MEM] &= !ky_is_null(ky_get(ky_get(res, "requests"), "memory"));
         ok[P_LIM_CPU] &= !ky_is_null(ky_get(ky_get(res, "limits"), "cpu"));
         ok[P_LIM_MEM] &= !ky_is_null(ky_get(ky_get(res, "limits"), "memory"));
     }
+    strmap_release(&pc.annotated);
+    arena_release(&pc.names);
     if (privileged)
         critical -= 30;
     if (sys_admin)

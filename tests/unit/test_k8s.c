@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -860,6 +861,34 @@ static void test_many_documents(void **st)
     strbuf_release(&sb);
 }
 
+/* Pod-level mappings are read once per workload, not once per container: 100,000
+ * annotations and securityContext keys with 20,000 containers take well under a second. */
+static void test_linear_workload(void **st)
+{
+    (void)st;
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(strbuf_adds(&sb, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
+                                      "  annotations:\n"),
+                     0);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(
+            strbuf_addf(&sb, "    container.apparmor.security.beta.kubernetes.io/c%d: x%d\n", i, i),
+            0);
+    assert_int_equal(strbuf_adds(&sb, "spec:\n  securityContext:\n"), 0);
+    for (int i = 0; i < 100000; i++)
+        assert_int_equal(strbuf_addf(&sb, "    k%d: v\n", i), 0);
+    assert_int_equal(strbuf_adds(&sb, "  containers:\n"), 0);
+    for (int i = 0; i < 20000; i++)
+        assert_int_equal(strbuf_addf(&sb, "  - {name: c%d, image: r/c:1}\n", i), 0);
+    struct strata_error err = {0};
+    R->only = NULL;
+    clock_t t0 = clock();
+    assert_int_equal(run_k8s(R, "wide.yaml", sb.buf, sb.len, &err), 0);
+    assert_true(clock() - t0 < 5 * CLOCKS_PER_SEC);
+    assert_int_equal(R->n_pss, 1);
+    strbuf_release(&sb);
+}
+
 /* More findings than CONFIG_MAX_FINDINGS in one file: the rest are dropped and counted. */
 static void test_findings_bound(void **st)
 {
@@ -955,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_findings_bound),
+        cmocka_unit_test(test_linear_workload),
         cmocka_unit_test(test_framework),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
