@@ -4,19 +4,11 @@
 #include <string.h>
 
 #include "core/input_size.h"
-#include "core/lines.h"
+#include "core/yaml_guard.h"
 
 static void diag_sink(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
     (void)diag, (void)user, (void)buf, (void)len;
-}
-
-static int pos_error(struct strata_error *err, const char *path, const char *data, size_t len,
-                     size_t off, const char *what)
-{
-    size_t l, c;
-    text_position(data, len, off, &l, &c);
-    return strata_error_set(err, STRATA_EFORMAT, "%s:%zu:%zu: %s", path, l, c, what);
 }
 
 int cyaml_load(struct cyaml *y, const char *path, const char *data, size_t len, size_t max,
@@ -29,15 +21,9 @@ int cyaml_load(struct cyaml *y, const char *path, const char *data, size_t len, 
     int rc = input_size_check(path, len, max, err);
     if (rc != 0)
         return rc;
-    const char *nul = memchr(data, '\0', len);
-    if (nul != NULL)
-        return pos_error(err, path, data, len, (size_t)(nul - data), "NUL byte in YAML input");
-    for (size_t i = 0; i < len; i++) {
-        unsigned char prev = i ? (unsigned char)data[i - 1] : '\n';
-        /* any line break (\n, \r, NEL, LS, PS) or a BOM may precede a directive: be broad */
-        if (data[i] == '%' && (prev < 0x20 || prev >= 0x80))
-            return pos_error(err, path, data, len, i, "YAML directives are not supported");
-    }
+    rc = yaml_guard(path, data, len, err);
+    if (rc != 0)
+        return rc;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;

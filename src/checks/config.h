@@ -99,6 +99,9 @@ struct config_options {
 int config_ctx_new(const struct config_options *o, struct strata_report *r, struct config_ctx **out,
                    struct strata_error *err);
 void config_ctx_free(struct config_ctx *c);
+/* Reads a rules file's text (name for messages) into c, as rules_file does. */
+int config_ctx_add_rules(struct config_ctx *c, const char *name, const char *data, size_t len,
+                         struct strata_error *err);
 /* Findings an inline comment suppressed so far. */
 size_t config_ctx_suppressed(const struct config_ctx *c);
 

@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/strmap.h"
+#include "core/yaml_guard.h"
 
 /* Bounds of the rules file. */
 #define RULES_MAX_FILE (1u << 20)
@@ -28,6 +29,7 @@ struct config_ctx {
     /* line starts of the source last reported on, for the suppression comments */
     const struct config_source *lines_of;
     size_t *line_start;
+    unsigned char *line_tagged; /* the line holds "strata:ignore" */
     size_t n_lines;
 };
 
@@ -148,6 +150,19 @@ static int read_rules_file(struct config_ctx *c, const char *path, struct strata
                    : strata_error_set(err, bad, "%s: %s", path,
                                       bad == STRATA_ELIMIT ? "larger than 1 MiB" : "read error");
     }
+    int rc = config_ctx_add_rules(c, path, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+int config_ctx_add_rules(struct config_ctx *c, const char *path, const char *buf, size_t len,
+                         struct strata_error *err)
+{
+    if (len > RULES_MAX_FILE)
+        return strata_error_set(err, STRATA_ELIMIT, "%s: larger than 1 MiB", path);
+    int grc = yaml_guard(path, buf, len, err);
+    if (grc != 0)
+        return grc;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.output_fn = diag_sink;
@@ -189,7 +204,6 @@ static int read_rules_file(struct config_ctx *c, const char *path, struct strata
         fy_document_destroy(doc);
     if (diag != NULL)
         fy_diag_destroy(diag);
-    free(buf);
     return rc;
 }
 
@@ -218,6 +232,7 @@ void config_ctx_free(struct config_ctx *c)
     strmap_release(&c->enabled);
     arena_release(&c->arena);
     free(c->line_start);
+    free(c->line_tagged);
     free(c);
 }
 
@@ -231,15 +246,32 @@ static int index_lines(struct config_ctx *c, const struct config_source *src)
     for (size_t i = 0; i < src->len; i++)
         n += src->data[i] == '\n';
     size_t *ls = malloc(n * sizeof *ls);
-    if (ls == NULL)
+    unsigned char *tagged = calloc(n, 1);
+    if (ls == NULL || tagged == NULL) {
+        free(ls);
+        free(tagged);
         return STRATA_ENOMEM;
+    }
     size_t k = 0;
     ls[k++] = 0;
     for (size_t i = 0; i < src->len; i++)
         if (src->data[i] == '\n')
             ls[k++] = i + 1;
+    /* one pass for the tag, so a finding on a line without one costs nothing (a one-line
+     * manifest with 60,000 findings must not rescan its megabytes 60,000 times) */
+    static const char tag[] = "strata:ignore";
+    size_t line = 0;
+    for (const char *p = src->data, *end = src->data + src->len;
+         (p = memmem(p, (size_t)(end - p), tag, sizeof tag - 1)) != NULL; p++) {
+        size_t off = (size_t)(p - src->data);
+        while (line + 1 < n && ls[line + 1] <= off)
+            line++;
+        tagged[line] = 1;
+    }
     free(c->line_start);
+    free(c->line_tagged);
     c->line_start = ls;
+    c->line_tagged = tagged;
     c->n_lines = n;
     c->lines_of = src;
     return 0;
@@ -249,7 +281,7 @@ static int index_lines(struct config_ctx *c, const struct config_source *src)
 static int line_suppresses(const struct config_ctx *c, const struct config_source *src, int line,
                            const char *id)
 {
-    if (line < 1 || (size_t)line > c->n_lines)
+    if (line < 1 || (size_t)line > c->n_lines || !c->line_tagged[line - 1])
         return 0;
     size_t from = c->line_start[line - 1];
     size_t to = (size_t)line < c->n_lines ? c->line_start[line] : src->len;

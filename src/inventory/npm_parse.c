@@ -13,6 +13,7 @@
 #include "core/input_size.h"
 #include "core/json_load.h"
 #include "core/lines.h"
+#include "core/yaml_guard.h"
 #include "core/strbuf.h"
 
 static void strbuf_truncate(struct strbuf *sb, size_t len)
@@ -760,24 +761,10 @@ static int yaml_load(struct yctx *y, const uint8_t *data, size_t len)
     int rc = input_size_check(y->path, len, NPM_MAX_FILE, y->err);
     if (rc != 0)
         return rc;
-    const void *nul = memchr(data, '\0', len);
-    if (nul != NULL) {
-        size_t l, c;
-        text_position(data, len, (size_t)((const uint8_t *)nul - data), &l, &c);
-        return strata_error_set(y->err, STRATA_EFORMAT, "%s:%zu:%zu: NUL byte in YAML input",
-                                y->path, l, c);
-    }
-    /* Lockfiles have no directives, and libfyaml 0.7.12 can loop forever on a malformed one
-     * ("%ut …"): any line starting with '%' is refused before parsing. */
-    for (size_t i = 0; i < len; i++) {
-        /* Any line break (\n, \r, NEL, LS, PS) or a BOM may precede one: be broad. */
-        if (data[i] == '%' && (i == 0 || data[i - 1] < 0x20 || data[i - 1] >= 0x80)) {
-            size_t l, c;
-            text_position(data, len, i, &l, &c);
-            return strata_error_set(y->err, STRATA_EFORMAT,
-                                    "%s:%zu:%zu: YAML directives are not supported", y->path, l, c);
-        }
-    }
+    /* libfyaml 0.7.12 can loop forever on a malformed directive: see core/yaml_guard.h */
+    rc = yaml_guard(y->path, (const char *)data, len, y->err);
+    if (rc != 0)
+        return rc;
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = NULL;

@@ -103,6 +103,11 @@ static void test_rules_file(void **st)
         {"disable: [DF-001\n", ":2:1: not valid YAML"}, /* where the input ends */
         {"- DF-001\n", ":1:3: expected a mapping"},
         {"disable:\n  - \"DF 001\"\n", ":2:5: expected a rule id"},
+        /* libfyaml 0.7.12 loops forever on this directive (found by fuzz_config_rules) */
+        {"%\x12"
+         "F\x82\x82TF\n",
+         ":1:1: YAML directives are not supported"},
+        {"disable: []\n%YAML 1.2\n", ":2:1: YAML directives are not supported"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         path = write_temp(bad[i].text);
