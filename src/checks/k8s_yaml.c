@@ -13,6 +13,7 @@
 #include "checks/config.h"
 #include "core/arena.h"
 #include "core/input_size.h"
+#include "core/yaml_guard.h"
 #include "core/lines.h"
 #include "core/strmap.h"
 
@@ -74,25 +75,10 @@ int ky_open(struct ky_stream **out, const char *path, const char *data, size_t l
     int rc = input_size_check(path, len, CONFIG_MAX_FILE, err);
     if (rc != 0)
         return rc;
-    const char *nul = memchr(data, '\0', len);
-    if (nul != NULL) {
-        size_t l, c;
-        text_position(data, len, (size_t)(nul - data), &l, &c);
-        return strata_error_set(err, STRATA_EFORMAT, "%s:%zu:%zu: NUL byte in YAML input", path, l,
-                                c);
-    }
-    /* libfyaml 0.7.12 can loop forever on a malformed directive ("%ut …"); manifests have no
-     * directives, so a line starting with '%' is refused before parsing. Any line break
-     * (\n, \r, NEL, LS, PS) or a BOM may precede one: be broad. */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char p = i ? (unsigned char)data[i - 1] : 0;
-        if (data[i] == '%' && (i == 0 || p < 0x20 || p >= 0x80)) {
-            size_t l, c;
-            text_position(data, len, i, &l, &c);
-            return strata_error_set(err, STRATA_EFORMAT,
-                                    "%s:%zu:%zu: YAML directives are not supported", path, l, c);
-        }
-    }
+    /* NUL bytes and directives (libfyaml 0.7.12 can loop forever on a malformed one) */
+    rc = yaml_guard(path, data, len, err);
+    if (rc != 0)
+        return rc;
     struct ky_stream *s = calloc(1, sizeof *s);
     if (s == NULL)
         return strata_error_nomem(err);
