@@ -76,6 +76,28 @@ int config_report_pss(struct config_ctx *c, const struct config_source *src, con
                       int line, const char *level_satisfied, const char *const *violations,
                       size_t n_violations, int score);
 
+/* ---- run-wide state: rules that need every file of the run (a NetworkPolicy, a
+ * ServiceAccount in another file than the workload) ---- */
+
+/* The checker's run-wide state for its kind: NULL until it sets *slot. At the end of the run
+ * config_ctx_finish hands it to the kind's finisher (config_finish_<kind>), which reports what
+ * it still has to and frees it; config_ctx_free frees what was never finished. */
+void **config_ctx_state(struct config_ctx *c, enum config_kind kind);
+
+/* A copy of src (path and text, NUL-terminated) owned by c: findings reported at finish time
+ * about an earlier file point at it, and that file's suppression comments still count. NULL
+ * on ENOMEM. */
+const struct config_source *config_ctx_keep_source(struct config_ctx *c,
+                                                   const struct config_source *src);
+
+/* Findings a checker dropped over its bounds (CONFIG_MAX_FINDINGS): counted for the note. */
+void config_report_dropped(struct config_ctx *c, size_t n);
+size_t config_ctx_dropped(const struct config_ctx *c);
+
+/* Finishers and state destructors (config_dispatch.c names them per kind). */
+int config_finish_kubernetes(struct config_ctx *c, void *state, struct strata_error *err);
+void config_free_kubernetes_state(void *state);
+
 /* The checkers, one per kind. Each returns 0, or an error naming src->path and the position
  * for a file it cannot read (STRATA_EFORMAT, STRATA_ELIMIT) or STRATA_ENOMEM. */
 int config_check_dockerfile(struct config_ctx *c, const struct config_source *src,
@@ -107,6 +129,14 @@ size_t config_ctx_suppressed(const struct config_ctx *c);
 
 /* The kind of a file by its name and content (CONFIG_UNKNOWN when it is none of them). */
 enum config_kind config_detect(const char *path, const char *data, size_t len);
+
+/* After the last file of a run: every kind's finisher with its state (config_check_paths
+ * calls it). */
+int config_ctx_finish(struct config_ctx *c, struct strata_error *err);
+/* The finisher and the destructor of a kind's state (config_dispatch.c). */
+int config_finish_kind(struct config_ctx *c, enum config_kind kind, void *state,
+                       struct strata_error *err);
+void config_free_kind_state(enum config_kind kind, void *state);
 
 /* Checks one file with its kind's checker (src->kind, detected when CONFIG_UNKNOWN). */
 int config_check_source(struct config_ctx *c, struct config_source *src, struct strata_error *err);

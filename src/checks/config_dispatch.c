@@ -20,3 +20,17 @@ int config_check_source(struct config_ctx *c, struct config_source *src, struct 
     return strata_error_set(err, STRATA_EUSAGE, "%s: unknown kind of configuration file",
                             src->path);
 }
+
+int config_finish_kind(struct config_ctx *c, enum config_kind kind, void *state,
+                       struct strata_error *err)
+{
+    if (kind == CONFIG_KUBERNETES)
+        return config_finish_kubernetes(c, state, err);
+    return 0;
+}
+
+void config_free_kind_state(enum config_kind kind, void *state)
+{
+    if (kind == CONFIG_KUBERNETES)
+        config_free_kubernetes_state(state);
+}

@@ -26,6 +26,10 @@ struct config_ctx {
     struct strmap enabled;  /* id -> 1; when not empty, only these run */
     size_t n_enabled;
     size_t suppressed;
+    size_t dropped;
+    void *state[CONFIG_DOCKER_INSPECT + 1]; /* run-wide state per kind */
+    struct config_source **kept;            /* sources kept for finish-time findings */
+    size_t n_kept, cap_kept;
     /* line starts of the source last reported on, for the suppression comments */
     const struct config_source *lines_of;
     size_t *line_start;
@@ -41,6 +45,61 @@ int config_pss_level(const struct config_ctx *c)
 size_t config_ctx_suppressed(const struct config_ctx *c)
 {
     return c->suppressed;
+}
+
+void config_report_dropped(struct config_ctx *c, size_t n)
+{
+    c->dropped += n;
+}
+
+size_t config_ctx_dropped(const struct config_ctx *c)
+{
+    return c->dropped;
+}
+
+void **config_ctx_state(struct config_ctx *c, enum config_kind kind)
+{
+    return &c->state[(unsigned)kind <= CONFIG_DOCKER_INSPECT ? kind : CONFIG_UNKNOWN];
+}
+
+const struct config_source *config_ctx_keep_source(struct config_ctx *c,
+                                                   const struct config_source *src)
+{
+    if (c->n_kept == c->cap_kept) {
+        size_t cap = c->cap_kept ? c->cap_kept * 2 : 8;
+        struct config_source **k = realloc(c->kept, cap * sizeof *k);
+        if (k == NULL)
+            return NULL;
+        c->kept = k;
+        c->cap_kept = cap;
+    }
+    struct config_source *copy = calloc(1, sizeof *copy);
+    char *path = copy ? strdup(src->path) : NULL;
+    char *data = path ? malloc(src->len + 1) : NULL;
+    if (data == NULL) {
+        free(path);
+        free(copy);
+        return NULL;
+    }
+    memcpy(data, src->data, src->len);
+    data[src->len] = '\0';
+    *copy = (struct config_source){path, data, src->len, src->kind};
+    c->kept[c->n_kept++] = copy;
+    return copy;
+}
+
+int config_ctx_finish(struct config_ctx *c, struct strata_error *err)
+{
+    int rc = 0;
+    for (unsigned k = 0; k <= CONFIG_DOCKER_INSPECT; k++) {
+        void *st = c->state[k];
+        c->state[k] = NULL;
+        if (st != NULL && rc == 0)
+            rc = config_finish_kind(c, (enum config_kind)k, st, err);
+        else if (st != NULL)
+            config_free_kind_state((enum config_kind)k, st);
+    }
+    return rc;
 }
 
 int config_rule_enabled(const struct config_ctx *c, const char *id)
@@ -228,6 +287,15 @@ void config_ctx_free(struct config_ctx *c)
 {
     if (c == NULL)
         return;
+    for (unsigned k = 0; k <= CONFIG_DOCKER_INSPECT; k++)
+        if (c->state[k] != NULL)
+            config_free_kind_state((enum config_kind)k, c->state[k]);
+    for (size_t i = 0; i < c->n_kept; i++) {
+        free((char *)c->kept[i]->path);
+        free((char *)c->kept[i]->data);
+        free(c->kept[i]);
+    }
+    free(c->kept);
     strmap_release(&c->disabled);
     strmap_release(&c->enabled);
     arena_release(&c->arena);

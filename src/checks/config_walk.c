@@ -224,5 +224,8 @@ int config_check_paths(struct config_ctx *c, const char *const *paths, size_t n_
         stats->files = w.files;
         stats->failed = w.failed;
     }
-    return w.fatal ? strata_error_nomem(err) : 0;
+    if (w.fatal)
+        return strata_error_nomem(err);
+    /* the rules that needed every file (NetworkPolicies of a namespace, …) */
+    return config_ctx_finish(c, err);
 }

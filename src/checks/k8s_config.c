@@ -41,3 +41,17 @@ int config_check_kubernetes(struct config_ctx *c, const struct config_source *sr
     };
     return k8s_check_source(&sink, src, err);
 }
+
+/* Run-wide state: none yet (each file is judged alone); the hooks exist so the framework can
+ * finish and free a run uniformly. */
+int config_finish_kubernetes(struct config_ctx *c, void *state, struct strata_error *err)
+{
+    (void)c, (void)err;
+    config_free_kubernetes_state(state);
+    return 0;
+}
+
+void config_free_kubernetes_state(void *state)
+{
+    (void)state;
+}
