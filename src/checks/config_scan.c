@@ -367,19 +367,23 @@ static int line_suppresses(const struct config_ctx *c, const struct config_sourc
             p++;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
-        /* a comma-separated id list, then the reason */
+        /* a comma-separated id list, then the reason, which is required: a suppression
+         * nobody can explain is not one */
         size_t idn = strlen(id);
+        int named = 0;
         while (p < end) {
             const char *q = p;
             while (q < end && *q != ',' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
                 q++;
-            if ((size_t)(q - p) == idn && strncasecmp(p, id, idn) == 0)
-                return 1;
+            named = named || ((size_t)(q - p) == idn && strncasecmp(p, id, idn) == 0);
+            p = q;
             if (q >= end || *q != ',')
                 break;
             p = q + 1;
         }
-        return 0;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        return named && p < end && *p != '\n' && *p != '\r';
     }
     return 0;
 }

@@ -186,6 +186,8 @@ static void test_inline_suppression(void **st)
         {"DF-005", 6, 1}, /* the line above holds it, but not in a comment */
         {"DF-002", 0, 1}, /* no position: nothing to suppress it */
         {"DF-00", 3, 1},  /* a prefix of the id is not the id */
+        {"DF-006", 7, 1}, /* no reason given: not suppressed */
+        {"DF-006", 8, 1}, /* blanks are no reason either */
     };
     size_t kept = 0;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
