@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/capabilities.h"
 #include "checks/checks.h"
 #include "checks/compose_yaml.h"
 #include "checks/config.h"
@@ -142,36 +143,6 @@ static int check_privileged(struct cx *x, struct fy_node *svc)
                   x->resource);
 }
 
-/* Capabilities Docker grants by default: adding one changes nothing. */
-static int default_cap(const char *c)
-{
-    static const char *const caps[] = {
-        "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID",  "KILL",   "MKNOD",
-        "NET_BIND_SERVICE", "NET_RAW", "SETFCAP",      "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-        if (strcmp(c, caps[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* The severity of adding capability c (upper case, no CAP_ prefix). */
-static const char *compose_cap_severity(const char *c)
-{
-    static const char *const critical[] = {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO",
-                                           "DAC_READ_SEARCH"};
-    static const char *const high[] = {"SYS_PTRACE",      "NET_ADMIN",    "BPF",
-                                       "PERFMON",         "SYS_BOOT",     "MAC_ADMIN",
-                                       "MAC_OVERRIDE",    "SYS_TIME",     "SYSLOG",
-                                       "LINUX_IMMUTABLE", "SYS_RESOURCE", "CHECKPOINT_RESTORE"};
-    for (size_t i = 0; i < sizeof critical / sizeof critical[0]; i++)
-        if (strcmp(c, critical[i]) == 0)
-            return "CRITICAL";
-    for (size_t i = 0; i < sizeof high / sizeof high[0]; i++)
-        if (strcmp(c, high[i]) == 0)
-            return "HIGH";
-    return "MEDIUM";
-}
-
 static int check_caps(struct cx *x, struct fy_node *svc)
 {
     struct fy_node *v = cyaml_deref(cyaml_get(&x->y, svc, "cap_add", NULL));
@@ -186,9 +157,9 @@ static int check_caps(struct cx *x, struct fy_node *svc)
         for (; s[n] && n < sizeof cap - 1; n++)
             cap[n] = (char)toupper((unsigned char)s[n]);
         cap[n] = '\0';
-        if (cap[0] == '\0' || default_cap(cap))
+        if (cap[0] == '\0' || checks_cap_is_default(cap))
             continue;
-        int rc = report(x, item, "DC-002", compose_cap_severity(cap), "Dangerous capability added",
+        int rc = report(x, item, "DC-002", checks_cap_severity(cap), "Dangerous capability added",
                         "Drop the capability (cap_drop: [ALL], then cap_add only what the "
                         "service needs)",
                         "%s adds capability %s", x->resource, quote(cap, q, sizeof q));

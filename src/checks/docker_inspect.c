@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/capabilities.h"
 #include "checks/config.h"
 #include "checks/json_pos.h"
 #include "core/json_load.h"
@@ -178,35 +179,6 @@ static int selinux(struct ix *x, json_t *hc)
                   "%s has no security options (HostConfig.SecurityOpt is empty)", x->name);
 }
 
-/* Docker's default capabilities: adding one changes nothing. */
-static int default_cap(const char *c)
-{
-    static const char *const caps[] = {
-        "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID",  "KILL",   "MKNOD",
-        "NET_BIND_SERVICE", "NET_RAW", "SETFCAP",      "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-        if (strcmp(c, caps[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static const char *cap_severity(const char *c)
-{
-    static const char *const critical[] = {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO",
-                                           "DAC_READ_SEARCH"};
-    static const char *const high[] = {"SYS_PTRACE",      "NET_ADMIN",    "BPF",
-                                       "PERFMON",         "SYS_BOOT",     "MAC_ADMIN",
-                                       "MAC_OVERRIDE",    "SYS_TIME",     "SYSLOG",
-                                       "LINUX_IMMUTABLE", "SYS_RESOURCE", "CHECKPOINT_RESTORE"};
-    for (size_t i = 0; i < sizeof critical / sizeof critical[0]; i++)
-        if (strcmp(c, critical[i]) == 0)
-            return "CRITICAL";
-    for (size_t i = 0; i < sizeof high / sizeof high[0]; i++)
-        if (strcmp(c, high[i]) == 0)
-            return "HIGH";
-    return "MEDIUM";
-}
-
 static int capabilities(struct ix *x, json_t *hc)
 {
     json_t *caps = json_object_get(hc, "CapAdd");
@@ -224,10 +196,10 @@ static int capabilities(struct ix *x, json_t *hc)
         for (; s[n] && n < sizeof cap - 1; n++)
             cap[n] = (char)toupper((unsigned char)s[n]);
         cap[n] = '\0';
-        if (cap[0] == '\0' || default_cap(cap))
+        if (cap[0] == '\0' || checks_cap_is_default(cap))
             continue;
         snprintf(rel, sizeof rel, "HostConfig" SEP "CapAdd" SEP "%zu", i);
-        int rc = report(x, rel, "5.4", cap_severity(cap), T54,
+        int rc = report(x, rel, "5.4", checks_cap_severity(cap), T54,
                         "Drop all capabilities (--cap-drop=all) and add back only those the "
                         "container needs",
                         "%s adds capability %s", x->name, show(cap, q, sizeof q));
