@@ -15,29 +15,9 @@
 
 #include "checks/config.h"
 #include "core/strbuf.h"
+#include "core/vec.h"
 
 /* ---- small helpers ---- */
-
-struct vec {
-    void *p;
-    size_t n, cap;
-};
-
-/* A zeroed new element, NULL on ENOMEM. */
-static void *vec_push(struct vec *v, size_t size)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        void *p = realloc(v->p, cap * size);
-        if (p == NULL)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
-    void *e = (char *)v->p + v->n++ * size;
-    memset(e, 0, size);
-    return e;
-}
 
 /* Copies the vector into the arena (NULL for an empty one) and frees it. */
 static int vec_to_arena(struct vec *v, size_t size, struct arena *a, void **out)

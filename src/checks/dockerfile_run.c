@@ -14,6 +14,7 @@
 #include "checks/dockerfile_rules.h"
 #include "checks/dockerfile_shell.h"
 #include "core/strbuf.h"
+#include "core/vec.h"
 
 #define MAX_SCRIPTS 64 /* the RUN line, its here-documents, nested -c scripts */
 #define MAX_NESTED 2   /* sh -c 'sh -c "…"' levels read */
@@ -42,11 +43,6 @@ struct rcmd {
     size_t script;
 };
 
-struct vec {
-    void *p;
-    size_t n, cap;
-};
-
 struct run {
     struct df_check *k;
     const struct df_instruction *in;
@@ -60,21 +56,6 @@ struct run {
     struct df_sh_word *exec_words;
     int oom;
 };
-
-static void *vec_push(struct vec *v, size_t size)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        void *p = realloc(v->p, cap * size);
-        if (p == NULL)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
-    void *e = (char *)v->p + v->n++ * size;
-    memset(e, 0, size);
-    return e;
-}
 
 /* ---- words ---- */
 

@@ -8,27 +8,8 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "core/vec.h"
 #include "strata/error.h"
-
-struct vec {
-    void *p;
-    size_t n, cap;
-};
-
-static void *vec_push(struct vec *v, size_t size)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        void *p = realloc(v->p, cap * size);
-        if (p == NULL)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
-    void *e = (char *)v->p + v->n++ * size;
-    memset(e, 0, size);
-    return e;
-}
 
 struct range {
     size_t start, end;

@@ -11,7 +11,7 @@
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/attribution.h"
-#include "inventory/vec.h"
+#include "core/vec.h"
 #include "licenses/debian_copyright.h"
 #include "strata/analyzer.h"
 

@@ -6,7 +6,7 @@
 #include "core/input_size.h"
 #include "core/strmap.h"
 #include "inventory/gomod.h"
-#include "inventory/vec.h"
+#include "core/vec.h"
 #include "strata/version.h"
 
 void gosum_free(struct gosum *s)

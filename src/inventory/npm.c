@@ -10,7 +10,7 @@
 
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
-#include "inventory/vec.h"
+#include "core/vec.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
 #include "inventory/npm.h"

@@ -10,7 +10,7 @@
 #include "core/strbuf.h"
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
-#include "inventory/vec.h"
+#include "core/vec.h"
 #include "inventory/lang_package.h"
 #include "inventory/python_parse.h"
 #include "strata/analyzer.h"

@@ -20,7 +20,7 @@
 #include "core/strmap.h"
 #include "inventory/attribution.h"
 #include "inventory/kept_files.h"
-#include "inventory/vec.h"
+#include "core/vec.h"
 #include "inventory/lang_package.h"
 #include "inventory/ruby_parse.h"
 #include "strata/analyzer.h"
