@@ -202,7 +202,13 @@ static void run_release(struct k8s_run *r)
 int k8s_check_source(const struct k8s_sink *sink, const struct config_source *src,
                      struct strata_error *err)
 {
-    struct k8s_run r = {.sink = sink, .src = src, .err = err};
+    return k8s_check_source_in_run(sink, NULL, NULL, src, err);
+}
+
+int k8s_check_source_in_run(const struct k8s_sink *sink, struct k8s_wide *wide, k8s_keep_fn keep,
+                            const struct config_source *src, struct strata_error *err)
+{
+    struct k8s_run r = {.sink = sink, .src = src, .err = err, .wide = wide, .keep = keep};
     struct ky_stream *s;
     int rc = ky_open(&s, src->path, src->data, src->len, err);
     if (rc != 0)

@@ -368,18 +368,14 @@ static int pod_rules(struct k8s_run *r, const struct k8s_workload *w)
             rc = emit(r, R_AUTOMOUNT, k, res, "%s.automountServiceAccountToken is %s", w->spec_path,
                       ky_bool(am) == 1 ? "true" : ky_show(am, b, sizeof b));
         } else {
-            /* Unset: the ServiceAccount decides. Held until the file's ServiceAccounts are
-             * known. */
-            char sa_name[K8S_NAME_MAX], key[2 * K8S_NAME_MAX + 2], msg[512];
+            /* Unset: the ServiceAccount decides. Held until the ServiceAccounts of the file
+             * (or of the run) are known. */
+            char sa_name[K8S_NAME_MAX], key[2 * K8S_NAME_MAX + 2];
             if (default_sa)
                 snprintf(sa_name, sizeof sa_name, "default");
             else
                 ky_show(sa, sa_name, sizeof sa_name);
             snprintf(key, sizeof key, "%s/%s", w->o->ns, sa_name);
-            snprintf(msg, sizeof msg,
-                     "%s.automountServiceAccountToken is not set and ServiceAccount %s does not "
-                     "set it to false in the files checked: the API token is mounted",
-                     w->spec_path, sa_name);
             if (r->n_def == r->cap_def) {
                 size_t cap = r->cap_def ? r->cap_def * 2 : 16;
                 struct k8s_deferred *d = realloc(r->def, cap * sizeof *d);
@@ -390,11 +386,12 @@ static int pod_rules(struct k8s_run *r, const struct k8s_workload *w)
             }
             struct k8s_deferred *d = &r->def[r->n_def];
             d->sa_key = arena_strdup(&r->mem, key);
+            d->sa_name_at = strlen(w->o->ns) + 1;
+            d->spec_path = w->spec_path;
             d->resource = arena_strdup(&r->mem, res);
-            d->message = arena_strdup(&r->mem, msg);
             d->line = w->spec_key->line;
             d->col = w->spec_key->col;
-            if (!d->sa_key || !d->resource || !d->message)
+            if (!d->sa_key || !d->resource)
                 return strata_error_nomem(r->err);
             r->n_def++;
         }
@@ -541,29 +538,75 @@ int k8s_rules_object(struct k8s_run *r, const struct k8s_object *o)
     return 0;
 }
 
-int k8s_rules_finish(struct k8s_run *r)
+void k8s_automount_finding(const struct k8s_deferred *d, char *msg, size_t max,
+                           struct config_finding *f)
 {
     const struct k8s_rule_info *ri = &k8s_rules[R_AUTOMOUNT];
+    snprintf(msg, max,
+             "%s.automountServiceAccountToken is not set and ServiceAccount %s does not "
+             "set it to false in the files checked: the API token is mounted",
+             d->spec_path, d->sa_key + d->sa_name_at);
+    *f = (struct config_finding){
+        .id = ri->id,
+        .title = ri->title,
+        .severity = ri->severity,
+        .line = (int)d->line,
+        .column = (int)d->col,
+        .resource = d->resource,
+        .message = msg,
+        .remediation = ri->remediation,
+    };
+}
+
+void k8s_netpol_finding(const struct k8s_ns_seen *s, char *res, size_t res_max, char *msg,
+                        size_t max, struct config_finding *f)
+{
+    const struct k8s_rule_info *ri = &k8s_rules[R_NO_NETPOL];
+    snprintf(res, res_max, "Namespace/%s", s->ns);
+    snprintf(msg, max,
+             "namespace %s has workloads (the first: %s) but no NetworkPolicy in "
+             "the files checked, so all pod traffic is allowed",
+             s->ns, s->resource);
+    *f = (struct config_finding){
+        .id = ri->id,
+        .title = ri->title,
+        .severity = ri->severity,
+        .line = (int)s->line,
+        .column = (int)s->col,
+        .resource = res,
+        .message = msg,
+        .remediation = ri->remediation,
+    };
+}
+
+static int emit_finding(struct k8s_run *r, const struct config_finding *f)
+{
+    return k8s_emit(r, f->id, f->title, f->severity, (uint32_t)f->line, (uint32_t)f->column,
+                    f->resource, f->remediation, "%s", f->message);
+}
+
+int k8s_rules_finish(struct k8s_run *r)
+{
+    /* the framework's run: the other files may settle them */
+    if (r->wide != NULL)
+        return k8s_wide_add_file(r->wide, r);
+    char msg[1024], res[K8S_NAME_MAX + 16];
+    struct config_finding f;
     for (size_t i = 0; i < r->n_def; i++) {
         const struct k8s_deferred *d = &r->def[i];
         if (strmap_get(&r->sa_no_token, d->sa_key) != NULL)
             continue;
-        int rc = k8s_emit(r, ri->id, ri->title, ri->severity, d->line, d->col, d->resource,
-                          ri->remediation, "%s", d->message);
+        k8s_automount_finding(d, msg, sizeof msg, &f);
+        int rc = emit_finding(r, &f);
         if (rc != 0)
             return rc;
     }
-    ri = &k8s_rules[R_NO_NETPOL];
     for (size_t i = 0; i < r->n_seen; i++) {
         const struct k8s_ns_seen *s = &r->seen[i];
         if (strmap_get(&r->netpol_ns, s->ns) != NULL)
             continue;
-        char res[K8S_NAME_MAX + 16];
-        snprintf(res, sizeof res, "Namespace/%s", s->ns);
-        int rc = k8s_emit(r, ri->id, ri->title, ri->severity, s->line, s->col, res, ri->remediation,
-                          "namespace %s has workloads (the first: %s) but no NetworkPolicy in "
-                          "the files checked, so all pod traffic is allowed",
-                          s->ns, s->resource);
+        k8s_netpol_finding(s, res, sizeof res, msg, sizeof msg, &f);
+        int rc = emit_finding(r, &f);
         if (rc != 0)
             return rc;
     }

@@ -959,6 +959,222 @@ static void test_framework(void **st)
     assert_int_equal(config_detect("x.yaml", y, strlen(y)), CONFIG_KUBERNETES);
 }
 
+/* ---- across the files of a run (k8s_wide.c) ---- */
+
+/* A Deployment in namespace shop, its ServiceAccount "web" and its token unset on the pod. */
+static const char wide_deploy[] = "apiVersion: apps/v1\n"
+                                  "kind: Deployment\n"
+                                  "metadata: {name: web, namespace: shop}\n"
+                                  "spec:\n"
+                                  "  template:\n"
+                                  "    spec:\n"
+                                  "      serviceAccountName: web\n"
+                                  "      containers: [{name: app, image: r/web:1}]\n";
+static const char wide_netpol[] = "apiVersion: networking.k8s.io/v1\n"
+                                  "kind: NetworkPolicy\n"
+                                  "metadata: {name: deny, namespace: shop}\n"
+                                  "spec: {podSelector: {}}\n";
+static const char wide_sa[] = "apiVersion: v1\n"
+                              "kind: ServiceAccount\n"
+                              "metadata: {name: web, namespace: shop}\n"
+                              "automountServiceAccountToken: false\n";
+
+struct wide_file {
+    const char *path, *text;
+};
+
+/* Checks the files in order through the framework, each from a copy freed right after it is
+ * checked (as the walker does, so a finding reported at the end must use the kept copy), then
+ * finishes the run. The caller frees *rep and *ctx. */
+static void run_files(const struct wide_file *f, size_t n, struct strata_report **rep,
+                      struct config_ctx **ctx)
+{
+    struct strata_report *r = strata_report_new();
+    assert_non_null(r);
+    struct config_options o = {NULL, 0};
+    struct config_ctx *c;
+    struct strata_error err = {0};
+    assert_int_equal(config_ctx_new(&o, r, &c, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        char *path = strdup(f[i].path), *text = strdup(f[i].text);
+        assert_non_null(path);
+        assert_non_null(text);
+        struct config_source src = {path, text, strlen(text), CONFIG_UNKNOWN};
+        if (config_check_source(c, &src, &err) != 0)
+            fail_msg("%s", err.msg);
+        free(path);
+        free(text);
+    }
+    if (config_ctx_finish(c, &err) != 0)
+        fail_msg("%s", err.msg);
+    *rep = r;
+    *ctx = c;
+}
+
+static size_t count_misconf(const struct strata_report *r, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_misconfigurations; i++)
+        n += strcmp(r->misconfigurations[i].id, id) == 0;
+    return n;
+}
+
+static const struct strata_misconfiguration *misconf(const struct strata_report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_misconfigurations; i++)
+        if (strcmp(r->misconfigurations[i].id, id) == 0)
+            return &r->misconfigurations[i];
+    return NULL;
+}
+
+static void free_run(struct strata_report *r, struct config_ctx *c)
+{
+    config_ctx_free(c);
+    strata_report_free(r);
+}
+
+/* K8S-017: the NetworkPolicy of another file of the run covers the namespace, before or after
+ * the workload's file; without it the finding is at the first workload, in its file. */
+static void test_wide_network_policy(void **st)
+{
+    (void)st;
+    struct strata_report *r;
+    struct config_ctx *c;
+    const struct wide_file after[] = {{"a.yaml", wide_deploy}, {"b.yaml", wide_netpol}};
+    run_files(after, 2, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-017"), 0);
+    assert_true(count_misconf(r, "K8S-001") > 0); /* the other rules still run */
+    free_run(r, c);
+    const struct wide_file before[] = {{"b.yaml", wide_netpol}, {"a.yaml", wide_deploy}};
+    run_files(before, 2, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-017"), 0);
+    free_run(r, c);
+
+    /* another namespace's policy does not count; a second file's workloads in the same
+     * namespace add no second finding: the run's first workload speaks for it */
+    static const char other[] = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                "metadata: {name: deny, namespace: other}\n"
+                                "spec: {podSelector: {}}\n";
+    static const char pod[] = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n"
+                              "spec: {containers: []}\n";
+    const struct wide_file none[] = {{"a.yaml", wide_deploy}, {"b.yaml", other}, {"c.yaml", pod}};
+    run_files(none, 3, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-017"), 1);
+    const struct strata_misconfiguration *m = misconf(r, "K8S-017");
+    int line, col;
+    pos_of(wide_deploy, "kind: Deployment", &line, &col);
+    assert_string_equal(m->path, "a.yaml");
+    assert_int_equal(m->line, line);
+    assert_int_equal(m->column, col);
+    assert_string_equal(m->resource, "Namespace/shop");
+    assert_string_equal(m->message, "namespace shop has workloads (the first: Deployment/shop/web) "
+                                    "but no NetworkPolicy in the files checked, so all pod "
+                                    "traffic is allowed");
+    assert_string_equal(m->evidence, "a.yaml:2:1");
+    assert_string_equal(m->severity, "MEDIUM");
+    free_run(r, c);
+}
+
+/* K8S-009: a ServiceAccount with automountServiceAccountToken: false in another file, before
+ * or after the workload's, settles it; one of another namespace or with true does not. */
+static void test_wide_service_account(void **st)
+{
+    (void)st;
+    struct strata_report *r;
+    struct config_ctx *c;
+    const struct wide_file after[] = {{"a.yaml", wide_deploy}, {"sa.yaml", wide_sa}};
+    run_files(after, 2, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-009"), 0);
+    assert_int_equal(count_misconf(r, "K8S-017"), 1);
+    free_run(r, c);
+    const struct wide_file before[] = {{"sa.yaml", wide_sa}, {"a.yaml", wide_deploy}};
+    run_files(before, 2, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-009"), 0);
+    free_run(r, c);
+
+    static const char sa_true[] = "apiVersion: v1\nkind: ServiceAccount\n"
+                                  "metadata: {name: web, namespace: shop}\n"
+                                  "automountServiceAccountToken: true\n";
+    static const char sa_other[] = "apiVersion: v1\nkind: ServiceAccount\n"
+                                   "metadata: {name: web, namespace: other}\n"
+                                   "automountServiceAccountToken: false\n";
+    const struct wide_file no[] = {
+        {"a.yaml", wide_deploy}, {"t.yaml", sa_true}, {"o.yaml", sa_other}};
+    run_files(no, 3, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-009"), 1);
+    const struct strata_misconfiguration *m = misconf(r, "K8S-009");
+    int line, col;
+    pos_of(wide_deploy, "spec:\n      ", &line, &col);
+    assert_string_equal(m->path, "a.yaml");
+    assert_int_equal(m->line, line);
+    assert_int_equal(m->column, col);
+    assert_string_equal(m->resource, "Deployment/shop/web");
+    assert_string_equal(m->message, "spec.template.spec.automountServiceAccountToken is not set "
+                                    "and ServiceAccount web does not set it to false in the "
+                                    "files checked: the API token is mounted");
+    free_run(r, c);
+}
+
+/* A finding reported after the last file still honours its file's strata:ignore comment. */
+static void test_wide_suppression(void **st)
+{
+    (void)st;
+    static const char y[] = "apiVersion: apps/v1\n"
+                            "# strata:ignore K8S-017 the policies come from the platform team\n"
+                            "kind: Deployment\n"
+                            "metadata: {name: web, namespace: shop}\n"
+                            "spec:\n"
+                            "  template:\n"
+                            "    # strata:ignore K8S-009 the sidecar talks to the API\n"
+                            "    spec:\n"
+                            "      serviceAccountName: web\n"
+                            "      containers: [{name: app, image: r/web:1}]\n";
+    struct strata_report *r;
+    struct config_ctx *c;
+    const struct wide_file f[] = {{"a.yaml", y}, {"b.yaml", wide_deploy}};
+    run_files(f, 2, &r, &c);
+    assert_int_equal(count_misconf(r, "K8S-017"), 0);
+    /* b.yaml's own K8S-009 is not suppressed by a.yaml's comment */
+    assert_int_equal(count_misconf(r, "K8S-009"), 1);
+    assert_string_equal(misconf(r, "K8S-009")->path, "b.yaml");
+    assert_int_equal(config_ctx_suppressed(c), 2);
+    free_run(r, c);
+}
+
+/* The per-file bound holds across the run: a file that reported CONFIG_MAX_FINDINGS findings
+ * reports nothing more at the end, and what it drops (in its pass and at the end) is counted
+ * by the framework, as many as the file alone drops. */
+static void test_wide_bound(void **st)
+{
+    (void)st;
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < CONFIG_MAX_FINDINGS; i++) {
+        /* Lists of 25,000 items, under the nodes-per-document bound */
+        if (i % 25000 == 0)
+            assert_int_equal(strbuf_adds(&sb, "---\napiVersion: v1\nkind: List\nitems:\n"), 0);
+        assert_int_equal(strbuf_adds(&sb, "- {apiVersion: v1, kind: Service, metadata: "
+                                          "{name: a}, spec: {type: NodePort}}\n"),
+                         0);
+    }
+    assert_int_equal(strbuf_adds(&sb, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                                      "spec: {containers: [{name: c, image: r/c}]}\n"),
+                     0);
+    struct strata_error err = {0};
+    R->only = NULL;
+    R->pss_level = 0;
+    assert_int_equal(run_k8s(R, "big.yaml", sb.buf, sb.len, &err), 0);
+    size_t alone = R->dropped_f;
+    assert_true(alone > 2); /* the Pod's findings, K8S-009 and K8S-017 */
+    struct strata_report *r;
+    struct config_ctx *c;
+    const struct wide_file f[] = {{"big.yaml", sb.buf}};
+    run_files(f, 1, &r, &c);
+    assert_int_equal(r->n_misconfigurations, CONFIG_MAX_FINDINGS);
+    assert_int_equal(config_ctx_dropped(c), alone);
+    free_run(r, c);
+    strbuf_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -986,6 +1202,10 @@ int main(void)
         cmocka_unit_test(test_findings_bound),
         cmocka_unit_test(test_linear_workload),
         cmocka_unit_test(test_framework),
+        cmocka_unit_test(test_wide_network_policy),
+        cmocka_unit_test(test_wide_service_account),
+        cmocka_unit_test(test_wide_suppression),
+        cmocka_unit_test(test_wide_bound),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
