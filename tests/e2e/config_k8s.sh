@@ -1,7 +1,8 @@
 # `strata config` on Kubernetes manifests (docs/config-kubernetes.md): the fixtures of
 # tests/config-fixtures/k8s give exactly their expected findings and PSS results in JSON; the
 # table and SARIF positions; --pss levels with --exit-code; suppressions; stdin; a malformed
-# and a hostile file among good ones; no secret value in clear in any format.
+# and a hostile file among good ones; no secret value in clear in any format; K8S-009 and
+# K8S-017 settled by other files of the run (a NetworkPolicy, a ServiceAccount).
 . "$SRCROOT/tests/e2e/lib.inc"
 if ! command -v python3 >/dev/null; then
     skip config_k8s "python3 not installed"
@@ -108,3 +109,49 @@ grep -Eq "b-broken.yaml:[0-9]+:[0-9]+: invalid YAML" <<<"$LAST_ERR" && grep -Eq 
     pass "config k8s: both errors name file:line:col" || fail "config k8s: errors" "$LAST_ERR"
 [ "$(js "$K/d.json" 'sorted(p["resource"] for p in r["pss"])')" = "['Deployment/shop/catalog', 'Pod/monitoring/exporter']" ] &&
     pass "config k8s: the good manifests around them are still checked" || fail "config k8s: dir" "$(js "$K/d.json" 'r["pss"]')"
+
+# across files: a NetworkPolicy and a ServiceAccount in other files of the run settle K8S-017
+# and K8S-009; without them both are reported in the workload's file, at its positions; a
+# strata:ignore comment of that file still suppresses them after the last file
+X="$K/across"
+mkdir -p "$X/app" "$X/platform"
+cat >"$X/app/deploy.yaml" <<'EOF2'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+      containers: [{name: app, image: r.example/web:1.2}]
+EOF2
+cat >"$X/platform/netpol.yaml" <<'EOF2'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+EOF2
+cat >"$X/platform/sa.yaml" <<'EOF2'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+automountServiceAccountToken: false
+EOF2
+ids() { js "$1" 'sorted("%s %s:%d:%d" % (m["id"], m["path"].split("/across/")[-1], m["line"], m["column"]) for m in r["misconfigurations"] if m["id"] in ("K8S-009", "K8S-017"))'; }
+"$STRATA" config -q -f json -o "$K/x1.json" "$X"
+[ "$(ids "$K/x1.json")" = "[]" ] &&
+    pass "config k8s: a NetworkPolicy and a ServiceAccount in other files settle K8S-017 and K8S-009" ||
+    fail "config k8s: across files" "$(ids "$K/x1.json")"
+"$STRATA" config -q -f json -o "$K/x2.json" "$X/app" "$X/platform/sa.yaml"
+[ "$(ids "$K/x2.json")" = "['K8S-017 app/deploy.yaml:2:1']" ] &&
+    pass "config k8s: without the policy, K8S-017 at the first workload of deploy.yaml" ||
+    fail "config k8s: across files, no policy" "$(ids "$K/x2.json")"
+"$STRATA" config -q -f json -o "$K/x3.json" "$X/app"
+[ "$(ids "$K/x3.json")" = "['K8S-009 app/deploy.yaml:6:5', 'K8S-017 app/deploy.yaml:2:1']" ] &&
+    pass "config k8s: the workload alone gives K8S-009 and K8S-017 at its positions" ||
+    fail "config k8s: across files, alone" "$(ids "$K/x3.json")"
+sed -i '2i # strata:ignore K8S-017 the platform repository holds the policies' "$X/app/deploy.yaml"
+"$STRATA" config -f json -o "$K/x4.json" "$X/app" "$X/platform/sa.yaml" 2>"$K/x4.err"
+[ "$(ids "$K/x4.json")" = "[]" ] && grep -q "1 finding suppressed" "$K/x4.err" &&
+    pass "config k8s: a strata:ignore comment suppresses K8S-017 reported after the last file" ||
+    fail "config k8s: across files, suppression" "$(ids "$K/x4.json"; cat "$K/x4.err")"
