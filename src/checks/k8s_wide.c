@@ -173,7 +173,13 @@ static int add_file(struct k8s_wide *w, struct k8s_run *r)
 
 int k8s_wide_add_file(struct k8s_wide *w, struct k8s_run *r)
 {
-    return add_file(w, r) != 0 ? strata_error_nomem(r->err) : 0;
+    size_t n_sa = w->n_sa, n_ns = w->n_ns;
+    if (add_file(w, r) == 0)
+        return 0;
+    /* nothing held for a file that has no kept copy, should the run still be finished */
+    w->n_sa = n_sa;
+    w->n_ns = n_ns;
+    return strata_error_nomem(r->err);
 }
 
 /* Reports f about file i unless the file is over its bound. */
