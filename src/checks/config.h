@@ -138,6 +138,10 @@ int config_finish_kind(struct config_ctx *c, enum config_kind kind, void *state,
                        struct strata_error *err);
 void config_free_kind_state(enum config_kind kind, void *state);
 
+/* Forgets the line index of the last source (a new file may reuse the struct's and the
+ * buffer's addresses); config_check_source calls it before each file. */
+void config_ctx_new_source(struct config_ctx *c);
+
 /* Checks one file with its kind's checker (src->kind, detected when CONFIG_UNKNOWN). */
 int config_check_source(struct config_ctx *c, struct config_source *src, struct strata_error *err);
 

@@ -5,6 +5,7 @@ int config_check_source(struct config_ctx *c, struct config_source *src, struct 
 {
     if (src->kind == CONFIG_UNKNOWN)
         src->kind = config_detect(src->path, src->data, src->len);
+    config_ctx_new_source(c);
     switch (src->kind) {
     case CONFIG_DOCKERFILE:
         return config_check_dockerfile(c, src, err);

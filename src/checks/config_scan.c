@@ -398,6 +398,11 @@ static int suppressed(struct config_ctx *c, const struct config_source *src,
 
 /* ---- findings ---- */
 
+void config_ctx_new_source(struct config_ctx *c)
+{
+    c->lines_of = NULL;
+}
+
 int config_report(struct config_ctx *c, const struct config_source *src,
                   const struct config_finding *f)
 {

@@ -70,3 +70,14 @@ grep -q "use --kind" <<<"$LAST_ERR" && pass "config: the error says how to force
 expect_exit "config: a missing path is an error" 2 -- "$STRATA" config "$WORK/nope.yaml"
 expect_exit "config: --pss takes baseline or restricted" 2 -- "$STRATA" config --pss strict "$C"
 expect_exit "config: --format cyclonedx is refused" 2 -- "$STRATA" config -f cyclonedx "$C"
+
+# regression: every file of a directory walk keeps its own suppression comments (the line
+# index of the previous file was reused when the new file's struct had the same address)
+S="$WORK/supp"
+mkdir -p "$S"
+printf 'services:\n  a:\n    image: x\n    privileged: true\n' >"$S/compose.yaml"
+printf 'services:\n  b:\n    image: x\n    # strata:ignore DC-001 needs /dev/kvm\n    privileged: true\n' >"$S/docker-compose.yml"
+"$STRATA" config -f json -o "$WORK/supp.json" "$S" 2>"$WORK/supp.err"
+got=$(js "$WORK/supp.json" '[(m["path"].split("/")[-1], m["line"]) for m in r["misconfigurations"] if m["id"] == "DC-001"]')
+[ "$got" = "[('compose.yaml', 4)]" ] && grep -q "1 finding suppressed" "$WORK/supp.err" &&
+    pass "config: each walked file's suppressions apply to it" || fail "config: suppression per file" "$got $(cat "$WORK/supp.err")"
