@@ -1,5 +1,5 @@
 # `strata config` on Kubernetes manifests (docs/config-kubernetes.md): the fixtures of
-# tests/config-fixtures/k8s give exactly their expected findings and PSS results in JSON; the
+# tests/fixtures/config/k8s give exactly their expected findings and PSS results in JSON; the
 # table and SARIF positions; --pss levels with --exit-code; suppressions; stdin; a malformed
 # and a hostile file among good ones; no secret value in clear in any format; K8S-009 and
 # K8S-017 settled by other files of the run (a NetworkPolicy, a ServiceAccount).
@@ -12,7 +12,7 @@ if ! "$STRATA" config --help >/dev/null 2>&1; then
     skip config_k8s "this strata has no config command"
     exit 0
 fi
-FX="$SRCROOT/tests/config-fixtures/k8s"
+FX="$SRCROOT/tests/fixtures/config/k8s"
 K="$WORK/k8s"
 mkdir -p "$K"
 js() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }

@@ -1,6 +1,6 @@
 /* The Kubernetes checker: the manifest model (kinds, List items, resource names), every
  * K8S-nnn rule positive and negative at its position, the score, the fixtures
- * (tests/config-fixtures/k8s: exactly the expected findings), hostile manifests through the
+ * (tests/fixtures/config/k8s: exactly the expected findings), hostile manifests through the
  * checker, and the checker inside the config framework (config_ctx, report, suppressions). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -689,11 +689,11 @@ static char *read_fixture(const char *name, size_t *len)
     char path[4096];
     const char *root = getenv("SRCROOT");
     if (root != NULL && *root != '\0') {
-        snprintf(path, sizeof path, "%s/tests/config-fixtures/k8s/%s", root, name);
+        snprintf(path, sizeof path, "%s/tests/fixtures/config/k8s/%s", root, name);
     } else {
         const char *file = __FILE__;
         const char *slash = strrchr(file, '/');
-        snprintf(path, sizeof path, "%.*s/../config-fixtures/k8s/%s",
+        snprintf(path, sizeof path, "%.*s/../fixtures/config/k8s/%s",
                  slash ? (int)(slash - file) : 1, slash ? file : ".", name);
     }
     FILE *f = fopen(path, "rb");
