@@ -123,8 +123,9 @@ static int cmp_misconf(const void *va, const void *vb)
 {
     const struct strata_misconfiguration *a = va, *b = vb;
     int c = strata_severity_rank(b->severity) - strata_severity_rank(a->severity);
+    /* numbers in ids in number order: CIS-DOCKER-5.3 before CIS-DOCKER-5.25 */
     if (c == 0)
-        c = cmp_str(a->id, b->id);
+        c = strverscmp(a->id ? a->id : "", b->id ? b->id : "");
     if (c == 0)
         c = cmp_str(a->path, b->path);
     if (c == 0)
