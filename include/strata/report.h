@@ -52,8 +52,9 @@ struct strata_package {
      * packages are not matched against language advisories unless asked (distributions patch
      * them without changing the upstream version), except what is compiled_in. */
     char *os_package;
-    int compiled_in; /* 1 statically linked into a binary (Go stdlib and modules, crates) */
-    char **files;    /* files the package owns, absolute paths; not printed in v1 reports */
+    int compiled_in;    /* 1 statically linked into a binary (Go stdlib and modules, crates) */
+    int license_denied; /* 1 when --license-deny denies its license expression */
+    char **files;       /* files the package owns, absolute paths; not printed in v1 reports */
     size_t n_files;
 };
 
@@ -120,7 +121,7 @@ struct strata_pss_result {
     char *level_satisfied; /* "privileged", "baseline" or "restricted" */
     char **violations;     /* "baseline: hostNetwork: spec.hostNetwork is true", … */
     size_t n_violations;
-    int score;             /* kubesec-style score (docs/config-kubernetes.md) */
+    int score; /* kubesec-style score (docs/config-kubernetes.md) */
 };
 
 /* A credential found by the secrets engine (src/secrets/, docs/secrets.md). The secret itself

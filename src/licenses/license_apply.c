@@ -163,6 +163,7 @@ int strata_licenses_apply(struct strata_report *r, const char *const *deny,
         int denied = 0;
         t.pkg = i + 1;
         rc = package_pass(&r->packages[i], &t, deny, &denied);
+        r->packages[i].license_denied = denied != 0;
         n_denied += denied != 0;
     }
     strmap_release(&t.index);

@@ -103,6 +103,7 @@ static void write_package(struct json_writer *w, const struct strata_package *p)
     put_str(w, "lockfile", p->lockfile);
     put_str(w, "os_package", p->os_package);
     put_bool(w, "compiled_in", p->compiled_in);
+    put_bool(w, "license_denied", p->license_denied);
     jw_end_object(w);
 }
 

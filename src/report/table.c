@@ -715,6 +715,37 @@ static int print_secrets(const struct out *o, const struct strata_report *r)
 
 /* ---- licenses ---- */
 
+/* "Denied by --license-deny (2 packages): zlib1g, libzstd1": at most 20 named. */
+static int print_denied_packages(const struct out *o, const struct strata_report *r)
+{
+    if (r->n_denied_license_packages == 0)
+        return 0;
+    struct strbuf sb = STRBUF_INIT;
+    size_t shown = 0;
+    int rc =
+        strbuf_addf(&sb, "Denied by --license-deny (%zu package%s):", r->n_denied_license_packages,
+                    r->n_denied_license_packages == 1 ? "" : "s");
+    for (size_t i = 0; rc == 0 && i < r->n_packages && shown < 20; i++) {
+        const struct strata_package *p = &r->packages[i];
+        if (!p->license_denied)
+            continue;
+        rc = strbuf_addf(&sb, "%s %s", shown ? "," : "", p->name ? p->name : "?");
+        shown++;
+    }
+    if (rc == 0 && shown < r->n_denied_license_packages)
+        rc = strbuf_addf(&sb, ", … (the JSON marks each with license_denied)");
+    if (rc == 0) {
+        char *line = clean(sb.buf, 0);
+        if (line == NULL)
+            rc = STRATA_ENOMEM;
+        else
+            fprintf(o->f, "%s\n", line);
+        free(line);
+    }
+    strbuf_release(&sb);
+    return rc;
+}
+
 /* Licenses shown in the table: the most used ones and every denied one; the JSON has all. */
 #define TABLE_MAX_LICENSES 20
 
@@ -753,6 +784,7 @@ static int print_licenses(const struct out *o, const struct strata_report *r)
         if (n < r->n_licenses)
             fprintf(o->f, "%zu more license%s used by fewer packages in the JSON report.\n",
                     r->n_licenses - n, r->n_licenses - n == 1 ? "" : "s");
+        rc = print_denied_packages(o, r);
     }
     table_free(&t);
     return rc;

@@ -130,3 +130,19 @@ else
 fi
 expect_exit "license-deny: packages not scanned cannot be denied (--pkg-types library)" 0 -- \
     "$STRATA" image --no-vulns --no-secrets --no-checks --license-deny GPL-3.0-or-later --exit-code 1 --pkg-types library --format json -o "$WORK/o.json" "$img"
+# which packages: JSON packages[].license_denied and the table's "Denied by" line
+"$STRATA" image -q --no-vulns --no-secrets --no-checks --license-deny Zlib --format json -o "$WORK/z.json" "$img"
+"$STRATA" image -q --no-vulns --no-secrets --no-checks --license-deny Zlib "$img" >"$WORK/z.txt"
+if /usr/bin/python3 - "$WORK/z.json" <<'PY' && grep -q "^Denied by --license-deny ([0-9]* packages): .*zlib1g" "$WORK/z.txt"; then
+import json, sys
+r = json.load(open(sys.argv[1]))
+denied = sorted(p["name"] for p in r["packages"] if p["license_denied"])
+# every denied package names Zlib in an AND or alone; every other one does not need it
+ok = "zlib1g" in denied
+ok = ok and all(any("Zlib" in l for l in p["licenses"]) for p in r["packages"] if p["license_denied"])
+sys.exit(0 if ok else 1)
+PY
+    pass "license-deny: packages marked license_denied (zlib1g among them) and named in the table"
+else
+    fail license-deny-packages "$(grep Denied "$WORK/z.txt")"
+fi

@@ -83,6 +83,7 @@ static json_t *package_json(const struct strata_package *p, int *bad)
     rj_put_str(o, "lockfile", p->lockfile, bad);
     rj_put_str(o, "os_package", p->os_package, bad);
     rj_put(o, "compiled_in", json_boolean(p->compiled_in), bad);
+    rj_put(o, "license_denied", json_boolean(p->license_denied), bad);
     return o;
 }
 
@@ -470,6 +471,7 @@ static struct strata_report *random_report(size_t max_packages)
         p->lockfile = maybe_string();
         p->os_package = maybe_string();
         p->compiled_in = (int)below(2);
+        p->license_denied = (int)below(2);
     }
     size_t nv = below(max_packages / 2 + 1);
     for (size_t i = 0; i < nv; i++) {

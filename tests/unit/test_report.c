@@ -220,17 +220,17 @@ static void test_json(void **state)
     json_t *pkgs = json_object_get(j, "packages");
     assert_int_equal(json_array_size(pkgs), 3);
     static const char *const pkeys[] = {
-        "name",        "version",       "type",           "arch",
-        "purl",        "source_name",   "source_version", "licenses",
-        "layer_index", "layer_diff_id", "db_path",        "direct",
-        "dev",         "lockfile",      "os_package",     "compiled_in"};
+        "name",        "version",        "type",     "arch",        "purl",
+        "source_name", "source_version", "licenses", "layer_index", "layer_diff_id",
+        "db_path",     "direct",         "dev",      "lockfile",    "os_package",
+        "compiled_in", "license_denied"};
     k = 0;
     json_object_foreach(json_array_get(pkgs, 0), key, v)
     {
-        assert_true(k < 16);
+        assert_true(k < 17);
         assert_string_equal(key, pkeys[k++]);
     }
-    assert_int_equal(k, 16);
+    assert_int_equal(k, 17);
     /* OS packages: direct unknown (null), not dev, no lockfile */
     assert_true(json_is_null(json_object_get(json_array_get(pkgs, 0), "direct")));
     assert_true(json_is_false(json_object_get(json_array_get(pkgs, 0), "dev")));
