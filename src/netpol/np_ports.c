@@ -31,7 +31,19 @@ void np_pset_normalize(struct np_pset *s)
 {
     if (s->n < 2)
         return;
-    qsort(s->r, s->n, sizeof *s->r, range_cmp);
+    if (s->n <= 16) { /* the usual few ranges: insertion sort beats qsort's calls */
+        for (uint32_t i = 1; i < s->n; i++) {
+            struct np_range x = s->r[i];
+            uint32_t j = i;
+            while (j > 0 && range_cmp(&s->r[j - 1], &x) > 0) {
+                s->r[j] = s->r[j - 1];
+                j--;
+            }
+            s->r[j] = x;
+        }
+    } else {
+        qsort(s->r, s->n, sizeof *s->r, range_cmp);
+    }
     uint32_t o = 0;
     for (uint32_t i = 1; i < s->n; i++) {
         if ((uint32_t)s->r[i].lo <= (uint32_t)s->r[o].hi + 1) {
