@@ -11,32 +11,7 @@
 
 #include "core/vec.h"
 #include "netpol/np_engine.h"
-
-struct erule {
-    const struct np_rule *r;
-    int all_peers;
-    uint64_t *wbits, *xbits;
-};
-
-struct epol {
-    uint32_t in0, eg0; /* first rule index of each direction */
-};
-
-struct np_engine {
-    const struct np_cluster *c;
-    size_t n_wl, n_x;
-    uint32_t *off[2], *sel[2]; /* [0] ingress, [1] egress: CSR of policy indices */
-    struct erule *rules;
-    size_t n_rules;
-    struct epol *pols;
-    uint64_t *bits;
-    size_t wwords, xwords;
-    /* external entities */
-    uint64_t *pts; /* interval starts, ascending, pts[0] = 0 */
-    uint32_t *iv_ent;
-    size_t n_iv;
-    struct np_allow side[2], out;
-};
+#include "netpol/np_engine_impl.h"
 
 static int bit(const uint64_t *b, size_t i)
 {
@@ -407,6 +382,7 @@ void np_engine_free(struct np_engine *e)
         np_allow_release(&e->side[d]);
     }
     np_allow_release(&e->out);
+    np_each_cache_free(e->each);
     free(e->rules);
     free(e->pols);
     free(e->bits);
@@ -599,23 +575,5 @@ int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_
     for (int p = 0; p < NP_NPROTO; p++)
         if (np_pset_intersect(&eg->p[p], &in->p[p], &e->out.p[p]) != 0)
             return STRATA_ENOMEM;
-    return 0;
-}
-
-int np_engine_each(struct np_engine *e,
-                   int (*fn)(void *u, size_t src, size_t dst, const struct np_allow *a), void *u)
-{
-    size_t n = np_engine_entities(e);
-    for (size_t s = 0; s < n; s++)
-        for (size_t d = 0; d < n; d++) {
-            if (s >= e->n_wl && d >= e->n_wl)
-                continue;
-            const struct np_allow *a;
-            int rc = np_engine_pair(e, s, d, &a);
-            if (rc == 0 && !np_allow_empty(a))
-                rc = fn(u, s, d, a);
-            if (rc != 0)
-                return rc;
-        }
     return 0;
 }

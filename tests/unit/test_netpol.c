@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "netpol/np_engine.h"
+#include "netpol/np_engine_impl.h"
 #include "netpol/np_model.h"
 
 struct net {
@@ -524,6 +525,128 @@ static void each_pair(void **state)
     net_free(&n);
 }
 
+/* np_engine_each groups indistinguishable workloads into classes (np_each.c); on random
+ * clusters full of duplicated workloads its output must be exactly np_engine_pair's for
+ * every pair, in src-major order, whichever walk (class matrix, row at a time, direct) the
+ * class count picks. */
+struct each_rec {
+    size_t s, d;
+    char *txt;
+};
+
+struct each_log {
+    struct each_rec *r;
+    size_t n, cap;
+};
+
+static int log_pair(void *u, size_t s, size_t d, const struct np_allow *a)
+{
+    struct each_log *l = u;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->r = realloc(l->r, l->cap * sizeof *l->r);
+        assert_non_null(l->r);
+    }
+    struct strbuf sb = STRBUF_INIT;
+    assert_int_equal(np_allow_format(a, &sb), 0);
+    l->r[l->n++] = (struct each_rec){s, d, sb.buf};
+    return 0;
+}
+
+static uint32_t rnd_next(uint32_t *st)
+{
+    *st = *st * 1103515245u + 12345u;
+    return (*st >> 16) & 0x7fff;
+}
+
+static void random_cluster(struct strbuf *y, uint32_t seed, int n_wl, int kinds)
+{
+    static const char *apps[] = {"a", "b", "c", "d"}, *tiers[] = {"x", "y"};
+    for (int n = 0; n < 3; n++)
+        assert_int_equal(strbuf_addf(y, NS("n%d", "{team: t%d}"), n, n % 2), 0);
+    for (int w = 0; w < n_wl; w++) {
+        /* kinds distinct label shapes, each repeated with one of 6 named ports: workloads
+         * that differ only by name or only by named ports */
+        uint32_t st = seed * 7919u + (uint32_t)(w % kinds), k = rnd_next(&st);
+        assert_int_equal(
+            strbuf_addf(y,
+                        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: w%d\n  namespace: "
+                        "n%u\n  labels: {app: %s, tier: %s}\nspec:\n  containers:\n  - name: "
+                        "c\n    ports:\n    - {name: %s, containerPort: %u}\n",
+                        w, k % 3, apps[rnd_next(&st) % 4], tiers[rnd_next(&st) % 2],
+                        (w / kinds) % 2 ? "http" : "web", 8000 + (w / kinds / 2) % 3),
+            0);
+    }
+    uint32_t st = seed;
+    for (int p = 0; p < 8; p++) {
+        assert_int_equal(strbuf_addf(y,
+                                     "---\napiVersion: networking.k8s.io/v1\nkind: "
+                                     "NetworkPolicy\nmetadata:\n  name: p%d\n  namespace: "
+                                     "n%u\nspec:\n  podSelector: {matchLabels: {app: %s}}\n",
+                                     p, rnd_next(&st) % 3, apps[rnd_next(&st) % 4]),
+                         0);
+        const char *peer[] = {
+            "    - podSelector: {matchLabels: {tier: x}}\n",
+            "    - namespaceSelector: {matchLabels: {team: t1}}\n",
+            "    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}\n",
+            "    - namespaceSelector: {}\n      podSelector: {matchLabels: {app: b}}\n",
+        };
+        const char *ports[] = {
+            "", "    ports:\n    - {port: http}\n",
+            "    ports:\n    - {port: 8000, endPort: 8001}\n    - {protocol: UDP, port: 53}\n",
+            "    ports:\n    - {port: web}\n    - {port: 8002}\n"};
+        assert_int_equal(strbuf_addf(y, "  ingress:\n  - from:\n%s%s", peer[rnd_next(&st) % 4],
+                                     ports[rnd_next(&st) % 4]),
+                         0);
+        if (rnd_next(&st) % 2)
+            assert_int_equal(strbuf_addf(y, "  egress:\n  - to:\n%s%s", peer[rnd_next(&st) % 4],
+                                         ports[rnd_next(&st) % 4]),
+                             0);
+    }
+}
+
+static void each_matches_pair(void **state)
+{
+    (void)state;
+    size_t saved = np_each_max_cells;
+    for (uint32_t seed = 1; seed <= 12; seed++) {
+        /* few shapes (class matrix), row at a time, many shapes (direct) */
+        int kinds = seed % 3 == 0 ? 60 : 5;
+        np_each_max_cells = seed % 3 == 1 ? 4 : saved;
+        struct strbuf y = STRBUF_INIT;
+        random_cluster(&y, seed, 60, kinds);
+        struct net n;
+        net_load(&n, NULL, y.buf);
+        for (int pass = 0; pass < 2; pass++) { /* the second walk reuses the classes */
+            struct each_log l = {0};
+            assert_int_equal(np_engine_each(n.e, log_pair, &l), 0);
+            size_t k = 0, ents = np_engine_entities(n.e);
+            for (size_t s = 0; s < ents; s++)
+                for (size_t d = 0; d < ents; d++) {
+                    const struct np_allow *a;
+                    assert_int_equal(np_engine_pair(n.e, s, d, &a), 0);
+                    if (np_allow_empty(a))
+                        continue;
+                    struct strbuf sb = STRBUF_INIT;
+                    assert_int_equal(np_allow_format(a, &sb), 0);
+                    assert_true(k < l.n);
+                    if (l.r[k].s != s || l.r[k].d != d || strcmp(l.r[k].txt, sb.buf) != 0)
+                        fail_msg("seed %u: pair %zu->%zu '%s', each gave %zu->%zu '%s'", seed, s, d,
+                                 sb.buf, l.r[k].s, l.r[k].d, l.r[k].txt);
+                    strbuf_release(&sb);
+                    k++;
+                }
+            assert_int_equal(k, l.n);
+            for (size_t i = 0; i < l.n; i++)
+                free(l.r[i].txt);
+            free(l.r);
+        }
+        net_free(&n);
+        strbuf_release(&y);
+    }
+    np_each_max_cells = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +663,7 @@ int main(void)
         cmocka_unit_test(errors_positioned),
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(each_pair),
+        cmocka_unit_test(each_matches_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
