@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/yaml_guard.h"
+
 struct loader {
     const char *name;
     struct strata_error *err;
@@ -402,6 +404,10 @@ int secrets_rules_parse(struct secrets_rules *rs, const char *name, const char *
     if (nul != NULL)
         return strata_error_set(err, STRATA_EFORMAT, "%s: byte %zu: NUL byte in YAML input", name,
                                 (size_t)(nul - data));
+    /* libfyaml 0.7.12 loops forever on a malformed directive (core/yaml_guard.h) */
+    int grc = yaml_guard(name, data, len, err);
+    if (grc != 0)
+        return grc;
     struct loader L = {.name = name, .err = err, .rs = rs};
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
