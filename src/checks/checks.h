@@ -47,6 +47,10 @@ int checks_key_is_secret(const char *key, size_t n);
  * first one. Returns 0 or STRATA_ENOMEM. */
 int checks_redact_text(struct strbuf *out, const char *text, size_t *hits, const char **kind);
 
+/* The instruction of a history step's created_by without the "/bin/sh -c #(nop) " wrapper
+ * of classic builders ("ENV A=b", "RUN …"); points into cb. */
+const char *checks_history_instruction(const char *cb);
+
 /* ---- checks ---- */
 
 /* What the image checks read from a scan. */

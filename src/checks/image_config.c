@@ -193,8 +193,7 @@ static const char *find_word(const char *s, const char *w)
     return NULL;
 }
 
-/* The instruction text without the "/bin/sh -c #(nop) " wrapper of classic builders. */
-static const char *instruction(const char *cb)
+const char *checks_history_instruction(const char *cb)
 {
     const char *p = cb;
     while (isspace((unsigned char)*p))
@@ -248,7 +247,7 @@ static void check_step(struct ctx *c, size_t index, int layer, const char *cb)
         goto out;
     }
     /* Every excerpt below is of the redacted text. */
-    const char *ins = instruction(red.buf);
+    const char *ins = checks_history_instruction(red.buf);
     if (hits > 0) {
         rc = strbuf_addf(&msg, "%s (%s): ", evidence, kind);
         rc = rc ? rc : add_excerpt(&msg, ins, EXCERPT_MAX);

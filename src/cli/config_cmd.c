@@ -73,11 +73,6 @@ static void print_file_error(const struct strata_error *err, void *user)
     fprintf(stderr, "strata: %s\n", err->msg);
 }
 
-static int severity_listed(const char *severity, void *ctx)
-{
-    return gate_severity_selected(*(const unsigned *)ctx, severity);
-}
-
 int cmd_config(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -183,7 +178,7 @@ int cmd_config(int argc, char **argv)
         return cli_fail(&err);
     }
     strata_report_sort_misconfigurations(r);
-    strata_report_keep_misconfigurations(r, severity_listed, &severities);
+    gate_keep_checks(r, severities);
     if (!quiet) {
         fprintf(stderr, "strata: %zu file%s checked", st.files, st.files == 1 ? "" : "s");
         if (suppressed > 0)

@@ -96,11 +96,6 @@ static int severity_listed(const struct strata_vulnerability *v, void *ctx)
     return gate_severity_selected(*(const unsigned *)ctx, v->severity);
 }
 
-static int severity_word_listed(const char *severity, void *ctx)
-{
-    return gate_severity_selected(*(const unsigned *)ctx, severity);
-}
-
 int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int *status)
 {
     *status = EXIT_CLEAN;
@@ -113,8 +108,7 @@ int scan_vulns_run(struct strata_report *r, struct scan_vulns *o, int quiet, int
     strata_license_deny_free(deny);
     if (lrc != 0)
         return cli_fail(&lerr);
-    strata_report_keep_secrets(r, severity_word_listed, &o->gate.severities);
-    strata_report_keep_misconfigurations(r, severity_word_listed, &o->gate.severities);
+    gate_keep_checks(r, o->gate.severities);
     /* Secrets, misconfigurations and denied licenses fail the run like vulnerabilities do. */
     if (o->exit_code != 0 && gate_count_checks(r, o->gate.severities) > 0)
         *status = o->exit_code;

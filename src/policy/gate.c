@@ -63,6 +63,17 @@ int gate_severity_selected(unsigned mask, const char *severity)
     return (mask & GATE_SEVERITY_BIT(rank)) != 0;
 }
 
+static int severity_word_selected(const char *severity, void *mask)
+{
+    return gate_severity_selected(*(const unsigned *)mask, severity);
+}
+
+void gate_keep_checks(struct strata_report *r, unsigned mask)
+{
+    strata_report_keep_secrets(r, severity_word_selected, &mask);
+    strata_report_keep_misconfigurations(r, severity_word_selected, &mask);
+}
+
 size_t gate_count_checks(const struct strata_report *r, unsigned mask)
 {
     size_t n = r->n_denied_license_packages;

@@ -31,6 +31,10 @@ int gate_parse_severities(const char *list, unsigned *mask, struct strata_error 
  * selected by mask (0 selects every severity). */
 int gate_severity_selected(unsigned mask, const char *severity);
 
+/* Drops the secrets and misconfigurations whose severity mask does not select (--severity
+ * also decides what is shown). */
+void gate_keep_checks(struct strata_report *r, unsigned mask);
+
 /* The secrets and misconfigurations at the severities of mask (0: all), plus the packages
  * with a license --license-deny names: the other findings --exit-code fails on. */
 size_t gate_count_checks(const struct strata_report *r, unsigned mask);

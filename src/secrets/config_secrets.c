@@ -3,9 +3,9 @@
  * steps that set variables (ENV, ARG, LABEL) are also scanned as one KEY=value line per
  * assignment, the shape the env-file rules know ("ENV DB_PASSWORD=x NODE_ENV=y" holds the
  * same credential as an env file's "DB_PASSWORD=x" line). */
-#include <ctype.h>
 #include <string.h>
 
+#include "checks/checks.h"
 #include "core/strbuf.h"
 #include "secrets/image_secrets.h"
 
@@ -66,18 +66,6 @@ static int scan_line(struct secrets_engine *e, struct config_scan *c, struct str
     return scan_text(e, c, sb->buf, sb->len, err);
 }
 
-/* The instruction of a history step without the classic builder's "/bin/sh -c #(nop) ". */
-static const char *step_instruction(const char *cb)
-{
-    while (isspace((unsigned char)*cb))
-        cb++;
-    const char *nop = strstr(cb, "#(nop)");
-    if (strncmp(cb, "/bin/sh -c ", 11) == 0 && nop != NULL)
-        for (cb = nop + 6; isspace((unsigned char)*cb);)
-            cb++;
-    return cb;
-}
-
 /* ENV/ARG/LABEL a=b "c=d e" f=g as lines "a=b\nc=d e\nf=g\n" (quotes dropped). */
 static int assignment_lines(struct strbuf *sb, const char *ins)
 {
@@ -125,7 +113,7 @@ static int scan_history(struct secrets_engine *e, const json_t *hist, size_t n_l
         struct config_scan c = {.r = r, .location = loc, .layer = li, .first = r->n_secrets};
         rc = scan_line(e, &c, &sb, cb, strlen(cb), err);
         if (rc == 0) {
-            int a = assignment_lines(&sb, step_instruction(cb));
+            int a = assignment_lines(&sb, checks_history_instruction(cb));
             if (a < 0)
                 rc = strata_error_nomem(err);
             else if (a > 0)
