@@ -587,14 +587,14 @@ static int print_vulnerabilities(const struct out *o, const struct strata_report
 
 /* ---- misconfigurations ---- */
 
-/* path:line:col for configuration files, else the path or the evidence. */
-static char *misconf_where(const struct strata_misconfiguration *m)
+/* "where" then ":line" or ":line:col" when line > 0 (column only when > 0): the WHERE cell
+ * of misconfigurations and secrets. */
+static char *where_cell(const char *where, int line, int column)
 {
     struct strbuf sb = STRBUF_INIT;
-    int rc = add_clean(&sb, m->path ? m->path : m->evidence ? m->evidence : "-", 60);
-    if (rc == 0 && m->line > 0)
-        rc = m->column > 0 ? strbuf_addf(&sb, ":%d:%d", m->line, m->column)
-                           : strbuf_addf(&sb, ":%d", m->line);
+    int rc = add_clean(&sb, where ? where : "-", 60);
+    if (rc == 0 && line > 0)
+        rc = column > 0 ? strbuf_addf(&sb, ":%d:%d", line, column) : strbuf_addf(&sb, ":%d", line);
     if (rc != 0) {
         strbuf_release(&sb);
         return NULL;
@@ -636,7 +636,7 @@ static int print_misconfigurations(const struct out *o, const struct strata_repo
         char **row = &t.cells[(i + 1) * 5];
         row[0] = strdup(rj_severity(m->severity));
         row[1] = clean(m->id, 0);
-        row[2] = misconf_where(m);
+        row[2] = where_cell(m->path ? m->path : m->evidence, m->line, m->column);
         row[3] = int_cell(m->layer_index);
         row[4] = misconf_text(m);
     }
@@ -650,19 +650,6 @@ static int print_misconfigurations(const struct out *o, const struct strata_repo
 }
 
 /* ---- secrets ---- */
-
-static char *secret_where(const struct strata_secret *s)
-{
-    struct strbuf sb = STRBUF_INIT;
-    int rc = add_clean(&sb, s->path ? s->path : s->location ? s->location : "-", 60);
-    if (rc == 0 && s->path != NULL && s->line > 0)
-        rc = strbuf_addf(&sb, ":%d", s->line);
-    if (rc != 0) {
-        strbuf_release(&sb);
-        return NULL;
-    }
-    return strbuf_detach(&sb);
-}
 
 static char *secret_state(const struct strata_secret *s)
 {
@@ -699,7 +686,7 @@ static int print_secrets(const struct out *o, const struct strata_report *r)
         char **row = &t.cells[(i + 1) * NC];
         row[0] = strdup(rj_severity(s->severity));
         row[1] = clean(s->rule_id, 0);
-        row[2] = secret_where(s);
+        row[2] = where_cell(s->path ? s->path : s->location, s->path ? s->line : 0, 0);
         row[3] = int_cell(s->layer_index);
         row[4] = secret_state(s);
         row[5] = clean(s->excerpt, 0);
