@@ -29,7 +29,7 @@ LDLIBS   := $(PKG_LIBS) -lpthread
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/source/*.c src/image/*.c src/inventory/*.c \
                 src/report/*.c src/version/*.c src/vulndb/*.c src/policy/*.c src/checks/*.c src/secrets/*.c \
-                src/licenses/*.c src/netpol/*.c))
+                src/licenses/*.c src/netpol/*.c src/runtime/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
