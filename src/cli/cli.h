@@ -21,11 +21,12 @@ int cmd_image(int argc, char **argv);
 int cmd_fs(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_config(int argc, char **argv);
-    /* src/cli/config_cmd.c: strata config PATH... */ /* src/cli/sbom_cmd.c: strata sbom FILE */
+/* src/cli/config_cmd.c: strata config PATH... */ /* src/cli/sbom_cmd.c: strata sbom FILE */
 int cmd_version(int argc, char **argv);   /* src/cli/version_cmd.c: strata version compare */
 int cmd_db(int argc, char **argv);        /* src/cli/db_cmd.c: strata db build|info|update */
 int cmd_db_update(int argc, char **argv); /* src/cli/db_update_cmd.c: strata db update */
 int cmd_host(int argc, char **argv);      /* src/cli/host_cmd.c: strata host */
+int cmd_netpol(int argc, char **argv);    /* src/cli/netpol_cmd.c: strata netpol */
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);

@@ -19,6 +19,9 @@ static const char usage[] =
     "              docker-compose files and docker inspect output, with file:line:col\n"
     "  host        check a Docker host (a root tree, default /) against the CIS Docker\n"
     "              Benchmark sections 1-3 like docker-bench-security\n"
+    "  netpol conn|audit|paths|suggest|diff PATH...\n"
+    "              Kubernetes NetworkPolicies: who can reach whom, what is not isolated,\n"
+    "              lateral-movement paths, least-privilege policies to add\n"
     "  db          build, update and inspect the vulnerability database\n"
     "              (db build | db update | db info)\n"
     "  version compare --type TYPE A B\n"
@@ -79,6 +82,8 @@ int main(int argc, char **argv)
         return cmd_config(argc - 1, argv + 1);
     if (strcmp(cmd, "host") == 0)
         return cmd_host(argc - 1, argv + 1);
+    if (strcmp(cmd, "netpol") == 0)
+        return cmd_netpol(argc - 1, argv + 1);
     fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }
