@@ -216,6 +216,13 @@ int strata_report_add_misconf(struct strata_report *r, const char *id, const cha
                               const char *title, const char *severity, const char *path,
                               int layer_index, const char *message, const char *remediation,
                               const char *evidence);
+/* A finding in a configuration file (strata config, strata netpol audit): at path:line:col
+ * (line 0 when unknown), evidence "path:line:col", about resource (may be NULL). Returns 0
+ * or STRATA_ENOMEM. */
+int strata_report_add_misconf_at(struct strata_report *r, const char *id, const char *cis,
+                                 const char *title, const char *severity, const char *path,
+                                 int line, int column, const char *resource, const char *message,
+                                 const char *remediation);
 /* Frees every misconfiguration (strata_report_free calls it). */
 void strata_report_clear_misconfigurations(struct strata_report *r);
 /* Sorts misconfigurations by severity (most severe first), id, path, evidence. */

@@ -412,24 +412,9 @@ int config_report(struct config_ctx *c, const struct config_source *src,
         c->suppressed++;
         return 0;
     }
-    /* evidence is never null in v1 reports: here it is the position, "file:line:col" */
-    char *evidence = NULL;
-    int n = f->line > 0
-                ? asprintf(&evidence, "%s:%d:%d", src->path, f->line, f->column > 0 ? f->column : 1)
-                : asprintf(&evidence, "%s", src->path);
-    if (n < 0)
-        return STRATA_ENOMEM;
-    int rc = strata_report_add_misconf(c->r, f->id, f->cis, f->title, f->severity, src->path, -1,
-                                       f->message, f->remediation, evidence);
-    free(evidence);
-    if (rc != 0)
-        return rc;
-    struct strata_misconfiguration *m = &c->r->misconfigurations[c->r->n_misconfigurations - 1];
-    m->line = f->line > 0 ? f->line : 0;
-    m->column = f->column > 0 ? f->column : 0;
-    if (f->resource != NULL && (m->resource = strdup(f->resource)) == NULL)
-        return STRATA_ENOMEM;
-    return 0;
+    return strata_report_add_misconf_at(c->r, f->id, f->cis, f->title, f->severity, src->path,
+                                        f->line, f->column, f->resource, f->message,
+                                        f->remediation);
 }
 
 int config_report_pss(struct config_ctx *c, const struct config_source *src, const char *resource,

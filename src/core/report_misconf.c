@@ -1,6 +1,7 @@
 /* The report's misconfigurations[]: image-hardening findings (src/checks/). */
 #include "strata/report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,30 @@ int strata_report_add_misconf(struct strata_report *r, const char *id, const cha
         r->n_misconfigurations--;
         return STRATA_ENOMEM;
     }
+    return 0;
+}
+
+int strata_report_add_misconf_at(struct strata_report *r, const char *id, const char *cis,
+                                 const char *title, const char *severity, const char *path,
+                                 int line, int column, const char *resource, const char *message,
+                                 const char *remediation)
+{
+    /* evidence is never null in v1 reports: here it is the position, "file:line:col" */
+    char *evidence = NULL;
+    int n = line > 0 ? asprintf(&evidence, "%s:%d:%d", path, line, column > 0 ? column : 1)
+                     : asprintf(&evidence, "%s", path);
+    if (n < 0)
+        return STRATA_ENOMEM;
+    int rc = strata_report_add_misconf(r, id, cis, title, severity, path, -1, message, remediation,
+                                       evidence);
+    free(evidence);
+    if (rc != 0)
+        return rc;
+    struct strata_misconfiguration *m = &r->misconfigurations[r->n_misconfigurations - 1];
+    m->line = line > 0 ? line : 0;
+    m->column = column > 0 ? column : 0;
+    if (resource != NULL && (m->resource = strdup(resource)) == NULL)
+        return STRATA_ENOMEM;
     return 0;
 }
 

@@ -330,6 +330,8 @@ static int peer_read(struct load *ld, const struct ky_node *n, const char *where
     memset(p, 0, sizeof *p);
     if (!ky_is_map(n))
         return fail_at(ld, n, STRATA_EFORMAT, where, "a peer must be a mapping");
+    p->line = n->line;
+    p->col = n->col;
     int rc = keys_known(ld, n, where, keys);
     if (rc != 0)
         return rc;
@@ -407,6 +409,8 @@ static int port_read(struct load *ld, const struct ky_node *n, const char *where
     memset(p, 0, sizeof *p);
     if (!ky_is_map(n))
         return fail_at(ld, n, STRATA_EFORMAT, where, "a port must be a mapping");
+    p->line = n->line;
+    p->col = n->col;
     int rc = keys_known(ld, n, where, keys);
     if (rc == 0)
         rc = proto_read(ld, ky_get(n, "protocol"), where, &p->proto);
@@ -472,6 +476,8 @@ static int rules_read(struct load *ld, const struct ky_node *seq, int egress, st
             continue; /* a null rule decodes as the empty rule: everything */
         if (!ky_is_map(rn))
             return fail_at(ld, rn, STRATA_EFORMAT, w, "a rule must be a mapping");
+        r[i].line = rn->line;
+        r[i].col = rn->col;
         if ((rc = keys_known(ld, rn, w, egress ? eg_keys : in_keys)) != 0)
             return rc;
         const struct ky_node *peers = ky_get(rn, peers_key), *ports = ky_get(rn, "ports");
@@ -693,6 +699,10 @@ static int namespace_read(struct load *ld, const struct k8s_object *o)
     qsort(l.l, l.n, sizeof *l.l, label_cmp);
     ns->labels = l;
     ns->declared = 1;
+    ns->line = o->kind_key->line;
+    ns->col = o->kind_key->col;
+    if ((ns->file = arena_strdup(&ld->c->arena, ld->path)) == NULL)
+        return nomem(ld);
     return 0;
 }
 

@@ -54,6 +54,8 @@ struct np_namespace {
     const char *name;
     struct np_labels labels; /* with kubernetes.io/metadata.name = name */
     int declared;            /* a Namespace object was read (else implied by a reference) */
+    const char *file;        /* where the Namespace object is (declared only) */
+    uint32_t line, col;
 };
 
 struct np_cport {
@@ -90,6 +92,7 @@ struct np_peer {
     struct np_cidr *except;
     uint32_t n_except;
     uint32_t ipblock_id; /* numbering of ipBlock peers across the cluster */
+    uint32_t line, col;  /* of the peer in its file */
 };
 
 /* A rule's port: name != NULL for a named port; port 0 = every port of the protocol. */
@@ -97,6 +100,7 @@ struct np_rport {
     const char *name;
     uint16_t port, end; /* [port, end]; end == port without endPort */
     uint8_t proto;
+    uint32_t line, col;
 };
 
 struct np_rule {
@@ -104,6 +108,7 @@ struct np_rule {
     uint32_t n_peers;
     struct np_rport *ports; /* none = every port of every protocol */
     uint32_t n_ports;
+    uint32_t line, col; /* of the rule (0 for a null rule) */
 };
 
 struct np_policy {
