@@ -1,10 +1,10 @@
 # strata — build, test, demo. Out-of-tree objects under build/ (build-san/ for SANITIZE=1).
 .DEFAULT_GOAL := all
 
-PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml libhs
+PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml libhs libbpf
 DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev libjansson-dev \
              libssl-dev libsqlite3-dev libcmocka-dev libzip-dev libcurl4-openssl-dev \
-             libfyaml-dev libhyperscan-dev
+             libfyaml-dev libhyperscan-dev libbpf-dev bpftool clang
 DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \
              python3-packaging nodejs node-semver sqlite3 ruby php-cli php-composer-semver \
              python3-debian
@@ -38,6 +38,41 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+# eBPF sensor of `strata watch` (src/runtime/bpf/*.bpf.c): compiled with clang for the BPF
+# target against a vmlinux.h dumped from the running kernel's BTF (CO-RE: the object relocates
+# itself on other kernels at load time), then turned into libbpf skeletons in $(BUILD)/gen/.
+# The BPF objects are never sanitized (SANITIZE=1 only instruments their userspace loaders).
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_SRC     := $(sort $(wildcard src/runtime/bpf/*.bpf.c))
+BPF_OBJ     := $(BPF_SRC:src/runtime/bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+BPF_SKEL    := $(BPF_SRC:src/runtime/bpf/%.bpf.c=$(BUILD)/gen/%.skel.h)
+CFLAGS      += -I$(BUILD)/gen
+FUZZ_CFLAGS_BPF := -I$(BUILD)/gen
+.SECONDARY: $(BPF_OBJ)
+
+$(BUILD)/gen/vmlinux.h:
+	@mkdir -p $(@D)
+	@if [ ! -r "$(VMLINUX_BTF)" ]; then \
+	  echo "error: $(VMLINUX_BTF) is missing or unreadable: this kernel has no BTF (needs CONFIG_DEBUG_INFO_BTF=y)," \
+	       "which the eBPF sensor of 'strata watch' is compiled against; set VMLINUX_BTF=FILE to another kernel's BTF" >&2; \
+	  exit 1; fi
+	@command -v bpftool >/dev/null || { echo "error: bpftool not found (Debian package bpftool; run 'make deps')" >&2; exit 1; }
+	bpftool btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: src/runtime/bpf/%.bpf.c $(wildcard src/runtime/bpf/*.h) $(BUILD)/gen/vmlinux.h
+	@mkdir -p $(@D)
+	clang -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -g -O2 -Wall -Werror -I$(BUILD)/gen -Isrc/runtime/bpf \
+	  -c -o $@ $<
+
+$(BUILD)/gen/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	@mkdir -p $(@D)
+	bpftool gen skeleton $< name strata_$(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+# The loaders include the skeletons: they are built first (also for the fuzz objects).
+BPF_USERS := $(filter $(BUILD)/src/runtime/sensor% $(BUILD)/src/runtime/actions%,$(LIB_OBJ))
+$(BPF_USERS) $(BPF_USERS:$(BUILD)/%=$(BUILD)/fuzzobj/%): $(BPF_SKEL)
 
 .PHONY: all deps deps-fuzz test unit e2e demo fuzz format clean bench
 all: $(BUILD)/strata
@@ -78,7 +113,7 @@ demo: deps
 	tests/demo.sh $(BUILD)/strata
 
 # libFuzzer targets: one per parser. FUZZ_SECONDS=N runs each for N seconds on its corpus.
-FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKG_CFLAGS) \
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(FUZZ_CFLAGS_BPF) $(PKG_CFLAGS) \
                -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
 # pattern-built prerequisites are intermediate to make: keep them, or every fuzz target

@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The eBPF sensor of `strata watch`. Attach points are BTF-typed raw tracepoints (tp_btf:
+ * no tracefs needed), each with a plain raw_tp twin the loader falls back to:
+ *   sched_process_exec / sched_process_exit / sched_process_fork  -> exec, exit, fork
+ *   sys_exit (one program, dispatch on the syscall number)         -> everything else
+ * Syscall events are taken at sys_exit because the result is known there and on x86_64 the
+ * argument registers saved in pt_regs are still the caller's. fentry/lsm programs would give
+ * kernel-resolved paths but are refused (EPERM) on kernels locked down like this one.
+ * Kernel-side filtering: opens reach userspace only when the longest watched prefix of the
+ * path (LPM trie filled by userspace) asks for that kind of open; rename/unlink only below
+ * WATCH_TREE prefixes; ptrace only for the requests that change another process; dup only
+ * when a socket lands on fd 0-2. Records that do not fit in the ring buffer are counted per
+ * type in the per-CPU map `drops` (userspace reports them, never silent). */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sensor_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#ifndef __TARGET_ARCH_x86
+#error "the syscall numbers below are x86_64's; other architectures are not supported yet"
+#endif
+
+#define NR_open 2
+#define NR_rmdir 84
+#define NR_creat 85
+#define NR_unlink 87
+#define NR_rename 82
+#define NR_dup 32
+#define NR_dup2 33
+#define NR_connect 42
+#define NR_accept 43
+#define NR_bind 49
+#define NR_ptrace 101
+#define NR_setuid 105
+#define NR_setgid 106
+#define NR_setreuid 113
+#define NR_setregid 114
+#define NR_setresuid 117
+#define NR_setresgid 119
+#define NR_setfsuid 122
+#define NR_setfsgid 123
+#define NR_capset 126
+#define NR_mount 165
+#define NR_umount2 166
+#define NR_init_module 175
+#define NR_openat 257
+#define NR_unlinkat 263
+#define NR_renameat 264
+#define NR_accept4 288
+#define NR_dup3 292
+#define NR_finit_module 313
+#define NR_renameat2 316
+#define NR_memfd_create 319
+#define NR_bpf 321
+#define NR_openat2 437
+
+#define AT_FDCWD_ -100
+#define O_WRONLY_ 01
+#define O_RDWR_ 02
+#define O_CREAT_ 0100
+#define O_TRUNC_ 01000
+#define AT_REMOVEDIR_ 0x200
+#define S_IFMT_ 0170000
+#define S_IFSOCK_ 0140000
+#define AF_UNIX_ 1
+#define AF_INET_ 2
+#define AF_INET6_ 10
+#define EINPROGRESS_ 115
+#define BPF_PROG_LOAD_ 5
+
+/* Set by the loader before load. */
+const volatile __u32 self_tgid = 0;
+/* Wake the reader when this many bytes wait; below it the reader finds records on its poll
+ * timeout. One wakeup per record would cost more than the record at 100k events/s. */
+const volatile __u64 wakeup_bytes = 64 * 1024;
+/* Watch bits for relative paths, which the trie cannot place. */
+const volatile __u32 relative_watch = WATCH_WRITE;
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, KEV_TYPE_MAX);
+    __type(key, __u32);
+    __type(value, __u64);
+} drops SEC(".maps");
+
+struct path_key {
+    __u32 prefixlen;
+    char data[KEV_PATH_LEN];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+    __uint(max_entries, 1024);
+    __type(key, struct path_key);
+    __type(value, __u32);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+} watch_paths SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct path_key);
+} scratch SEC(".maps");
+
+static __always_inline void *reserve(__u32 size, __u32 type)
+{
+    void *r = bpf_ringbuf_reserve(&events, size, 0);
+    if (!r) {
+        __u64 *c = bpf_map_lookup_elem(&drops, &type);
+        if (c)
+            (*c)++;
+    }
+    return r;
+}
+
+static __always_inline void submit(void *r)
+{
+    __u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    bpf_ringbuf_submit(r, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 size,
+                                        struct task_struct *t, __s64 ret, __u32 nr)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+    const struct cred *c = BPF_CORE_READ(t, cred);
+    struct pid *p = BPF_CORE_READ(leader, thread_pid);
+    unsigned int level = BPF_CORE_READ(p, level);
+    struct upid up = {};
+
+    h->ts_ns = bpf_ktime_get_boot_ns();
+    h->cgroup_id = bpf_get_current_cgroup_id();
+    h->start_ns = BPF_CORE_READ(leader, start_time);
+    h->ret = ret;
+    h->type = type;
+    h->size = size;
+    h->pid = (__u32)id;
+    h->tgid = id >> 32;
+    h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+    h->uid = BPF_CORE_READ(c, uid.val);
+    h->euid = BPF_CORE_READ(c, euid.val);
+    h->gid = BPF_CORE_READ(c, gid.val);
+    h->egid = BPF_CORE_READ(c, egid.val);
+    h->loginuid = BPF_CORE_READ(t, loginuid.val);
+    h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+    h->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+    if (level > 32)
+        level = 0;
+    bpf_core_read(&up, sizeof(up),
+                  (void *)p + bpf_core_field_offset(struct pid, numbers) +
+                      level * sizeof(struct upid));
+    h->vpid = up.nr;
+    h->pidns = BPF_CORE_READ(up.ns, ns.inum);
+    h->nr = nr;
+    bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+#define fill_hdr(h, type, size, t, ret) fill_hdr_nr(h, type, size, t, ret, 0)
+
+static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+{
+    struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+    unsigned int max = BPF_CORE_READ(fdt, max_fds);
+    struct file **fds = BPF_CORE_READ(fdt, fd);
+    struct file *f = NULL;
+
+    if (fd < 0 || fd >= max)
+        return NULL;
+    bpf_core_read(&f, sizeof(f), &fds[fd]);
+    return f;
+}
+
+static __always_inline int file_is_sock(struct file *f)
+{
+    if (!f)
+        return 0;
+    return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) == S_IFSOCK_;
+}
+
+/* Falco's fd.typechar of a file: what reverse-shell rules look at on fds 0-2. */
+static __always_inline char file_typechar(struct file *f)
+{
+    __u32 mode, major;
+
+    if (!f)
+        return 0;
+    mode = BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_;
+    switch (mode) {
+    case S_IFSOCK_: {
+        struct socket *s = (struct socket *)BPF_CORE_READ(f, private_data);
+        __u16 fam = BPF_CORE_READ(s, sk, __sk_common.skc_family);
+        return fam == AF_INET_ ? '4' : fam == AF_INET6_ ? '6' : fam == 16 ? 'n' : 'u';
+    }
+    case 0010000: /* S_IFIFO */
+        return 'p';
+    case 0100000: /* S_IFREG */
+        return 'f';
+    case 0040000: /* S_IFDIR */
+        return 'd';
+    case 0020000: /* S_IFCHR: ttys (4), /dev/tty (5), ptys (136-143) */
+        major = BPF_CORE_READ(f, f_inode, i_rdev) >> 20;
+        return (major == 4 || major == 5 || (major >= 136 && major <= 143)) ? 'y' : 'f';
+    default:
+        return 0;
+    }
+}
+
+static __always_inline struct sock *fd_sock(struct task_struct *t, long fd)
+{
+    struct file *f = fd_file(t, fd);
+    struct socket *s;
+
+    if (!file_is_sock(f))
+        return NULL;
+    s = (struct socket *)BPF_CORE_READ(f, private_data);
+    return BPF_CORE_READ(s, sk);
+}
+
+/* The watch bits of the longest watched prefix of the user string at upath (read into the
+ * per-CPU scratch key). *key_out points at the scratch copy. */
+static __always_inline __u32 path_watch(const char *upath, struct path_key **key_out)
+{
+    __u32 zero = 0;
+    struct path_key *k = bpf_map_lookup_elem(&scratch, &zero);
+    long n;
+    __u32 *v;
+
+    *key_out = k;
+    if (!k)
+        return 0;
+    n = bpf_probe_read_user_str(k->data, sizeof(k->data), upath);
+    if (n <= 0)
+        return 0;
+    if (k->data[0] != '/')
+        return relative_watch;
+    k->prefixlen = (__u32)(n - 1) * 8;
+    v = bpf_map_lookup_elem(&watch_paths, k);
+    return v ? *v : 0;
+}
+
+/* ---- process lifecycle ---- */
+
+static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *bprm)
+{
+    struct kev_exec *e;
+    struct mm_struct *mm;
+    struct tty_struct *tty;
+    struct inode *exe;
+    const struct cred *c;
+    unsigned long start, end, len;
+
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+        return 0;
+    e = reserve(sizeof(*e), KEV_EXEC);
+    if (!e)
+        return 0;
+    fill_hdr(&e->h, KEV_EXEC, sizeof(*e), p, 0);
+    e->flags = 0;
+    bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+    exe = BPF_CORE_READ(bprm, file, f_inode);
+    if (BPF_CORE_READ(exe, i_nlink) == 0)
+        e->flags |= KEXEC_FILELESS;
+    /* container drift: an overlayfs inode with an upper dentry was written (or copied up)
+     * after the container started; images only fill the lower layers */
+    if (bpf_core_type_exists(struct ovl_inode) &&
+        BPF_CORE_READ(exe, i_sb, s_magic) == 0x794c7630) {
+        struct dentry *upper = NULL;
+        bpf_core_read(&upper, sizeof(upper),
+                      (void *)exe - bpf_core_field_offset(struct ovl_inode, vfs_inode) +
+                          bpf_core_field_offset(struct ovl_inode, __upperdentry));
+        if (upper)
+            e->flags |= KEXEC_UPPER_LAYER;
+    }
+    c = BPF_CORE_READ(p, cred);
+    BPF_CORE_READ_INTO(&e->cap_eff, c, cap_effective);
+    BPF_CORE_READ_INTO(&e->cap_prm, c, cap_permitted);
+    e->tty_nr = 0;
+    tty = BPF_CORE_READ(p, signal, tty);
+    if (tty) {
+        __u32 major = BPF_CORE_READ(tty, driver, major);
+        __u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+        e->tty_nr = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+    }
+    e->fd_type[0] = file_typechar(fd_file(p, 0));
+    e->fd_type[1] = file_typechar(fd_file(p, 1));
+    e->fd_type[2] = file_typechar(fd_file(p, 2));
+    e->fd_type[3] = 0;
+    mm = BPF_CORE_READ(p, mm);
+    start = BPF_CORE_READ(mm, arg_start);
+    end = BPF_CORE_READ(mm, arg_end);
+    len = end > start ? end - start : 0;
+    if (len > KEV_ARGS_LEN) {
+        len = KEV_ARGS_LEN;
+        e->flags |= KEXEC_ARGS_CUT;
+    }
+    e->args_len = 0;
+    if (len > 0 && bpf_probe_read_user(e->args, len, (void *)start) == 0)
+        e->args_len = len;
+    submit(e);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(exec_btf, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+    return on_exec(p, bprm);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(exec_raw, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+    return on_exec(p, bprm);
+}
+
+static __always_inline int on_exit(struct task_struct *p)
+{
+    struct kev_hdr *e;
+
+    /* one record per process: when its leader goes */
+    if (BPF_CORE_READ(p, pid) != BPF_CORE_READ(p, tgid))
+        return 0;
+    if ((__u32)BPF_CORE_READ(p, tgid) == self_tgid)
+        return 0;
+    e = reserve(sizeof(*e), KEV_EXIT);
+    if (!e)
+        return 0;
+    fill_hdr(e, KEV_EXIT, sizeof(*e), p, BPF_CORE_READ(p, exit_code));
+    submit(e);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_btf, struct task_struct *p)
+{
+    return on_exit(p);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(exit_raw, struct task_struct *p)
+{
+    return on_exit(p);
+}
+
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
+{
+    struct kev_fork *e;
+    __u32 ctgid = BPF_CORE_READ(child, tgid);
+
+    /* new threads share the parent's tgid: only new processes matter */
+    if (BPF_CORE_READ(child, pid) != ctgid)
+        return 0;
+    if ((__u32)BPF_CORE_READ(parent, tgid) == self_tgid)
+        return 0;
+    e = reserve(sizeof(*e), KEV_FORK);
+    if (!e)
+        return 0;
+    fill_hdr(&e->h, KEV_FORK, sizeof(*e), parent, 0);
+    e->child_tgid = ctgid;
+    e->pad = 0;
+    submit(e);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+    return on_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+    return on_fork(parent, child);
+}
+
+/* ---- syscalls, at exit ---- */
+
+static __always_inline int sys_open(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    const char *upath;
+    __u32 flags, mode = 0, watch;
+    int dfd = AT_FDCWD_;
+    struct path_key *k;
+    struct kev_open *e;
+    int write;
+
+    if (nr == NR_open) {
+        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+        mode = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    } else if (nr == NR_creat) {
+        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        flags = O_CREAT_ | O_WRONLY_ | O_TRUNC_;
+        mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    } else if (nr == NR_openat) {
+        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        mode = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    } else {
+        struct open_how how = {};
+        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        bpf_probe_read_user(&how, sizeof(how), (void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+        flags = how.flags;
+        mode = how.mode;
+    }
+    write = (flags & (O_WRONLY_ | O_RDWR_ | O_CREAT_ | O_TRUNC_)) != 0;
+    watch = path_watch(upath, &k);
+    if (!k || !(watch & (write ? WATCH_WRITE : WATCH_READ)))
+        return 0;
+    e = reserve(sizeof(*e), KEV_OPEN);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_OPEN, sizeof(*e), t, ret, nr);
+    e->dfd = dfd;
+    e->flags = flags;
+    e->mode = mode;
+    e->watch = watch;
+    bpf_probe_read_kernel_str(e->path, sizeof(e->path), k->data);
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_rename(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    const char *oldp, *newp;
+    int olddfd = AT_FDCWD_, newdfd = AT_FDCWD_;
+    struct path_key *k;
+    struct kev_rename *e;
+
+    if (nr == NR_rename) {
+        oldp = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        newp = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+    } else {
+        olddfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        oldp = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        newdfd = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        newp = (const char *)PT_REGS_PARM4_CORE_SYSCALL(regs);
+    }
+    if (!(path_watch(oldp, &k) & WATCH_TREE) && !(path_watch(newp, &k) & WATCH_TREE))
+        return 0;
+    e = reserve(sizeof(*e), KEV_RENAME);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_RENAME, sizeof(*e), t, ret, nr);
+    e->olddfd = olddfd;
+    e->newdfd = newdfd;
+    bpf_probe_read_user_str(e->oldpath, sizeof(e->oldpath), oldp);
+    bpf_probe_read_user_str(e->newpath, sizeof(e->newpath), newp);
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_unlink(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    const char *upath;
+    int dfd = AT_FDCWD_;
+    __u32 flags = 0;
+    struct path_key *k;
+    struct kev_unlink *e;
+
+    if (nr == NR_unlinkat) {
+        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    } else {
+        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        if (nr == NR_rmdir)
+            flags = AT_REMOVEDIR_;
+    }
+    if (!(path_watch(upath, &k) & WATCH_TREE) || !k)
+        return 0;
+    /* a relative name under an open directory (rm -r) cannot be placed: dropped */
+    if (k->data[0] != '/' && dfd != AT_FDCWD_)
+        return 0;
+    e = reserve(sizeof(*e), KEV_UNLINK);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_UNLINK, sizeof(*e), t, ret, nr);
+    e->dfd = dfd;
+    e->flags = flags;
+    bpf_probe_read_kernel_str(e->path, sizeof(e->path), k->data);
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_sock(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    __u32 type = nr == NR_connect ? KEV_CONNECT : nr == NR_bind ? KEV_BIND : KEV_ACCEPT;
+    long fd;
+    struct sock *sk;
+    struct kev_sock *e;
+    __u16 family;
+
+    if (type == KEV_CONNECT) {
+        if (ret != 0 && ret != -EINPROGRESS_)
+            return 0;
+        fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    } else if (type == KEV_BIND) {
+        if (ret != 0)
+            return 0;
+        fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    } else {
+        if (ret < 0)
+            return 0;
+        fd = ret;
+    }
+    sk = fd_sock(t, fd);
+    if (!sk)
+        return 0;
+    family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    if (family != AF_INET_ && family != AF_INET6_ && !(family == AF_UNIX_ && type == KEV_CONNECT))
+        return 0;
+    e = reserve(sizeof(*e), type);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, type, sizeof(*e), t, ret, nr);
+    __builtin_memset(e->saddr, 0, sizeof(e->saddr));
+    __builtin_memset(e->daddr, 0, sizeof(e->daddr));
+    e->unix_path[0] = 0;
+    e->fd = fd;
+    e->family = family;
+    e->proto = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+    e->sock_type = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_type);
+    e->pad = 0;
+    e->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+    e->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+    if (family == AF_INET_) {
+        BPF_CORE_READ_INTO((__u32 *)e->saddr, sk, __sk_common.skc_rcv_saddr);
+        BPF_CORE_READ_INTO((__u32 *)e->daddr, sk, __sk_common.skc_daddr);
+    } else if (family == AF_INET6_) {
+        BPF_CORE_READ_INTO(&e->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+        BPF_CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+    } else {
+        /* AF_UNIX connect: the path the caller asked for (abstract names start with NUL) */
+        const char *ua = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        bpf_probe_read_user(e->unix_path, sizeof(e->unix_path), ua + 2);
+    }
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_setid(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct kev_setid *e = reserve(sizeof(*e), KEV_SETID);
+
+    if (!e)
+        return 0;
+    {
+    const struct cred *c = BPF_CORE_READ(t, cred);
+
+    fill_hdr_nr(&e->h, KEV_SETID, sizeof(*e), t, ret, nr);
+    e->suid = BPF_CORE_READ(c, suid.val);
+    e->fsuid = BPF_CORE_READ(c, fsuid.val);
+    e->sgid = BPF_CORE_READ(c, sgid.val);
+    e->fsgid = BPF_CORE_READ(c, fsgid.val);
+    e->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    e->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    }
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_capset(long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    const struct cred *c;
+    struct kev_capset *e = reserve(sizeof(*e), KEV_CAPSET);
+
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_CAPSET, sizeof(*e), t, ret, nr);
+    c = BPF_CORE_READ(t, cred);
+    BPF_CORE_READ_INTO(&e->cap_eff, c, cap_effective);
+    BPF_CORE_READ_INTO(&e->cap_prm, c, cap_permitted);
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_ptrace(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    long req = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    struct kev_ptrace *e;
+
+    /* TRACEME, POKETEXT, POKEDATA, POKEUSER, SETREGS, ATTACH, SEIZE: the requests that take
+     * or change another process; peeks and register reads of debuggers would only add volume. */
+    if (req != 0 && req != 4 && req != 5 && req != 6 && req != 13 && req != 16 && req != 0x4206)
+        return 0;
+    e = reserve(sizeof(*e), KEV_PTRACE);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_PTRACE, sizeof(*e), t, ret, nr);
+    e->request = req;
+    e->target = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->pad = 0;
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_mount(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct kev_mount *e;
+    __u32 type = nr == NR_mount ? KEV_MOUNT : KEV_UMOUNT;
+
+    e = reserve(sizeof(*e), type);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, type, sizeof(*e), t, ret, nr);
+    e->source[0] = 0;
+    e->fstype[0] = 0;
+    if (type == KEV_MOUNT) {
+        bpf_probe_read_user_str(e->source, sizeof(e->source),
+                                (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
+        bpf_probe_read_user_str(e->target, sizeof(e->target),
+                                (void *)PT_REGS_PARM2_CORE_SYSCALL(regs));
+        bpf_probe_read_user_str(e->fstype, sizeof(e->fstype),
+                                (void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+        e->flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    } else {
+        bpf_probe_read_user_str(e->target, sizeof(e->target),
+                                (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
+        e->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    }
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_module(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct kev_module *e = reserve(sizeof(*e), KEV_MODULE);
+
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_MODULE, sizeof(*e), t, ret, nr);
+    e->name[0] = 0;
+    e->fd = -1;
+    e->flags = 0;
+    if (nr == NR_finit_module) {
+        struct file *f;
+        e->fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        e->flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        f = fd_file(t, e->fd);
+        if (f)
+            bpf_probe_read_kernel_str(e->name, sizeof(e->name),
+                                      BPF_CORE_READ(f, f_path.dentry, d_name.name));
+    }
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_bpf(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct kev_bpf *e;
+    const char *uattr;
+
+    if (PT_REGS_PARM1_CORE_SYSCALL(regs) != BPF_PROG_LOAD_)
+        return 0;
+    e = reserve(sizeof(*e), KEV_BPF);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_BPF, sizeof(*e), t, ret, nr);
+    uattr = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->cmd = BPF_PROG_LOAD_;
+    e->prog_type = 0;
+    e->prog_name[0] = 0;
+    bpf_probe_read_user(&e->prog_type, sizeof(e->prog_type), uattr);
+    bpf_probe_read_user(e->prog_name, sizeof(e->prog_name),
+                        uattr + __builtin_offsetof(union bpf_attr, prog_name));
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_memfd(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct kev_memfd *e = reserve(sizeof(*e), KEV_MEMFD);
+
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_MEMFD, sizeof(*e), t, ret, nr);
+    e->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->pad = 0;
+    bpf_probe_read_user_str(e->name, sizeof(e->name), (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
+    submit(e);
+    return 0;
+}
+
+static __always_inline int sys_dup(struct pt_regs *regs, long nr, long ret)
+{
+    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    long oldfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    struct kev_dup *e;
+
+    if (ret < 0 || ret > 2 || !file_is_sock(fd_file(t, oldfd)))
+        return 0;
+    e = reserve(sizeof(*e), KEV_DUP);
+    if (!e)
+        return 0;
+    fill_hdr_nr(&e->h, KEV_DUP, sizeof(*e), t, ret, nr);
+    e->oldfd = oldfd;
+    e->newfd = ret;
+    submit(e);
+    return 0;
+}
+
+static __always_inline int on_sys_exit(struct pt_regs *regs, long ret)
+{
+    long nr = BPF_CORE_READ(regs, orig_ax);
+
+    switch (nr) {
+    case NR_open:
+    case NR_creat:
+    case NR_openat:
+    case NR_openat2:
+    case NR_rename:
+    case NR_renameat:
+    case NR_renameat2:
+    case NR_unlink:
+    case NR_unlinkat:
+    case NR_rmdir:
+    case NR_connect:
+    case NR_accept:
+    case NR_accept4:
+    case NR_bind:
+    case NR_setuid:
+    case NR_setgid:
+    case NR_setreuid:
+    case NR_setregid:
+    case NR_setresuid:
+    case NR_setresgid:
+    case NR_setfsuid:
+    case NR_setfsgid:
+    case NR_capset:
+    case NR_ptrace:
+    case NR_mount:
+    case NR_umount2:
+    case NR_init_module:
+    case NR_finit_module:
+    case NR_bpf:
+    case NR_memfd_create:
+    case NR_dup:
+    case NR_dup2:
+    case NR_dup3:
+        break;
+    default:
+        return 0;
+    }
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+        return 0;
+    switch (nr) {
+    case NR_open:
+    case NR_creat:
+    case NR_openat:
+    case NR_openat2:
+        return sys_open(regs, nr, ret);
+    case NR_rename:
+    case NR_renameat:
+    case NR_renameat2:
+        return sys_rename(regs, nr, ret);
+    case NR_unlink:
+    case NR_unlinkat:
+    case NR_rmdir:
+        return sys_unlink(regs, nr, ret);
+    case NR_connect:
+    case NR_accept:
+    case NR_accept4:
+    case NR_bind:
+        return sys_sock(regs, nr, ret);
+    case NR_capset:
+        return ret == 0 ? sys_capset(nr, ret) : 0;
+    case NR_ptrace:
+        return sys_ptrace(regs, nr, ret);
+    case NR_mount:
+    case NR_umount2:
+        return sys_mount(regs, nr, ret);
+    case NR_init_module:
+    case NR_finit_module:
+        return sys_module(regs, nr, ret);
+    case NR_bpf:
+        return sys_bpf(regs, nr, ret);
+    case NR_memfd_create:
+        return sys_memfd(regs, nr, ret);
+    case NR_dup:
+    case NR_dup2:
+    case NR_dup3:
+        return sys_dup(regs, nr, ret);
+    default:
+        return sys_setid(regs, nr, ret);
+    }
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
+{
+    return on_sys_exit(regs, ret);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
+{
+    return on_sys_exit(regs, ret);
+}
