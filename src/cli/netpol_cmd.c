@@ -10,9 +10,12 @@
 
 #include "cli/cli.h"
 #include "cli/netpol_cli.h"
+#include "netpol/np_audit.h"
 #include "netpol/np_conn.h"
 #include "netpol/np_engine.h"
 #include "netpol/np_files.h"
+#include "netpol/np_paths.h"
+#include "policy/gate.h"
 
 static const char netpol_help[] =
     "usage: strata netpol <subcommand> [options] PATH...\n"
@@ -74,6 +77,49 @@ static const char conn_help[] =
     "                     namespace/Kind/name or the CIDR text), e.g. 'prod/*'\n"
     "      --dst GLOB     only connections to destinations matching GLOB\n"
     "      --no-self      leave out a workload's connections to itself\n"
+    "  plus the common options (strata netpol --help)\n";
+
+static const char audit_help[] =
+    "usage: strata netpol audit [options] PATH...\n"
+    "\n"
+    "Segmentation findings, each at the file:line:col of the object, rule, peer or port:\n"
+    "  NP-001 MEDIUM  namespace without a default-deny ingress policy\n"
+    "  NP-002 LOW     namespace without a default-deny egress policy\n"
+    "  NP-003 HIGH    workload not isolated for ingress (open to everyone, every port)\n"
+    "  NP-004 LOW     workload not isolated for egress\n"
+    "  NP-005 HIGH    isolated workload a rule still opens to outside addresses on all ports\n"
+    "  NP-006 LOW     policy whose podSelector selects no workload\n"
+    "  NP-007 MEDIUM  rule part that can never match: a namespaceSelector matching no\n"
+    "                 namespace, a podSelector matching no pod, a named port no container\n"
+    "                 defines\n"
+    "  NP-008 MEDIUM  over-broad rule: namespaceSelector {}, ipBlock 0.0.0.0/0, a rule with\n"
+    "                 neither peers nor ports\n"
+    "  NP-009 MEDIUM  egress isolation that blocks DNS (UDP 53 to kube-dns, or to anything\n"
+    "                 when no DNS pods are in the manifests)\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT      table (default), json (misconfigurations[]), sarif\n"
+    "      --severity LIST   only report (and gate on) these: LOW,MEDIUM,HIGH,CRITICAL\n"
+    "      --exit-code N     exit with N when a finding at those severities remains\n"
+    "  plus the common options (strata netpol --help)\n";
+
+static const char paths_help[] =
+    "usage: strata netpol paths (--to GLOB | --sensitive SELECTOR | --exposed) [options] PATH...\n"
+    "\n"
+    "Lateral-movement paths: for each target, one shortest chain of allowed connections\n"
+    "from where an attacker starts, with the hop count and each hop's ports. By default\n"
+    "the attacker starts outside the cluster (every outside address range).\n"
+    "\n"
+    "options:\n"
+    "      --to GLOB            targets: workloads whose namespace/Kind/name matches GLOB\n"
+    "      --sensitive SEL      targets: workloads whose labels match SEL, written as\n"
+    "                           kubectl -l: 'tier=db', 'data in (pii,pci)', 'secrets'\n"
+    "      --exposed            every workload reachable directly from outside (one hop)\n"
+    "      --from GLOB          start from the entities matching GLOB instead (a compromised\n"
+    "                           workload: 'prod/Deployment/web', or a CIDR text)\n"
+    "      --max-hops N         only paths of at most N hops\n"
+    "  -f, --format FMT         table (default) or json (paths[] {target, from, hops,\n"
+    "                           path[] {src, dst, ports}}, unreachable[])\n"
     "  plus the common options (strata netpol --help)\n";
 
 enum {
@@ -234,6 +280,200 @@ static int netpol_conn(int argc, char **argv)
     return rc;
 }
 
+static int netpol_audit(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"namespace", required_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"severity", required_argument, NULL, OPT_SEVERITY},
+        {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = "netpol audit ", *output = NULL, *ns = NULL;
+    enum strata_format format = STRATA_FORMAT_TABLE;
+    int quiet = 0, exit_code = 0, c;
+    unsigned severities = 0;
+    struct strata_error err = {0};
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":f:o:n:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strata_format_parse(optarg, &format) != 0 ||
+                (format != STRATA_FORMAT_TABLE && format != STRATA_FORMAT_JSON &&
+                 format != STRATA_FORMAT_SARIF))
+                return cli_usage_error(cmd, "--format: expected table, json or sarif, got '%s'",
+                                       optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'n':
+            ns = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_SEVERITY:
+            if (gate_parse_severities(optarg, &severities, &err) != 0)
+                return cli_usage_error(cmd, "--severity: %s", err.msg);
+            break;
+        case OPT_EXIT_CODE: {
+            long v;
+            if (cli_parse_long(optarg, 0, 255, &v) != 0)
+                return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", optarg);
+            exit_code = (int)v;
+            break;
+        }
+        case 'h':
+            fputs(audit_help, stdout);
+            return EXIT_CLEAN;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cmd, "missing PATH");
+    struct np_cluster *cl = NULL;
+    struct np_engine *e = NULL;
+    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
+                         &cl, &e);
+    if (rc != 0)
+        return rc;
+    struct strata_report *r = strata_report_new();
+    int oom = r == NULL;
+    if (r != NULL) {
+        r->target.name =
+            strata_strdup_or_null(argc - optind == 1 ? argv[optind] : "(several paths)", &oom);
+        r->target.kind = strata_strdup_or_null("netpol", &oom);
+    }
+    rc = oom ? strata_error_nomem(&err) : np_audit(e, cl, r, &err);
+    np_engine_free(e);
+    np_cluster_free(cl);
+    if (rc != 0) {
+        strata_report_free(r);
+        return cli_fail(&err);
+    }
+    strata_report_sort_misconfigurations(r);
+    gate_keep_checks(r, severities);
+    if (!quiet)
+        fprintf(stderr, "strata: %zu finding%s\n", r->n_misconfigurations,
+                r->n_misconfigurations == 1 ? "" : "s");
+    int status = exit_code != 0 && gate_count_checks(r, severities) > 0 ? exit_code : EXIT_CLEAN;
+    rc = cli_write_report(r, format, output, 0);
+    strata_report_free(r);
+    return rc != 0 ? rc : status;
+}
+
+static int netpol_paths(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"namespace", required_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
+        {"sensitive", required_argument, NULL, OPT_SENSITIVE},
+        {"exposed", no_argument, NULL, OPT_EXPOSED},
+        {"max-hops", required_argument, NULL, OPT_MAX_HOPS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = "netpol paths ", *output = NULL, *ns = NULL, *sensitive = NULL;
+    int fmt = NP_FMT_TABLE, quiet = 0, c;
+    struct np_paths_opts po = {0};
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":f:o:n:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            fmt = np_format_parse(optarg);
+            if (fmt != NP_FMT_TABLE && fmt != NP_FMT_JSON)
+                return cli_usage_error(cmd, "--format: expected table or json, got '%s'", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'n':
+            ns = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_FROM:
+            po.from_glob = optarg;
+            break;
+        case OPT_TO:
+            po.to_glob = optarg;
+            break;
+        case OPT_SENSITIVE:
+            sensitive = optarg;
+            break;
+        case OPT_EXPOSED:
+            po.exposed = 1;
+            break;
+        case OPT_MAX_HOPS: {
+            long v;
+            if (cli_parse_long(optarg, 1, 1000000, &v) != 0)
+                return cli_usage_error(cmd, "--max-hops: expected 1..1000000, got '%s'", optarg);
+            po.max_hops = (unsigned)v;
+            break;
+        }
+        case 'h':
+            fputs(paths_help, stdout);
+            return EXIT_CLEAN;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (po.to_glob == NULL && sensitive == NULL && !po.exposed)
+        return cli_usage_error(cmd, "say which targets: --to GLOB, --sensitive SELECTOR or "
+                                    "--exposed");
+    if (optind >= argc)
+        return cli_usage_error(cmd, "missing PATH");
+    struct np_cluster *cl = NULL;
+    struct np_engine *e = NULL;
+    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
+                         &cl, &e);
+    if (rc != 0)
+        return rc;
+    struct strata_error err = {0};
+    struct np_selector sel;
+    if (sensitive != NULL) {
+        if ((rc = np_selector_parse(cl, sensitive, &sel, &err)) != 0) {
+            np_engine_free(e);
+            np_cluster_free(cl);
+            return rc == STRATA_EUSAGE ? cli_usage_error(cmd, "--sensitive: %s", err.msg)
+                                       : cli_fail(&err);
+        }
+        po.sensitive = &sel;
+    }
+    FILE *out = netpol_open_output(output);
+    if (out == NULL) {
+        np_engine_free(e);
+        np_cluster_free(cl);
+        return EXIT_USAGE;
+    }
+    struct np_paths_stats st;
+    rc = np_paths_write(e, cl, &po, (enum np_format)fmt, out, &st, &err);
+    rc = rc != 0 ? cli_fail(&err) : 0;
+    rc = netpol_close_output(out, output, rc);
+    if (rc == 0 && !quiet)
+        fprintf(stderr, "strata: %zu of %zu targets reachable from %zu start entit%s\n",
+                st.reachable, st.targets, st.sources, st.sources == 1 ? "y" : "ies");
+    np_engine_free(e);
+    np_cluster_free(cl);
+    return rc;
+}
+
 int cmd_netpol(int argc, char **argv)
 {
     if (argc < 2) {
@@ -247,6 +487,10 @@ int cmd_netpol(int argc, char **argv)
     }
     if (strcmp(sub, "conn") == 0)
         return netpol_conn(argc - 1, argv + 1);
+    if (strcmp(sub, "audit") == 0)
+        return netpol_audit(argc - 1, argv + 1);
+    if (strcmp(sub, "paths") == 0)
+        return netpol_paths(argc - 1, argv + 1);
     fprintf(stderr,
             "strata: netpol: '%s' is not a subcommand (conn, audit, paths, suggest, "
             "diff)\n(see 'strata netpol --help')\n",

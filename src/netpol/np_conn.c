@@ -87,8 +87,7 @@ static void dot_id(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* The ports as NetworkPolicyPort-shaped objects, or the string "All". */
-static void json_ports(struct json_writer *jw, const struct np_allow *a)
+void np_json_ports(struct json_writer *jw, const struct np_allow *a)
 {
     if (a->all) {
         jw_string(jw, "All");
@@ -129,7 +128,7 @@ static int write_row(void *u, size_t src, size_t dst, const struct np_allow *a)
         jw_key(jw, "dst");
         jw_string(jw, d);
         jw_key(jw, "ports");
-        json_ports(jw, a);
+        np_json_ports(jw, a);
         jw_end_object(jw);
         return jw_failed(jw) ? STRATA_EIO : 0;
     }

@@ -39,6 +39,11 @@ struct np_names {
 int np_names_build(struct np_engine *e, struct np_names *out); /* 0 or STRATA_ENOMEM */
 void np_names_release(struct np_names *n);
 
+struct json_writer;
+/* The ports as a JSON array of NetworkPolicyPort-shaped objects ({"protocol": "TCP", "port":
+ * 80, "endPort": 90}; no port = every port of the protocol), or the string "All". */
+void np_json_ports(struct json_writer *jw, const struct np_allow *a);
+
 /* Writes every allowed connection that passes f. Returns 0, STRATA_ENOMEM, STRATA_ELIMIT
  * (HTML too large), or STRATA_EIO when out fails (err filled). */
 int np_conn_write(struct np_engine *e, enum np_format fmt, const struct np_conn_filter *f,

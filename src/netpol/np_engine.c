@@ -577,3 +577,31 @@ int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_
             return STRATA_ENOMEM;
     return 0;
 }
+
+int np_engine_side(struct np_engine *e, size_t w, size_t other, int egress,
+                   const struct np_allow **out)
+{
+    *out = &e->out;
+    if (w >= e->n_wl) {
+        np_allow_clear(&e->out);
+        return 0;
+    }
+    return side(e, w, other, egress, egress ? other : w, &e->out);
+}
+
+int np_engine_rule_matches(const struct np_engine *e, size_t pol, int egress, uint32_t rule,
+                           size_t entity)
+{
+    uint32_t r0 = egress ? e->pols[pol].eg0 : e->pols[pol].in0;
+    return rule_matches(e, &e->rules[r0 + rule], entity);
+}
+
+size_t np_engine_policies(const struct np_engine *e, size_t w, int egress, const uint32_t **idx)
+{
+    if (w >= e->n_wl) {
+        *idx = NULL;
+        return 0;
+    }
+    *idx = e->sel[egress] + e->off[egress][w];
+    return e->off[egress][w + 1] - e->off[egress][w];
+}

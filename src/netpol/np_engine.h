@@ -68,6 +68,19 @@ int np_workload_isolated(const struct np_engine *e, size_t w, int egress);
  * the cluster's business and comes back empty. */
 int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_allow **out);
 
+/* What workload w's own policies allow toward (egress 1) or from (egress 0) other, whatever
+ * other's policies say: "All" when w is not isolated in that direction. *out as for
+ * np_engine_pair. */
+int np_engine_side(struct np_engine *e, size_t w, size_t other, int egress,
+                   const struct np_allow **out);
+/* The policies (indices into the cluster's) that select workload w for ingress (egress 0) or
+ * egress (1), in cluster order: *idx points at their count. */
+size_t np_engine_policies(const struct np_engine *e, size_t w, int egress, const uint32_t **idx);
+/* Whether rule number rule of the policy's ingress (egress 1: egress) rules has a peer
+ * matching entity. */
+int np_engine_rule_matches(const struct np_engine *e, size_t pol, int egress, uint32_t rule,
+                           size_t entity);
+
 /* fn for every pair with a non-empty allowance (workload→workload including a workload to
  * itself, workload→external, external→workload), src-major in entity order; stops at fn's
  * first non-zero return and returns it. STRATA_ENOMEM possible. */

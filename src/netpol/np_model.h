@@ -162,6 +162,11 @@ int64_t np_intern(struct np_cluster *c, const char *s, size_t n);
 int64_t np_label_get(const struct np_labels *l, uint32_t key);
 /* Whether labels satisfy sel (Kubernetes LabelSelector semantics). */
 int np_selector_matches(const struct np_selector *sel, const struct np_labels *labels);
+/* A selector written as kubectl's -l: "app=web,tier!=db,env in (a,b),release notin (x),
+ * debug,!canary" (requirements ANDed; an empty string selects everything). Values are
+ * interned into c. Returns 0, STRATA_EUSAGE with the column, or STRATA_ENOMEM. */
+int np_selector_parse(struct np_cluster *c, const char *s, struct np_selector *out,
+                      struct strata_error *err);
 /* Index of a namespace by name, created (undeclared) when absent; -1 on ENOMEM/limit. */
 int64_t np_namespace_ref(struct np_cluster *c, const char *name, size_t n);
 

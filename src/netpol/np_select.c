@@ -136,3 +136,120 @@ void np_cluster_free(struct np_cluster *c)
     arena_release(&c->arena);
     free(c);
 }
+
+/* ---- selectors written as kubectl's -l argument ---- */
+
+static const char *skip_sp(const char *p)
+{
+    while (*p == ' ')
+        p++;
+    return p;
+}
+
+/* A label key or value: letters, digits, '-', '_', '.', '/' (bounded by NP_MAX_STRING). */
+static size_t word_len(const char *p)
+{
+    size_t n = 0;
+    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+           (p[n] >= '0' && p[n] <= '9') || p[n] == '-' || p[n] == '_' || p[n] == '.' || p[n] == '/')
+        n++;
+    return n;
+}
+
+static int sel_fail(struct strata_error *err, const char *s, const char *p, const char *what)
+{
+    return strata_error_set(err, STRATA_EUSAGE, "selector '%s': %s at column %zu", s, what,
+                            (size_t)(p - s) + 1);
+}
+
+int np_selector_parse(struct np_cluster *c, const char *s, struct np_selector *out,
+                      struct strata_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 1;
+    for (const char *q = s; *q; q++)
+        cap += *q == ',';
+    if (cap > NP_MAX_LABELS)
+        return strata_error_set(err, STRATA_ELIMIT, "selector '%s': more than %u requirements", s,
+                                NP_MAX_LABELS);
+    out->r = arena_alloc(&c->arena, cap * sizeof *out->r);
+    if (out->r == NULL)
+        return strata_error_nomem(err);
+    const char *p = skip_sp(s);
+    if (*p == '\0')
+        return 0; /* empty: everything, as {} */
+    for (;;) {
+        struct np_req *r = &out->r[out->n];
+        memset(r, 0, sizeof *r);
+        int neg = 0;
+        if (*p == '!') {
+            neg = 1;
+            p = skip_sp(p + 1);
+        }
+        size_t kn = word_len(p);
+        if (kn == 0 || kn > NP_MAX_STRING)
+            return sel_fail(err, s, p, "expected a label key");
+        int64_t key = np_intern(c, p, kn);
+        if (key < 0)
+            return strata_error_nomem(err);
+        r->key = (uint32_t)key;
+        p = skip_sp(p + kn);
+        if (neg) {
+            r->op = NP_DOESNOTEXIST;
+        } else if (*p == '=' || (*p == '!' && p[1] == '=')) {
+            r->op = *p == '!' ? NP_NOTIN : NP_IN;
+            p += *p == '!' ? 2 : (p[1] == '=' ? 2 : 1);
+            p = skip_sp(p);
+            size_t vn = word_len(p);
+            if (vn > NP_MAX_STRING)
+                return sel_fail(err, s, p, "label value too long");
+            r->values = arena_alloc(&c->arena, sizeof *r->values);
+            int64_t v = np_intern(c, p, vn);
+            if (r->values == NULL || v < 0)
+                return strata_error_nomem(err);
+            r->values[0] = (uint32_t)v;
+            r->n_values = 1;
+            p = skip_sp(p + vn);
+        } else if (strncmp(p, "in", 2) == 0 || strncmp(p, "notin", 5) == 0) {
+            r->op = p[0] == 'i' ? NP_IN : NP_NOTIN;
+            p = skip_sp(p + (p[0] == 'i' ? 2 : 5));
+            if (*p != '(')
+                return sel_fail(err, s, p, "expected '(' after in/notin");
+            const char *close = strchr(p, ')');
+            if (close == NULL)
+                return sel_fail(err, s, p, "missing ')'");
+            size_t nv = 1;
+            for (const char *q = p; q < close; q++)
+                nv += *q == ',';
+            r->values = arena_alloc(&c->arena, nv * sizeof *r->values);
+            if (r->values == NULL)
+                return strata_error_nomem(err);
+            p = skip_sp(p + 1);
+            while (p < close) {
+                size_t vn = word_len(p);
+                if (vn == 0 || vn > NP_MAX_STRING)
+                    return sel_fail(err, s, p, "expected a label value");
+                int64_t v = np_intern(c, p, vn);
+                if (v < 0)
+                    return strata_error_nomem(err);
+                r->values[r->n_values++] = (uint32_t)v;
+                p = skip_sp(p + vn);
+                if (*p == ',')
+                    p = skip_sp(p + 1);
+                else if (p != close)
+                    return sel_fail(err, s, p, "expected ',' or ')'");
+            }
+            if (r->n_values == 0)
+                return sel_fail(err, s, p, "in/notin needs at least one value");
+            p = skip_sp(close + 1);
+        } else {
+            r->op = NP_EXISTS;
+        }
+        out->n++;
+        if (*p == '\0')
+            return 0;
+        if (*p != ',' || out->n >= cap)
+            return sel_fail(err, s, p, "expected ',' between requirements");
+        p = skip_sp(p + 1);
+    }
+}

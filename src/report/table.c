@@ -890,7 +890,9 @@ int strata_report_write_table(const struct strata_report *r, FILE *out,
 {
     struct out o = {out, opts->color};
     errno = 0; /* so a stale errno is not reported as the cause */
-    if (r->target.kind != NULL && strcmp(r->target.kind, "config") == 0) {
+    /* configuration reports (strata config, strata netpol audit) have no image header */
+    if (r->target.kind != NULL &&
+        (strcmp(r->target.kind, "config") == 0 || strcmp(r->target.kind, "netpol") == 0)) {
         int crc = write_config_table(&o, r);
         if (crc != 0)
             return strata_error_nomem(err);
