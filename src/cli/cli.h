@@ -27,6 +27,7 @@ int cmd_db(int argc, char **argv);        /* src/cli/db_cmd.c: strata db build|i
 int cmd_db_update(int argc, char **argv); /* src/cli/db_update_cmd.c: strata db update */
 int cmd_host(int argc, char **argv);      /* src/cli/host_cmd.c: strata host */
 int cmd_netpol(int argc, char **argv);    /* src/cli/netpol_cmd.c: strata netpol */
+int cmd_scans(int argc, char **argv);     /* src/cli/scans_cmd.c: strata scans list */
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);
@@ -58,6 +59,12 @@ struct scan_vulns;
  * the option's name, as getopt leaves it). */
 int cli_report_option(int c, char **argv, const char *cmd, struct cli_report_opts *o,
                       struct scan_vulns *sv);
+/* src/cli/scans_cmd.c: records an image scan in the scan store (docs/policy.md); a failure
+ * is a warning on stderr (unless quiet), never the scan's exit code. Reports without a digest
+ * (strata fs) are not recorded. */
+struct strata_scan_opts;
+void cli_scan_record(const char *source, const struct strata_report *report,
+                     const struct strata_scan_opts *so, const struct scan_vulns *sv, int quiet);
 /* Writes the report in the format to output (stdout when NULL; colour only on a terminal
  * without NO_COLOR); a failed write removes the half-written file. Returns 0 or, after
  * printing the error, its exit code. */

@@ -22,6 +22,7 @@ static const char usage[] =
     "  netpol conn|audit|paths|suggest|diff PATH...\n"
     "              Kubernetes NetworkPolicies: who can reach whom, what is not isolated,\n"
     "              lateral-movement paths, least-privilege policies to add\n"
+    "  scans list  the scan records 'strata image' keeps (digest, time, database, counts)\n"
     "  db          build, update and inspect the vulnerability database\n"
     "              (db build | db update | db info)\n"
     "  version compare --type TYPE A B\n"
@@ -82,6 +83,8 @@ int main(int argc, char **argv)
         return cmd_config(argc - 1, argv + 1);
     if (strcmp(cmd, "host") == 0)
         return cmd_host(argc - 1, argv + 1);
+    if (strcmp(cmd, "scans") == 0)
+        return cmd_scans(argc - 1, argv + 1);
     if (strcmp(cmd, "netpol") == 0)
         return cmd_netpol(argc - 1, argv + 1);
     fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
