@@ -142,7 +142,7 @@ static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 siz
 
     h->ts_ns = bpf_ktime_get_boot_ns();
     h->cgroup_id = bpf_get_current_cgroup_id();
-    h->start_ns = BPF_CORE_READ(leader, start_time);
+    h->start_ns = BPF_CORE_READ(leader, start_boottime);
     h->ret = ret;
     h->type = type;
     h->size = size;
@@ -274,8 +274,7 @@ static __always_inline int on_exec(struct task_struct *p, struct linux_binprm *b
         e->flags |= KEXEC_FILELESS;
     /* container drift: an overlayfs inode with an upper dentry was written (or copied up)
      * after the container started; images only fill the lower layers */
-    if (bpf_core_type_exists(struct ovl_inode) &&
-        BPF_CORE_READ(exe, i_sb, s_magic) == 0x794c7630) {
+    if (bpf_core_type_exists(struct ovl_inode) && BPF_CORE_READ(exe, i_sb, s_magic) == 0x794c7630) {
         struct dentry *upper = NULL;
         bpf_core_read(&upper, sizeof(upper),
                       (void *)exe - bpf_core_field_offset(struct ovl_inode, vfs_inode) +
@@ -565,16 +564,16 @@ static __always_inline int sys_setid(struct pt_regs *regs, long nr, long ret)
     if (!e)
         return 0;
     {
-    const struct cred *c = BPF_CORE_READ(t, cred);
+        const struct cred *c = BPF_CORE_READ(t, cred);
 
-    fill_hdr_nr(&e->h, KEV_SETID, sizeof(*e), t, ret, nr);
-    e->suid = BPF_CORE_READ(c, suid.val);
-    e->fsuid = BPF_CORE_READ(c, fsuid.val);
-    e->sgid = BPF_CORE_READ(c, sgid.val);
-    e->fsgid = BPF_CORE_READ(c, fsgid.val);
-    e->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-    e->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-    e->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        fill_hdr_nr(&e->h, KEV_SETID, sizeof(*e), t, ret, nr);
+        e->suid = BPF_CORE_READ(c, suid.val);
+        e->fsuid = BPF_CORE_READ(c, fsuid.val);
+        e->sgid = BPF_CORE_READ(c, sgid.val);
+        e->fsgid = BPF_CORE_READ(c, fsgid.val);
+        e->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        e->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+        e->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
     }
     submit(e);
     return 0;
@@ -713,8 +712,12 @@ static __always_inline int sys_dup(struct pt_regs *regs, long nr, long ret)
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     long oldfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
     struct kev_dup *e;
+    struct file *f;
 
-    if (ret < 0 || ret > 2 || !file_is_sock(fd_file(t, oldfd)))
+    if (ret < 0 || ret > 2)
+        return 0;
+    f = fd_file(t, ret);
+    if (!file_is_sock(f))
         return 0;
     e = reserve(sizeof(*e), KEV_DUP);
     if (!e)
@@ -722,6 +725,8 @@ static __always_inline int sys_dup(struct pt_regs *regs, long nr, long ret)
     fill_hdr_nr(&e->h, KEV_DUP, sizeof(*e), t, ret, nr);
     e->oldfd = oldfd;
     e->newfd = ret;
+    e->typechar = file_typechar(f);
+    __builtin_memset(e->pad, 0, sizeof(e->pad));
     submit(e);
     return 0;
 }

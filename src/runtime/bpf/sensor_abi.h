@@ -11,7 +11,7 @@
 #endif
 
 #define KEV_COMM_LEN 16
-#define KEV_PATH_LEN 256 /* bytes of a path read from the kernel or user memory */
+#define KEV_PATH_LEN 256  /* bytes of a path read from the kernel or user memory */
 #define KEV_ARGS_LEN 1024 /* bytes of argv (NUL-separated) read at exec */
 #define KEV_NAME_LEN 64
 #define KEV_UNIX_LEN 108 /* sizeof(sockaddr_un.sun_path) */
@@ -27,7 +27,7 @@ enum kev_type {
     KEV_CONNECT,
     KEV_ACCEPT,
     KEV_BIND,
-    KEV_SETID,  /* setuid family */
+    KEV_SETID, /* setuid family */
     KEV_CAPSET,
     KEV_PTRACE,
     KEV_MOUNT,
@@ -46,21 +46,21 @@ enum kev_type {
 #define WATCH_TREE 4u  /* rename/unlink below it */
 
 /* KEV_EXEC flags */
-#define KEXEC_FILELESS 1u      /* the executed file has no link left (memfd, deleted file) */
-#define KEXEC_UPPER_LAYER 2u   /* the executed file is in an overlayfs upper layer */
-#define KEXEC_ARGS_CUT 4u      /* argv longer than KEV_ARGS_LEN */
+#define KEXEC_FILELESS 1u    /* the executed file has no link left (memfd, deleted file) */
+#define KEXEC_UPPER_LAYER 2u /* the executed file is in an overlayfs upper layer */
+#define KEXEC_ARGS_CUT 4u    /* argv longer than KEV_ARGS_LEN */
 
 struct kev_hdr {
-    __u64 ts_ns;      /* CLOCK_BOOTTIME */
-    __u64 cgroup_id;  /* cgroup v2 id (inode of the cgroup directory) */
-    __u64 start_ns;   /* start time of the thread group leader (CLOCK_MONOTONIC based, as in /proc) */
-    __s64 ret;        /* syscall result (fd, 0, -errno); exit code for KEV_EXIT */
-    __u32 type;       /* enum kev_type */
-    __u32 size;       /* bytes of the whole record */
-    __u32 pid;        /* thread id */
-    __u32 tgid;       /* process id */
-    __u32 ppid;       /* real parent's tgid */
-    __u32 vpid;       /* tgid as seen in its own pid namespace */
+    __u64 ts_ns;     /* CLOCK_BOOTTIME */
+    __u64 cgroup_id; /* cgroup v2 id (inode of the cgroup directory) */
+    __u64 start_ns;  /* leader start, CLOCK_BOOTTIME ns (/proc/PID/stat field 22 in ticks) */
+    __s64 ret;       /* syscall result (fd, 0, -errno); exit code for KEV_EXIT */
+    __u32 type;      /* enum kev_type */
+    __u32 size;      /* bytes of the whole record */
+    __u32 pid;       /* thread id */
+    __u32 tgid;      /* process id */
+    __u32 ppid;      /* real parent's tgid */
+    __u32 vpid;      /* tgid as seen in its own pid namespace */
     __u32 uid, euid, gid, egid, loginuid;
     __u32 mntns, pidns, netns; /* namespace inode numbers */
     __u32 nr;                  /* syscall number (syscall events), 0 otherwise */
@@ -73,7 +73,8 @@ struct kev_exec {
     __u32 flags;
     __u32 args_len; /* bytes used in args */
     __u32 tty_nr;   /* controlling terminal as /proc/PID/stat's tty_nr, 0 = none */
-    char fd_type[4]; /* Falco typechars of fds 0, 1, 2 ('f', 'p', '4', 'u', 'y', ...; 0 = unknown) */
+    char
+        fd_type[4]; /* Falco typechars of fds 0, 1, 2 ('f', 'p', '4', 'u', 'y', ...; 0 = unknown) */
     char filename[KEV_PATH_LEN];
     char args[KEV_ARGS_LEN];
 };
@@ -110,11 +111,11 @@ struct kev_unlink {
 struct kev_sock {
     struct kev_hdr h;
     __s32 fd;
-    __u16 family; /* AF_INET, AF_INET6, AF_UNIX */
-    __u16 proto;  /* IPPROTO_TCP, IPPROTO_UDP, ... */
+    __u16 family;    /* AF_INET, AF_INET6, AF_UNIX */
+    __u16 proto;     /* IPPROTO_TCP, IPPROTO_UDP, ... */
     __u16 sock_type; /* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW */
     __u16 pad;
-    __u16 sport, dport; /* host byte order */
+    __u16 sport, dport;        /* host byte order */
     __u8 saddr[16], daddr[16]; /* IPv4 in the first 4 bytes */
     char unix_path[KEV_UNIX_LEN];
 };
@@ -169,6 +170,8 @@ struct kev_memfd {
 struct kev_dup {
     struct kev_hdr h;
     __s32 oldfd, newfd;
+    char typechar; /* of the socket now on newfd ('4', '6', 'u', 'n') */
+    char pad[7];
 };
 
 #endif
