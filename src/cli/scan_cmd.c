@@ -2,10 +2,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/scan_vulns.h"
+#include "source/image_source.h"
+#include "source/registry.h"
 #include "strata/analyzer.h"
 #include "strata/reporter.h"
 #include "strata/scan.h"
@@ -22,6 +25,9 @@ static const char image_help[] =
     "  app.tar:example.com/a:1.0  pick an image by RepoTag (docker-archive) or by\n"
     "  layout-dir:1.0             org.opencontainers.image.ref.name (OCI)\n"
     "  docker-archive:PATH, oci:PATH, oci-archive:PATH   force the format\n"
+    "  ghcr.io/org/app:1.2        pull from a registry (a reference naming its registry\n"
+    "  127.0.0.1:5000/app@sha256:…  host; a local path of that name wins)\n"
+    "  registry:REF, docker://REF force the registry: docker://debian:12 is Docker Hub\n"
     "\n"
     "options:\n"
     "  -f, --format FMT      table (default), json, sarif, cyclonedx, spdx\n"
@@ -34,6 +40,17 @@ static const char image_help[] =
     "                        (npm, Python, Go, Java, …); default os,library\n"
     "  -q, --quiet           no progress output\n"
     "  -h, --help            this help\n"
+    "\n"
+    "registry images (see docs/registry.md):\n"
+    "      --platform P      also picks from a registry's multi-platform index (default: this\n"
+    "                        machine's, e.g. linux/amd64)\n"
+    "      --username USER   with --password-stdin (or --password PASS, visible to ps):\n"
+    "      --password-stdin  credentials; default: the \"auths\" of $DOCKER_CONFIG/config.json\n"
+    "                        or ~/.docker/config.json, else anonymous\n"
+    "      --insecure        talk plain HTTP to the registry (never without this flag)\n"
+    "      --ca-file FILE    trust these PEM CAs too (default also $SSL_CERT_FILE)\n"
+    "      --timeout SECONDS bound on each registry request, retries included (default 300)\n"
+    "Layers are kept in $XDG_CACHE_HOME/strata/blobs by digest and not downloaded again.\n"
     "\n"
     "%s"
     "\n"
@@ -50,7 +67,9 @@ static const char image_help[] =
     "  strata image app.tar\n"
     "  strata image --severity HIGH,CRITICAL --exit-code 1 app.tar\n"
     "  strata image --format sarif -o strata.sarif --ignorefile .strataignore.yaml app.tar\n"
-    "  strata image --format cyclonedx -o sbom.json oci-archive:app.oci.tar:1.0\n";
+    "  strata image --format cyclonedx -o sbom.json oci-archive:app.oci.tar:1.0\n"
+    "  strata image --platform linux/arm64 ghcr.io/org/app:1.2\n"
+    "  echo \"$TOKEN\" | strata image --username ci --password-stdin registry.example.com/app:1\n";
 
 static const char fs_help[] =
     "usage: strata fs [options] DIR\n"
@@ -92,7 +111,59 @@ enum {
     OPT_SECRET_RULES,
     OPT_NO_CHECKS,
     OPT_SETUID_ALLOW,
+    OPT_INSECURE,
+    OPT_CA_FILE,
+    OPT_TIMEOUT,
+    OPT_USERNAME,
+    OPT_PASSWORD,
+    OPT_PASSWORD_STDIN,
 };
+
+/* The registry options, and whether the password is still to be read from stdin. */
+struct registry_cli {
+    struct registry_options o;
+    int password_stdin;
+    char password[4096];
+};
+
+static int registry_option(int c, const char *arg, struct registry_cli *r, const char *cmd)
+{
+    long v;
+    switch (c) {
+    case OPT_INSECURE:
+        r->o.insecure = 1;
+        return 0;
+    case OPT_CA_FILE:
+        r->o.ca_file = arg;
+        return 0;
+    case OPT_TIMEOUT:
+        if (cli_parse_long(arg, 1, 86400, &v) != 0)
+            return cli_usage_error(cmd, "--timeout: expected 1..86400 seconds, got '%s'", arg);
+        r->o.timeout_s = v;
+        return 0;
+    case OPT_USERNAME:
+        r->o.username = arg;
+        return 0;
+    case OPT_PASSWORD:
+        r->o.password = arg;
+        return 0;
+    default:
+        r->password_stdin = 1;
+        return 0;
+    }
+}
+
+/* --password-stdin: the first line of stdin, without its line end. */
+static int read_password(struct registry_cli *r, const char *cmd)
+{
+    if (r->o.username == NULL || r->o.password != NULL)
+        return cli_usage_error(cmd, "--password-stdin needs --username and no --password");
+    if (fgets(r->password, sizeof r->password, stdin) == NULL)
+        return cli_usage_error(cmd, "--password-stdin: nothing on stdin");
+    r->password[strcspn(r->password, "\r\n")] = '\0';
+    r->o.password = r->password;
+    return 0;
+}
 
 /* Repeated options' values, NULL-terminated for the library. */
 #define SCAN_MAX_LIST 64
@@ -122,6 +193,12 @@ static int run(int argc, char **argv, int is_image)
         {"secret-rules", required_argument, NULL, OPT_SECRET_RULES},
         {"no-checks", no_argument, NULL, OPT_NO_CHECKS},
         {"setuid-allow", required_argument, NULL, OPT_SETUID_ALLOW},
+        {"insecure", no_argument, NULL, OPT_INSECURE},
+        {"ca-file", required_argument, NULL, OPT_CA_FILE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"username", required_argument, NULL, OPT_USERNAME},
+        {"password", required_argument, NULL, OPT_PASSWORD},
+        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
         {"help", no_argument, NULL, 'h'},
         CLI_REPORT_LONG_OPTS,
         {NULL, 0, NULL, 0},
@@ -131,6 +208,7 @@ static int run(int argc, char **argv, int is_image)
     struct strata_scan_opts so = {0};
     struct scan_vulns sv = {0};
     struct opt_list rules = {0}, setuid = {0};
+    struct registry_cli reg = {0};
     int c;
     opterr = 0;
     optind = 1;
@@ -175,6 +253,17 @@ static int run(int argc, char **argv, int is_image)
             if ((c = list_add(&setuid, optarg, cmd, "--setuid-allow")) != 0)
                 return c;
             break;
+        case OPT_INSECURE:
+        case OPT_CA_FILE:
+        case OPT_TIMEOUT:
+        case OPT_USERNAME:
+        case OPT_PASSWORD:
+        case OPT_PASSWORD_STDIN:
+            if (!is_image)
+                return cli_usage_error(cmd, "%s applies to registry images only", argv[optind - 1]);
+            if ((c = registry_option(c, optarg, &reg, cmd)) != 0)
+                return c;
+            break;
         case 'h':
             printf(is_image ? image_help : fs_help, checks_help, scan_vulns_help);
             return EXIT_CLEAN;
@@ -189,7 +278,13 @@ static int run(int argc, char **argv, int is_image)
         return cli_usage_error(cmd, optind >= argc ? "missing %s" : "expected one %s",
                                is_image ? "SRC" : "DIR");
     const char *target = argv[optind];
+    if (reg.password_stdin && (c = read_password(&reg, cmd)) != 0)
+        return c;
+    if ((reg.o.username == NULL) != (reg.o.password == NULL))
+        return cli_usage_error(cmd, "--username and a password (--password-stdin) go together");
     so.progress = !ro.quiet && isatty(STDERR_FILENO);
+    reg.o.progress = so.progress;
+    image_source_set_registry_options(&reg.o);
     so.secret_rules = rules.n ? rules.v : NULL;
     so.setuid_allow = setuid.n ? setuid.v : NULL;
 
@@ -197,6 +292,8 @@ static int run(int argc, char **argv, int is_image)
     struct strata_report *report = NULL;
     int rc = is_image ? strata_scan_image(target, &so, &report, &err)
                       : strata_scan_fs(target, &so, &report, &err);
+    image_source_set_registry_options(NULL);
+    explicit_bzero(reg.password, sizeof reg.password);
     if (rc != 0)
         return cli_fail(&err);
     int status;

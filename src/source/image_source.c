@@ -5,6 +5,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "source/registry_source.h"
+
+/* Registry options for `strata image REF`: the scan API (strata_scan_opts) has no field for
+ * them, so the command sets them here before scanning. */
+static const struct registry_options *registry_opts;
+
+void image_source_set_registry_options(const struct registry_options *o)
+{
+    registry_opts = o;
+}
+
 void image_source_free(struct image_source *s)
 {
     if (s == NULL)
@@ -131,12 +142,48 @@ static int split_spec(const char *spec, char **path, char **ref, const char **tr
     return rc;
 }
 
+static int open_registry(const char *text, const char *platform, struct image_source **out,
+                         struct strata_error *err)
+{
+    struct image_source *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return strata_error_nomem(err);
+    s->container.fd = -1;
+    struct registry_options o = {0};
+    if (registry_opts != NULL)
+        o = *registry_opts;
+    if (platform != NULL)
+        o.platform = platform;
+    int rc = registry_image_load(s, text, &o, err);
+    if (rc != 0) {
+        image_source_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
 int image_source_open(const char *spec, const char *platform, struct image_source **out,
                       struct strata_error *err)
 {
     char *path = NULL, *ref = NULL;
-    const char *transport = NULL;
+    const char *transport = NULL, *remote;
+    /* A local path always wins; "registry:" / "docker://" force the registry; a reference
+     * naming its registry host that is no local path goes to the registry. */
+    if (!path_exists(spec) &&
+        (strncmp(spec, "registry:", 9) == 0 || strncmp(spec, "docker://", 9) == 0)) {
+        registry_spec_is_remote(spec, &remote);
+        return open_registry(remote, platform, out, err);
+    }
     int rc = split_spec(spec, &path, &ref, &transport, err);
+    if (rc == STRATA_ENOTFOUND && transport == NULL && registry_spec_is_remote(spec, &remote))
+        return open_registry(remote, platform, out, err);
+    if (rc == STRATA_ENOTFOUND && transport == NULL && strchr(spec, '/') == NULL &&
+        strchr(spec, ':') != NULL)
+        strata_error_set(err, rc,
+                         "%s: no such file; to pull it from Docker Hub, write docker://%s or "
+                         "docker.io/%s",
+                         spec, spec, spec);
     if (rc != 0)
         return rc;
     struct image_source *s = calloc(1, sizeof *s);

@@ -85,6 +85,12 @@ int registry_resolve(struct registry_client *c, const char *ref, int *exists,
 int registry_get_blob(struct registry_client *c, const char *digest, uint64_t max, char **data,
                       size_t *len, struct strata_error *err);
 
+/* GET a blob of size bytes into fd (written from its current offset, which must be 0; the
+ * file is truncated and rewritten on a retry), hashed as it arrives: a different size or
+ * digest is STRATA_EDIGEST and fd then holds bytes that must not be used. */
+int registry_blob_download(struct registry_client *c, const char *digest, uint64_t size, int fd,
+                           struct strata_error *err);
+
 /* HEAD a blob: *exists 1 or 0 (404); *size when it exists and size is not NULL. */
 int registry_blob_exists(struct registry_client *c, const char *digest, int *exists, uint64_t *size,
                          struct strata_error *err);
