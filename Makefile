@@ -7,7 +7,7 @@ DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev li
              libfyaml-dev libhyperscan-dev libbpf-dev bpftool clang
 DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \
              python3-packaging nodejs node-semver sqlite3 ruby php-cli php-composer-semver \
-             python3-debian
+             python3-debian docker-registry skopeo apache2-utils openssl
 DEB_FUZZ  := clang libclang-rt-14-dev
 
 CC       ?= cc
