@@ -14,6 +14,8 @@
 #include "netpol/np_conn.h"
 #include "netpol/np_engine.h"
 #include "netpol/np_files.h"
+#include "netpol/np_flows.h"
+#include "netpol/np_suggest.h"
 #include "netpol/np_paths.h"
 #include "policy/gate.h"
 
@@ -122,6 +124,34 @@ static const char paths_help[] =
     "                           path[] {src, dst, ports}}, unreachable[])\n"
     "  plus the common options (strata netpol --help)\n";
 
+static const char suggest_help[] =
+    "usage: strata netpol suggest [--flows FILE] [options] PATH...\n"
+    "\n"
+    "Least-privilege NetworkPolicies as YAML: a default-deny (Ingress and Egress) in every\n"
+    "namespace, and for each workload one ingress and one egress policy that allow exactly\n"
+    "its required flows. The policies replace the namespaces' existing NetworkPolicies.\n"
+    "Before writing, strata loads them in place of the existing ones and checks that the\n"
+    "connectivity they give is exactly the required flows (exit 3 if not: a bug).\n"
+    "\n"
+    "Required flows come from --flows FILE, else from the current connectivity restricted\n"
+    "to the destinations' declared container ports (connections to outside the cluster\n"
+    "are not kept), plus DNS: every workload to the kube-dns/coredns pods on 53/UDP and\n"
+    "53/TCP, or an egress rule to k8s-app=kube-dns in kube-system when those pods are not\n"
+    "in the manifests.\n"
+    "\n"
+    "options:\n"
+    "      --flows FILE      required flows, one per line: SRC DST PORTS, where SRC and DST\n"
+    "                        are workloads (namespace/Kind/name) or an IPv4 CIDR, and PORTS\n"
+    "                        is a comma list of 80, 80/TCP, 53/UDP, 8000-8080/TCP, TCP (every\n"
+    "                        TCP port) or all; '#' starts a comment\n"
+    "      --flows-out FILE  write the required flows used, in the same format\n"
+    "      --no-check        skip the round-trip check (large clusters)\n"
+    "  -o, --output FILE     write the YAML to FILE instead of stdout\n"
+    "  plus the common options (strata netpol --help)\n"
+    "\n"
+    "example:\n"
+    "  strata netpol suggest --flows flows.txt k8s/ > netpol.yaml\n";
+
 enum {
     OPT_SRC = 1000,
     OPT_DST,
@@ -134,6 +164,8 @@ enum {
     OPT_EXIT_CODE,
     OPT_MAX_HOPS,
     OPT_SEVERITY,
+    OPT_FLOWS_OUT,
+    OPT_NO_CHECK,
 };
 
 static void print_file_error(const struct strata_error *err, void *user)
@@ -474,6 +506,199 @@ static int netpol_paths(int argc, char **argv)
     return rc;
 }
 
+static int read_file(const char *path, char **data, size_t *len, struct strata_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return strata_error_set(err, STRATA_EIO, "%s: %s", path, strerror(errno));
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (sb.len + n > NP_MAX_FILE)
+            rc = strata_error_set(err, STRATA_ELIMIT, "%s: larger than %u MiB", path,
+                                  NP_MAX_FILE >> 20);
+        else if (strbuf_add(&sb, buf, n) != 0)
+            rc = strata_error_nomem(err);
+    if (rc == 0 && ferror(f))
+        rc = strata_error_set(err, STRATA_EIO, "%s: read error", path);
+    fclose(f);
+    if (rc == 0 && sb.buf == NULL && strbuf_add(&sb, "", 0) != 0)
+        rc = strata_error_nomem(err);
+    if (rc != 0) {
+        strbuf_release(&sb);
+        return rc;
+    }
+    *len = sb.len;
+    *data = strbuf_detach(&sb);
+    return 0;
+}
+
+/* Loads the suggestion in place of the cluster's policies and checks it gives exactly fl. */
+static int suggest_check(struct np_cluster *cl, const struct np_flows *fl, const struct strbuf *y,
+                         int quiet)
+{
+    struct strata_error err = {0};
+    struct np_engine *e2 = NULL;
+    np_cluster_drop_policies(cl);
+    int rc = np_cluster_add_yaml(cl, "<suggested policies>", y->buf ? y->buf : "", y->len, &err);
+    if (rc == 0)
+        rc = np_engine_build(&e2, cl, &err);
+    if (rc != 0) {
+        fprintf(stderr, "strata: internal error: the suggested policies do not load: %s\n",
+                err.msg);
+        return EXIT_INTERNAL;
+    }
+    struct strbuf diff = STRBUF_INIT;
+    size_t bad = 0;
+    rc = np_flows_check(fl, e2, cl, &diff, &bad);
+    np_engine_free(e2);
+    if (rc != 0) {
+        strbuf_release(&diff);
+        return cli_fail(&(struct strata_error){.code = STRATA_ENOMEM, .msg = "out of memory"});
+    }
+    if (bad > 0) {
+        fprintf(stderr,
+                "strata: internal error: the suggested policies allow other connections than "
+                "the %zu required flows (%zu differences):\n%s",
+                fl->n, bad, diff.buf ? diff.buf : "");
+        strbuf_release(&diff);
+        return EXIT_INTERNAL;
+    }
+    strbuf_release(&diff);
+    if (!quiet)
+        fprintf(stderr,
+                "strata: checked: loaded in place of the existing policies, they allow "
+                "exactly the %zu required flows\n",
+                fl->n);
+    return 0;
+}
+
+static int netpol_suggest(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"namespace", required_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"flows", required_argument, NULL, OPT_FLOWS},
+        {"flows-out", required_argument, NULL, OPT_FLOWS_OUT},
+        {"no-check", no_argument, NULL, OPT_NO_CHECK},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = "netpol suggest ", *output = NULL, *ns = NULL, *flows = NULL,
+               *flows_out = NULL;
+    int quiet = 0, check = 1, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":o:n:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'n':
+            ns = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_FLOWS:
+            flows = optarg;
+            break;
+        case OPT_FLOWS_OUT:
+            flows_out = optarg;
+            break;
+        case OPT_NO_CHECK:
+            check = 0;
+            break;
+        case 'h':
+            fputs(suggest_help, stdout);
+            return EXIT_CLEAN;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cmd, "missing PATH");
+    struct np_cluster *cl = NULL;
+    struct np_engine *e = NULL;
+    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
+                         &cl, &e);
+    if (rc != 0)
+        return rc;
+    struct strata_error err = {0};
+    struct np_flows fl;
+    np_flows_init(&fl, cl->n_wl);
+    if (flows != NULL) {
+        char *data = NULL;
+        size_t len = 0;
+        rc = read_file(flows, &data, &len, &err);
+        if (rc == 0)
+            rc = np_flows_parse(&fl, e, flows, data, len, &err);
+        free(data);
+    } else {
+        rc = np_flows_derive(&fl, e, cl, &err);
+    }
+    struct strbuf y = STRBUF_INIT;
+    struct np_suggest_stats st = {0};
+    if (rc == 0)
+        rc = np_suggest_yaml(&fl, e, cl, flows == NULL && fl.dns_pods == 0, &y, &st, &err);
+    if (rc == 0 && flows_out != NULL) {
+        FILE *fo = fopen(flows_out, "w");
+        if (fo == NULL)
+            rc = strata_error_set(&err, STRATA_EIO, "%s: %s", flows_out, strerror(errno));
+        else {
+            rc = np_flows_write(&fl, e, fo);
+            if (fclose(fo) != 0 || rc != 0)
+                rc = strata_error_set(&err, STRATA_EIO, "%s: write error", flows_out);
+        }
+    }
+    np_engine_free(e);
+    if (rc != 0) {
+        np_flows_release(&fl);
+        strbuf_release(&y);
+        np_cluster_free(cl);
+        return cli_fail(&err);
+    }
+    if (!quiet) {
+        fprintf(stderr, "strata: %zu required flows%s; %zu policies for %zu namespaces\n", fl.n,
+                flows ? "" : " (current connectivity on declared ports, plus DNS)", st.policies,
+                st.namespaces);
+        if (fl.dropped_outside > 0)
+            fprintf(stderr,
+                    "strata: %zu connections to outside the cluster not kept (give them in "
+                    "--flows to keep them)\n",
+                    fl.dropped_outside);
+        if (st.twins > 0)
+            fprintf(stderr,
+                    "strata: %zu workloads have the same labels as another of their namespace: "
+                    "they share policies and the union of their flows\n",
+                    st.twins);
+    }
+    if (check)
+        rc = suggest_check(cl, &fl, &y, quiet);
+    np_flows_release(&fl);
+    np_cluster_free(cl);
+    if (rc != 0) {
+        strbuf_release(&y);
+        return rc;
+    }
+    FILE *out = netpol_open_output(output);
+    if (out == NULL) {
+        strbuf_release(&y);
+        return EXIT_USAGE;
+    }
+    if (y.len > 0 && fwrite(y.buf, 1, y.len, out) != y.len)
+        rc = EXIT_INTERNAL;
+    if (out == stdout && fflush(out) != 0)
+        rc = EXIT_INTERNAL;
+    strbuf_release(&y);
+    return netpol_close_output(out, output, rc);
+}
+
 int cmd_netpol(int argc, char **argv)
 {
     if (argc < 2) {
@@ -491,6 +716,8 @@ int cmd_netpol(int argc, char **argv)
         return netpol_audit(argc - 1, argv + 1);
     if (strcmp(sub, "paths") == 0)
         return netpol_paths(argc - 1, argv + 1);
+    if (strcmp(sub, "suggest") == 0)
+        return netpol_suggest(argc - 1, argv + 1);
     fprintf(stderr,
             "strata: netpol: '%s' is not a subcommand (conn, audit, paths, suggest, "
             "diff)\n(see 'strata netpol --help')\n",

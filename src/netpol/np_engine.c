@@ -605,3 +605,44 @@ size_t np_engine_policies(const struct np_engine *e, size_t w, int egress, const
     *idx = e->sel[egress] + e->off[egress][w];
     return e->off[egress][w + 1] - e->off[egress][w];
 }
+
+size_t np_entity_of_address(const struct np_engine *e, uint32_t ip)
+{
+    return e->n_wl + e->iv_ent[iv_of(e, ip)];
+}
+
+int np_entity_ranges(const struct np_engine *e, size_t i, struct np_cidr **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (i < e->n_wl)
+        return 0;
+    uint32_t ent = (uint32_t)(i - e->n_wl);
+    struct np_cidr *r = NULL;
+    size_t cnt = 0, cap = 0;
+    for (size_t k = 0; k < e->n_iv; k++) {
+        if (e->iv_ent[k] != ent)
+            continue;
+        uint32_t lo = (uint32_t)e->pts[k];
+        uint32_t hi = k + 1 < e->n_iv ? (uint32_t)(e->pts[k + 1] - 1) : 0xffffffffu;
+        if (cnt > 0 && r[cnt - 1].hi != 0xffffffffu && r[cnt - 1].hi + 1 == lo) {
+            r[cnt - 1].hi = hi;
+            continue;
+        }
+        struct np_cidr *nr = vec_grow(r, cnt, &cap, sizeof *r);
+        if (nr == NULL) {
+            free(r);
+            return STRATA_ENOMEM;
+        }
+        r = nr;
+        r[cnt++] = (struct np_cidr){lo, hi};
+    }
+    *out = r;
+    *n = cnt;
+    return 0;
+}
+
+int np_range_cidrs(uint32_t lo, uint32_t hi, struct strbuf *out, int *first)
+{
+    return add_cidrs(out, lo, hi, first);
+}

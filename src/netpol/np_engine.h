@@ -60,6 +60,14 @@ int np_entity_is_external(const struct np_engine *e, size_t i);
  * "10.0.0.0/8,192.168.0.0/16"), or "0.0.0.0/0 except 10.0.0.0/8" when it holds all but a
  * few. Returns 0 or STRATA_ENOMEM. */
 int np_entity_name(const struct np_engine *e, size_t i, struct strbuf *out);
+/* The external entity holding IPv4 address ip. */
+size_t np_entity_of_address(const struct np_engine *e, uint32_t ip);
+/* The address ranges of external entity i, ascending, adjacent ones merged (*out malloc'd,
+ * NULL and 0 for a workload). 0 or STRATA_ENOMEM. */
+int np_entity_ranges(const struct np_engine *e, size_t i, struct np_cidr **out, size_t *n);
+/* Appends lo..hi as the fewest CIDRs ("10.0.0.0/8"), comma-separated after the first
+ * (*first is cleared once one is written). 0 or STRATA_ENOMEM. */
+int np_range_cidrs(uint32_t lo, uint32_t hi, struct strbuf *out, int *first);
 /* Whether workload w is isolated for ingress (egress 0) or egress (1). */
 int np_workload_isolated(const struct np_engine *e, size_t w, int egress);
 

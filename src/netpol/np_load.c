@@ -784,3 +784,10 @@ int np_cluster_add_yaml(struct np_cluster *c, const char *path, const char *data
     ky_close(s);
     return rc < 0 ? rc : 0;
 }
+
+void np_cluster_drop_policies(struct np_cluster *c)
+{
+    c->n_pol = 0;
+    c->n_ipblocks = 0;
+    c->n_ipv6_blocks = 0;
+}

@@ -154,6 +154,11 @@ void np_cluster_free(struct np_cluster *c);
 int np_cluster_add_yaml(struct np_cluster *c, const char *path, const char *data, size_t len,
                         struct strata_error *err);
 
+/* Forgets the NetworkPolicies read so far (workloads, namespaces and services stay), so that
+ * other policies can be loaded in their place: `strata netpol suggest` checks its output this
+ * way. Engines built before must be freed first. */
+void np_cluster_drop_policies(struct np_cluster *c);
+
 /* ---- labels and selectors (np_select.c) ---- */
 
 /* The id of text (interned on first use); -1 on ENOMEM. */
