@@ -12,6 +12,7 @@
 #include "cli/netpol_cli.h"
 #include "netpol/np_audit.h"
 #include "netpol/np_conn.h"
+#include "netpol/np_diff.h"
 #include "netpol/np_engine.h"
 #include "netpol/np_files.h"
 #include "netpol/np_flows.h"
@@ -151,6 +152,24 @@ static const char suggest_help[] =
     "\n"
     "example:\n"
     "  strata netpol suggest --flows flows.txt k8s/ > netpol.yaml\n";
+
+static const char diff_help[] =
+    "usage: strata netpol diff [options] A B\n"
+    "\n"
+    "What connectivity changes from manifests A to manifests B (each a file, a directory\n"
+    "or '-'): connections removed (-), added (+) and whose ports changed (~). Workloads\n"
+    "are matched by namespace/Kind/name; addresses outside the cluster are compared\n"
+    "address by address and reported as the CIDRs whose allowance changed.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT      table (default) or json (removed[], added[] {src, dst, ports},\n"
+    "                        changed[] {src, dst, before, after}, summary)\n"
+    "      --exit-code N     exit with N when anything changed (like git diff --exit-code)\n"
+    "  plus the common options (strata netpol --help)\n"
+    "\n"
+    "example:\n"
+    "  strata netpol diff <(git show main:k8s/netpol.yaml) k8s/netpol.yaml  # single files\n"
+    "  strata netpol diff old-release/ new-release/\n";
 
 enum {
     OPT_SRC = 1000,
@@ -699,6 +718,87 @@ static int netpol_suggest(int argc, char **argv)
     return netpol_close_output(out, output, rc);
 }
 
+static int netpol_diff(int argc, char **argv)
+{
+    static const struct option long_opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"namespace", required_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = "netpol diff ", *output = NULL, *ns = NULL;
+    int fmt = NP_FMT_TABLE, quiet = 0, exit_code = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":f:o:n:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            fmt = np_format_parse(optarg);
+            if (fmt != NP_FMT_TABLE && fmt != NP_FMT_JSON)
+                return cli_usage_error(cmd, "--format: expected table or json, got '%s'", optarg);
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'n':
+            ns = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case OPT_EXIT_CODE: {
+            long v;
+            if (cli_parse_long(optarg, 0, 255, &v) != 0)
+                return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", optarg);
+            exit_code = (int)v;
+            break;
+        }
+        case 'h':
+            fputs(diff_help, stdout);
+            return EXIT_CLEAN;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error(cmd, "expected two paths, A and B");
+    struct np_cluster *ca = NULL, *cb = NULL;
+    struct np_engine *ea = NULL, *eb = NULL;
+    int rc = netpol_load((const char *const *)argv + optind, 1, ns, quiet, &ca, &ea);
+    if (rc != 0)
+        return rc;
+    if ((rc = netpol_load((const char *const *)argv + optind + 1, 1, ns, quiet, &cb, &eb)) != 0) {
+        np_engine_free(ea);
+        np_cluster_free(ca);
+        return rc;
+    }
+    FILE *out = netpol_open_output(output);
+    struct np_diff_stats st = {0};
+    struct strata_error err = {0};
+    if (out == NULL)
+        rc = EXIT_USAGE;
+    else {
+        rc = np_diff_write(ea, eb, (enum np_format)fmt, out, &st, &err);
+        rc = rc != 0 ? cli_fail(&err) : 0;
+        rc = netpol_close_output(out, output, rc);
+    }
+    np_engine_free(ea);
+    np_engine_free(eb);
+    np_cluster_free(ca);
+    np_cluster_free(cb);
+    if (rc != 0)
+        return rc;
+    if (!quiet)
+        fprintf(stderr, "strata: %zu removed, %zu added, %zu changed\n", st.removed, st.added,
+                st.changed);
+    return exit_code != 0 && st.removed + st.added + st.changed > 0 ? exit_code : EXIT_CLEAN;
+}
+
 int cmd_netpol(int argc, char **argv)
 {
     if (argc < 2) {
@@ -718,6 +818,8 @@ int cmd_netpol(int argc, char **argv)
         return netpol_paths(argc - 1, argv + 1);
     if (strcmp(sub, "suggest") == 0)
         return netpol_suggest(argc - 1, argv + 1);
+    if (strcmp(sub, "diff") == 0)
+        return netpol_diff(argc - 1, argv + 1);
     fprintf(stderr,
             "strata: netpol: '%s' is not a subcommand (conn, audit, paths, suggest, "
             "diff)\n(see 'strata netpol --help')\n",

@@ -429,39 +429,22 @@ static int add_cidrs(struct strbuf *sb, uint64_t lo, uint64_t hi, int *first)
     return 0;
 }
 
-/* The entity's intervals (member 1) or the others (member 0) as CIDRs, adjacent merged. */
-static int cidrs_of(const struct np_engine *e, uint32_t ent, int member, struct strbuf *sb)
+int np_ranges_name(const struct np_cidr *r, size_t n, struct strbuf *out)
 {
-    int first = 1;
-    size_t i = 0;
-    while (i < e->n_iv) {
-        if ((e->iv_ent[i] == ent) != member) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j + 1 < e->n_iv && (e->iv_ent[j + 1] == ent) == member)
-            j++;
-        uint64_t hi = j + 1 < e->n_iv ? e->pts[j + 1] - 1 : 0xffffffffu;
-        int rc = add_cidrs(sb, e->pts[i], hi, &first);
-        if (rc != 0)
-            return rc;
-        i = j + 1;
-    }
-    return 0;
-}
-
-int np_entity_name(const struct np_engine *e, size_t i, struct strbuf *out)
-{
-    if (i < e->n_wl) {
-        const struct np_workload *w = &e->c->wl[i];
-        return strbuf_addf(out, "%s/%s/%s", e->c->ns[w->ns].name, w->kind, w->name);
-    }
-    uint32_t ent = (uint32_t)(i - e->n_wl);
     struct strbuf in = STRBUF_INIT, ex = STRBUF_INIT;
-    int rc = cidrs_of(e, ent, 1, &in);
-    if (rc == 0)
-        rc = cidrs_of(e, ent, 0, &ex);
+    int first = 1, rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = add_cidrs(&in, r[i].lo, r[i].hi, &first);
+    /* the complement, for "0.0.0.0/0 except …" when that is much shorter */
+    uint64_t at = 0;
+    first = 1;
+    for (size_t i = 0; i <= n && rc == 0; i++) {
+        uint64_t lo = i < n ? r[i].lo : ((uint64_t)1 << 32);
+        if (lo > at)
+            rc = add_cidrs(&ex, at, lo - 1, &first);
+        if (i < n)
+            at = (uint64_t)r[i].hi + 1;
+    }
     if (rc == 0) {
         if (ex.len > 0 && ex.len + 16 < in.len)
             rc = strbuf_addf(out, "0.0.0.0/0 except %s", ex.buf);
@@ -470,6 +453,21 @@ int np_entity_name(const struct np_engine *e, size_t i, struct strbuf *out)
     }
     strbuf_release(&in);
     strbuf_release(&ex);
+    return rc;
+}
+
+int np_entity_name(const struct np_engine *e, size_t i, struct strbuf *out)
+{
+    if (i < e->n_wl) {
+        const struct np_workload *w = &e->c->wl[i];
+        return strbuf_addf(out, "%s/%s/%s", e->c->ns[w->ns].name, w->kind, w->name);
+    }
+    struct np_cidr *r;
+    size_t n;
+    int rc = np_entity_ranges(e, i, &r, &n);
+    if (rc == 0)
+        rc = np_ranges_name(r, n, out);
+    free(r);
     return rc;
 }
 

@@ -68,6 +68,9 @@ int np_entity_ranges(const struct np_engine *e, size_t i, struct np_cidr **out, 
 /* Appends lo..hi as the fewest CIDRs ("10.0.0.0/8"), comma-separated after the first
  * (*first is cleared once one is written). 0 or STRATA_ENOMEM. */
 int np_range_cidrs(uint32_t lo, uint32_t hi, struct strbuf *out, int *first);
+/* Address ranges (ascending, disjoint, adjacent merged) named as np_entity_name names an
+ * external entity: their CIDRs, or "0.0.0.0/0 except …" when much shorter. */
+int np_ranges_name(const struct np_cidr *r, size_t n, struct strbuf *out);
 /* Whether workload w is isolated for ingress (egress 0) or egress (1). */
 int np_workload_isolated(const struct np_engine *e, size_t w, int egress);
 
