@@ -26,20 +26,20 @@ static int ref_error(struct strata_error *err, const char *text, size_t at, cons
     return strata_error_set(err, STRATA_EUSAGE, "'%s': byte %zu: %s", text, at, what);
 }
 
-/* path-component := [a-z0-9]+ { ("." | "_" | "__" | "-"+) [a-z0-9]+ } over s[0..n). Returns
- * the offset of the first bad byte, or n when the component is valid. */
-static size_t check_path_component(const char *s, size_t n)
+/* path-component := [a-z0-9]+ { ("." | "_" | "__" | "-"+) [a-z0-9]+ } over s[0..n). 1 when
+ * valid; else 0 with *bad the offset of the first wrong byte. */
+static int check_path_component(const char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
-    if (n == 0)
-        return 0;
     for (;;) {
-        if (i >= n || !is_lower_alnum(s[i]))
-            return i;
+        if (i >= n || !is_lower_alnum(s[i])) {
+            *bad = i;
+            return 0;
+        }
         while (i < n && is_lower_alnum(s[i]))
             i++;
         if (i == n)
-            return n;
+            return 1;
         size_t sep = i;
         if (s[i] == '.')
             i++;
@@ -48,33 +48,41 @@ static size_t check_path_component(const char *s, size_t n)
         else if (s[i] == '-')
             while (i < n && s[i] == '-')
                 i++;
-        else
-            return i;
-        if (i >= n)
-            return sep; /* a separator must be followed by a letter or digit */
+        else {
+            *bad = i;
+            return 0;
+        }
+        if (i >= n) {
+            *bad = sep; /* a separator must be followed by a letter or digit */
+            return 0;
+        }
     }
 }
 
 /* domain := host [":" port]; host a DNS name (components of letters, digits and inner '-'),
- * an IPv4 address (a DNS name by the same rule) or "[" IPv6 "]". Returns offset of the first
- * bad byte or n. */
-static size_t check_domain(const char *s, size_t n)
+ * an IPv4 address (a DNS name by the same rule) or "[" IPv6 "]"; port 1..65535. 1 when
+ * valid; else 0 with *bad the offset of the first wrong byte. */
+static int check_domain(const char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
     if (n > 0 && s[0] == '[') {
         i = 1;
         while (i < n && (is_alnum(s[i]) || s[i] == ':' || s[i] == '.' || s[i] == '%'))
             i++;
-        if (i == 1 || i >= n || s[i] != ']')
-            return i;
+        if (i == 1 || i >= n || s[i] != ']') {
+            *bad = i;
+            return 0;
+        }
         i++;
     } else {
         for (;;) {
             size_t start = i;
             while (i < n && (is_alnum(s[i]) || s[i] == '-'))
                 i++;
-            if (i == start || s[start] == '-' || s[i - 1] == '-')
-                return i == start ? i : (s[start] == '-' ? start : i - 1);
+            if (i == start || s[start] == '-' || s[i - 1] == '-') {
+                *bad = i == start ? i : (s[start] == '-' ? start : i - 1);
+                return 0;
+            }
             if (i < n && s[i] == '.') {
                 i++;
                 continue;
@@ -83,27 +91,39 @@ static size_t check_domain(const char *s, size_t n)
         }
     }
     if (i == n)
-        return n;
-    if (s[i] != ':')
-        return i;
+        return 1;
+    if (s[i] != ':') {
+        *bad = i;
+        return 0;
+    }
     size_t p = ++i;
     unsigned long port = 0;
     while (i < n && s[i] >= '0' && s[i] <= '9' && i - p < 5)
         port = port * 10 + (unsigned long)(s[i++] - '0');
-    if (i == p || i != n || port == 0 || port > 65535)
-        return i == n ? p : i;
-    return n;
+    if (i == p || i != n || port == 0 || port > 65535) {
+        *bad = i == n ? p : i;
+        return 0;
+    }
+    return 1;
 }
 
-/* tag := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127} */
-static size_t check_tag(const char *s, size_t n)
+/* tag := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}; 1 when valid, else 0 with *bad. */
+static int check_tag(const char *s, size_t n, size_t *bad)
 {
-    if (n == 0 || !(is_alnum(s[0]) || s[0] == '_'))
+    if (n == 0 || !(is_alnum(s[0]) || s[0] == '_')) {
+        *bad = 0;
         return 0;
+    }
     for (size_t i = 1; i < n; i++)
-        if (!(is_alnum(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-'))
-            return i;
-    return n > IMAGE_REF_MAX_TAG ? IMAGE_REF_MAX_TAG : n;
+        if (!(is_alnum(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-')) {
+            *bad = i;
+            return 0;
+        }
+    if (n > IMAGE_REF_MAX_TAG) {
+        *bad = IMAGE_REF_MAX_TAG;
+        return 0;
+    }
+    return 1;
 }
 
 void image_ref_free(struct image_ref *r)
@@ -165,8 +185,8 @@ static int split_tag(const char *text, size_t *name_end, struct image_ref *r,
     if (colon == end)
         return 0;
     size_t n = end - colon - 1;
-    size_t bad = check_tag(text + colon + 1, n);
-    if (bad != n || n > IMAGE_REF_MAX_TAG)
+    size_t bad = 0;
+    if (!check_tag(text + colon + 1, n, &bad))
         return ref_error(err, text, colon + 1 + bad,
                          n > IMAGE_REF_MAX_TAG ? "a tag has at most 128 characters"
                                                : "a tag is letters, digits, '_', '.' and '-', "
@@ -215,8 +235,8 @@ static int parse_name(const char *text, size_t end, struct image_ref *r, struct 
     size_t path_start = 0;
     if (slash != NULL && first_is_domain(text, (size_t)(slash - text))) {
         size_t dn = (size_t)(slash - text);
-        size_t bad = check_domain(text, dn);
-        if (bad != dn)
+        size_t bad = 0;
+        if (!check_domain(text, dn, &bad))
             return ref_error(err, text, bad, "not a valid registry host[:port]");
         if (dn == 15 && memcmp(text, "index.docker.io", 15) == 0)
             r->registry = strdup(IMAGE_REF_DOCKER_HUB);
@@ -234,8 +254,8 @@ static int parse_name(const char *text, size_t end, struct image_ref *r, struct 
     for (;;) {
         const char *next = memchr(text + i, '/', end - i);
         size_t cn = next ? (size_t)(next - (text + i)) : end - i;
-        size_t bad = check_path_component(text + i, cn);
-        if (bad != cn) {
+        size_t bad = 0;
+        if (!check_path_component(text + i, cn, &bad)) {
             char c = i + bad < end ? text[i + bad] : '\0';
             return ref_error(err, text, i + bad,
                              c >= 'A' && c <= 'Z'

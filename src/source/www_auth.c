@@ -19,6 +19,11 @@ static int is_token68_char(char c)
     return is_tchar(c) || c == '/';
 }
 
+static int is_bare_value_char(char c)
+{
+    return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f && c != ',' && c != '"';
+}
+
 static size_t skip_ows(const char *s, size_t n, size_t i)
 {
     while (i < n && (s[i] == ' ' || s[i] == '\t'))
@@ -84,7 +89,11 @@ static int read_value(struct parser *p, size_t *i, struct strbuf *out)
         *i = k + 1;
         return 0;
     }
-    size_t e = token_end(p->s, p->n, k);
+    /* A token, leniently: registries have been seen sending unquoted URLs, so anything
+     * visible up to a comma or a space. */
+    size_t e = k;
+    while (e < p->n && is_bare_value_char(p->s[e]))
+        e++;
     if (e == k)
         return syntax(p, k, "expected a token or a quoted string");
     if (e - k > WWW_AUTH_MAX_PARAM)
@@ -133,7 +142,7 @@ static int at_param(struct parser *p, size_t j, size_t *name_end, size_t *eq)
     if (k >= p->n || p->s[k] != '=')
         return 0;
     size_t v = skip_ows(p->s, p->n, k + 1);
-    if (v >= p->n || !(p->s[v] == '"' || is_tchar(p->s[v])) || p->s[v] == '=')
+    if (v >= p->n || !(p->s[v] == '"' || is_bare_value_char(p->s[v])) || p->s[v] == '=')
         return 0; /* "abc==" is a token68 */
     *name_end = t;
     *eq = k;

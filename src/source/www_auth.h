@@ -6,8 +6,10 @@
  *
  * as registries send them: `Bearer realm="https://auth.example/token",service="reg",
  * scope="repository:app:pull"` or `Basic realm="Registry Realm"`. Scheme and parameter names
- * are case-insensitive; quoted strings unescape "\x" to "x". Bounds: the value is at most
- * WWW_AUTH_MAX_HEADER bytes, each kept parameter at most WWW_AUTH_MAX_PARAM. */
+ * are case-insensitive; quoted strings unescape "\x" to "x". An unquoted value is taken up to
+ * the next comma or space, even where RFC 7235's token could not hold it (registries have sent
+ * unquoted realm URLs). Bounds: the value is at most WWW_AUTH_MAX_HEADER bytes, each kept
+ * parameter at most WWW_AUTH_MAX_PARAM. */
 #ifndef STRATA_SOURCE_WWW_AUTH_H
 #define STRATA_SOURCE_WWW_AUTH_H
 
