@@ -237,7 +237,8 @@ static int audit_workloads(struct audit *a)
             strbuf_release(&cidrs);
             TRY(rc ? STRATA_ENOMEM : 0);
         }
-        if (iso_eg) {
+        /* the DNS pods resolve for everyone else: their own upstream is not checked */
+        if (iso_eg && !is_dns(c, w, key, v1, v2)) {
             int ok = 0;
             if (n_dns > 0) {
                 for (size_t d = 0; d < c->n_wl && !ok; d++) {
@@ -298,7 +299,7 @@ static int audit_peer(struct audit *a, size_t p, int egress, const struct np_pee
 {
     const struct np_cluster *c = a->c;
     const struct np_policy *pol = &c->pol[p];
-    const char *name = pol_name(a, p), *dir = egress ? "to" : "from";
+    const char *name = pol_name(a, p);
     if (name == NULL)
         return STRATA_ENOMEM;
     if (peer->is_ipblock) {
@@ -318,10 +319,8 @@ static int audit_peer(struct audit *a, size_t p, int egress, const struct np_pee
     }
     if (peer->has_ns && peer->ns.n == 0)
         TRY(report(a, NP_008, pol->file, peer->line, peer->col, name,
-                   "namespaceSelector {} %s %s every namespace",
-                   peer->has_pod && peer->pod.n ? "matches the selected pods in"
-                                                : "matches all pods of",
-                   dir));
+                   "namespaceSelector {} %s %s of every namespace", egress ? "reaches" : "admits",
+                   peer->has_pod && peer->pod.n ? "the selected pods" : "every pod"));
     else if (peer->has_ns && ns_matched == 0)
         TRY(report(a, NP_007, pol->file, peer->line, peer->col, name,
                    "the namespaceSelector of this peer matches no namespace in the manifests "
