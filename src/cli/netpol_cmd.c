@@ -99,6 +99,8 @@ static const char audit_help[] =
     "                 neither peers nor ports\n"
     "  NP-009 MEDIUM  egress isolation that blocks DNS (UDP 53 to kube-dns, or to anything\n"
     "                 when no DNS pods are in the manifests)\n"
+    "  NP-010 MEDIUM  hostNetwork workload: pod policies are not enforced for it by most\n"
+    "                 network plugins\n"
     "\n"
     "options:\n"
     "  -f, --format FMT      table (default), json (misconfigurations[]), sarif\n"

@@ -8,6 +8,7 @@
  *   NP-007 rule part that can never match                         MEDIUM
  *   NP-008 over-broad rule                                        MEDIUM
  *   NP-009 egress isolation that blocks DNS                       MEDIUM
+ *   NP-010 hostNetwork workload: NetworkPolicies may not apply      MEDIUM
  * "Default deny" is a policy with an empty podSelector of that type: it isolates every pod of
  * the namespace, present and future, whatever its rules then allow. */
 #include "netpol/np_audit.h"
@@ -19,7 +20,7 @@
 
 #include "core/strbuf.h"
 
-enum rule_id { NP_001, NP_002, NP_003, NP_004, NP_005, NP_006, NP_007, NP_008, NP_009 };
+enum rule_id { NP_001, NP_002, NP_003, NP_004, NP_005, NP_006, NP_007, NP_008, NP_009, NP_010 };
 
 static const struct {
     const char *id, *severity, *title, *remediation;
@@ -49,6 +50,9 @@ static const struct {
     {"NP-009", "MEDIUM", "Egress isolation blocks DNS",
      "allow egress to the cluster DNS (kube-dns, k8s-app=kube-dns in kube-system) on UDP and "
      "TCP port 53"},
+    {"NP-010", "MEDIUM", "hostNetwork workload outside NetworkPolicy control",
+     "run it without hostNetwork, or restrict the node's traffic with host firewall rules "
+     "(e.g. Calico host endpoints): pod policies do not reliably apply to it"},
 };
 
 struct audit {
@@ -204,6 +208,12 @@ static int audit_workloads(struct audit *a)
         if (name == NULL)
             return STRATA_ENOMEM;
         int iso_in = np_workload_isolated(a->e, w, 0), iso_eg = np_workload_isolated(a->e, w, 1);
+        /* the NetworkPolicy API leaves hostNetwork pods undefined; most plugins skip them */
+        if (wl->host_network)
+            TRY(report(a, NP_010, wl->file, wl->line, wl->col, name,
+                       "uses the node's network namespace (hostNetwork: true): the NetworkPolicies "
+                       "computed here for it are not enforced by most network plugins, and peers "
+                       "see the node's address"));
         if (!iso_in)
             TRY(report(a, NP_003, wl->file, wl->line, wl->col, name,
                        "selected by no NetworkPolicy of type Ingress: every pod and every address "

@@ -643,6 +643,7 @@ static int workload_read(struct load *ld, const struct k8s_object *o, struct k8s
         return nomem(ld);
     w.line = o->kind_key->line;
     w.col = o->kind_key->col;
+    w.host_network = ky_bool(ky_get(kw->spec, "hostNetwork")) == 1;
     int rc = labels_read(ld, ky_get(kw->meta, "labels"), "labels", &w.labels, 0);
     if (rc != 0)
         return rc;

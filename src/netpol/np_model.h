@@ -71,6 +71,7 @@ struct np_workload {
     struct np_labels labels;
     struct np_cport *ports;
     uint32_t n_ports;
+    int host_network; /* spec.hostNetwork: the pods have the node's address */
 };
 
 struct np_service {

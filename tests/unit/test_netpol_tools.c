@@ -198,6 +198,22 @@ static void audit_dns_with_dns_pods(void **state)
     expect_findings(y, w, sizeof w / sizeof *w);
 }
 
+/* NP-010: a hostNetwork pod is reported whatever its policies say. */
+static void audit_host_network(void **state)
+{
+    (void)state;
+    const char *y = NS("n", "{}")
+        POLICY("n", "deny",
+               DENY_ALL) "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, "
+                         "namespace: n}\n"
+                         "spec:\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n"
+                         "      hostNetwork: true\n      containers: [{name: a, image: x}]\n";
+    int ds = line_of(y, "kind: DaemonSet", 0);
+    const struct want w[] = {{"NP-010", "n/DaemonSet/agent", ds},
+                             {"NP-009", "n/DaemonSet/agent", ds}};
+    expect_findings(y, w, 2);
+}
+
 /* ---- paths ---- */
 
 static const char chain_cluster[] =
@@ -642,6 +658,7 @@ int main(void)
         cmocka_unit_test(audit_clean_cluster),
         cmocka_unit_test(audit_every_rule),
         cmocka_unit_test(audit_dns_with_dns_pods),
+        cmocka_unit_test(audit_host_network),
         cmocka_unit_test(paths_shortest_chains),
         cmocka_unit_test(selector_strings),
         cmocka_unit_test(flows_parse_and_errors),
