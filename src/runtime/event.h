@@ -311,6 +311,8 @@ int rt_ptrace_request_from_name(const char *s, size_t n, int64_t *out); /* 0 or 
 /* Appends ev as one JSON object (no newline) to out. Bytes that are not valid UTF-8 are
  * written as U+FFFD. Returns 0 or STRATA_ENOMEM. */
 int rt_event_to_json(const struct rt_event *ev, struct strbuf *out);
+/* Appends s (n bytes) as a JSON string, quotes included; invalid UTF-8 as U+FFFD. */
+int rt_json_add_string(struct strbuf *out, const char *s, size_t n);
 /* Parses one recording line (len bytes, no newline needed) into ev. Unknown keys, wrong
  * types and out-of-range numbers are errors: STRATA_EFORMAT "FILE:LINE:COL: …" (COL for JSON
  * syntax errors, else the key path is named), STRATA_ELIMIT for a line over

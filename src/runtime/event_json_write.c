@@ -41,7 +41,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-static int add_json_bytes(struct strbuf *sb, const char *s, size_t n)
+int rt_json_add_string(struct strbuf *sb, const char *s, size_t n)
 {
     int rc = strbuf_addch(sb, '"');
     const unsigned char *p = (const unsigned char *)s;
@@ -92,7 +92,7 @@ static int add_json_bytes(struct strbuf *sb, const char *s, size_t n)
 
 static int add_json_str(struct strbuf *sb, const char *s)
 {
-    return add_json_bytes(sb, s, strlen(s));
+    return rt_json_add_string(sb, s, strlen(s));
 }
 
 /* ,"key": */

@@ -109,6 +109,21 @@ uint64_t rt_eval_conditions(const struct rt_eval *e);
 int rt_rule_format_output(const struct rt_rule *rule, struct rt_eval *e, const struct rt_event *ev,
                           struct strbuf *out);
 
+/* ---- alerts (rules_alert.c) ---- */
+/* One alert as a JSON object, no newline:
+ *   {"time":"2024-05-01T10:00:00.123456789Z","time_ns":…,"rule":…,"priority":"Warning",
+ *    "output":…,"tags":[…],"source":"syscall","action":"kill" (only when the rule has one),
+ *    "container":{"id","full_id","name","image"},"output_fields":{"proc.name":"bash",…},
+ *    "event":{the event as rt_event_to_json writes it} (when with_event)}
+ * 0 or STRATA_ENOMEM. */
+int rt_alert_to_json(const struct rt_rule *rule, struct rt_eval *e, const struct rt_event *ev,
+                     int with_event, struct strbuf *out);
+/* "2024-05-01T10:00:00.123456789Z Warning OUTPUT (rule=NAME container=ID)", no newline. */
+int rt_alert_to_text(const struct rt_rule *rule, struct rt_eval *e, const struct rt_event *ev,
+                     struct strbuf *out);
+/* The event time as RFC 3339 UTC with nanoseconds into buf (at least 32 bytes). */
+void rt_time_str(uint64_t ns, char *buf, size_t cap);
+
 /* ---- fields, for docs and tools ---- */
 size_t rt_field_count(void);
 /* The i-th field's name ("proc.name", "proc.aname[N]" style for indexed ones) and a short
