@@ -172,4 +172,39 @@ enum cosign_verdict cosign_verify_layer(EVP_PKEY *pub, const struct cosign_layer
                                         char *reason, size_t reason_size);
 const char *cosign_verdict_name(enum cosign_verdict v);
 
+/* ---- an image's signatures, fetched (cosign_sigset.c, cosign_registry.c, cosign_layout.c) ---- */
+
+struct cosign_sigset {
+    int found;      /* the "sha256-<hex>.sig" manifest exists */
+    char *location; /* where it was read: "REGISTRY/REPO:sha256-<hex>.sig", "DIR (ref.name …)" */
+    struct cosign_manifest manifest;
+    char **payloads; /* per layer: the blob, NULL when not fetched */
+    size_t *payload_lens;
+    char **fetch_errors; /* per layer: why there is no payload (NULL: not a signature layer) */
+};
+void cosign_sigset_release(struct cosign_sigset *s);
+
+/* Room for the per-layer arrays once s->manifest is parsed. */
+int cosign_sigset_alloc(struct cosign_sigset *s, struct strata_error *err);
+
+/* Does one signature of the set verify with pub for the image (cosign_verify_layer on every
+ * layer)? 0 verified (reason: which layer), 1 not (reason: why, layer by layer, shortened),
+ * never an error: a set that was not found, or layers whose payload could not be fetched,
+ * simply do not verify. */
+int cosign_sigset_verify(const struct cosign_sigset *s, EVP_PKEY *pub, const char *image_digest,
+                         const char *repository, char *reason, size_t size);
+
+/* Calls fn(ctx, layer index, verdict, reason) for every layer: what `strata verify` prints. */
+void cosign_sigset_each(const struct cosign_sigset *s, EVP_PKEY *pub, const char *image_digest,
+                        const char *repository,
+                        void (*fn)(void *ctx, size_t i, enum cosign_verdict v, const char *reason),
+                        void *ctx);
+
+/* The signatures of image_digest in an OCI image layout directory: the manifest whose
+ * org.opencontainers.image.ref.name is "sha256-<hex>.sig" (what `skopeo copy
+ * docker://REG/REPO:sha256-<hex>.sig oci:DIR:sha256-<hex>.sig` writes) and its payload blobs.
+ * Not finding it is s->found = 0, not an error. */
+int cosign_layout_fetch(const char *dir, const char *image_digest, struct cosign_sigset *s,
+                        struct strata_error *err);
+
 #endif

@@ -1,8 +1,7 @@
-/* Image references as Docker and the OCI distribution tools read them
- * ("[REGISTRY/]PATH[:TAG][@sha256:HEX]"), normalised the way the docker CLI does it: no
- * registry means docker.io, a one-component path on docker.io gets "library/",
- * "index.docker.io" is docker.io. Used by the policy (allowed registries, pinning, keys per
- * repository) and by signature verification (docker-reference). */
+/* Image references ("[REGISTRY/]PATH[:TAG][@sha256:HEX]") as the policy and signature
+ * verification use them: parsed and normalised by source/reference.h (no registry means
+ * docker.io, a one-component path on docker.io gets "library/", "index.docker.io" is
+ * docker.io), held in fixed buffers with "registry/path" ready for repository globs. */
 #ifndef STRATA_POLICY_TRUST_POLICY_REF_H
 #define STRATA_POLICY_TRUST_POLICY_REF_H
 
@@ -22,10 +21,8 @@ struct trust_ref {
     char digest[TREF_MAX_DIGEST + 1]; /* "sha256:<64 hex>", "" when none */
 };
 
-/* Parses s (n bytes; no NUL inside). Errors (STRATA_EFORMAT) say what is wrong: an
- * upper-case or otherwise invalid path component, an empty component, a bad tag, a digest
- * that is not "sha256:" + 64 lowercase hex (other algorithms are refused), a name longer than
- * TREF_MAX_NAME. The message does not name the input: callers prefix it. */
+/* Parses s (n bytes; no NUL inside). Errors are STRATA_EFORMAT with image_ref_parse's message
+ * ("'Foo/bar': byte 0: repository names are lowercase"), or STRATA_ENOMEM. */
 int trust_ref_parse(const char *s, size_t n, struct trust_ref *out, struct strata_error *err);
 
 /* "registry/path[:tag][@digest]" into buf (always NUL-terminated). */
