@@ -28,6 +28,7 @@ int cmd_db_update(int argc, char **argv); /* src/cli/db_update_cmd.c: strata db 
 int cmd_host(int argc, char **argv);      /* src/cli/host_cmd.c: strata host */
 int cmd_netpol(int argc, char **argv);    /* src/cli/netpol_cmd.c: strata netpol */
 int cmd_scans(int argc, char **argv);     /* src/cli/scans_cmd.c: strata scans list */
+int cmd_watch(int argc, char **argv);     /* src/cli/watch_cmd.c: strata watch */
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);

@@ -22,6 +22,9 @@ static const char usage[] =
     "  netpol conn|audit|paths|suggest|diff PATH...\n"
     "              Kubernetes NetworkPolicies: who can reach whom, what is not isolated,\n"
     "              lateral-movement paths, least-privilege policies to add\n"
+    "  watch --validate | --replay FILE\n"
+    "              runtime detection with Falco-format rules: check rule files, or run\n"
+    "              them over a recorded event stream\n"
     "  scans list  the scan records 'strata image' keeps (digest, time, database, counts)\n"
     "  db          build, update and inspect the vulnerability database\n"
     "              (db build | db update | db info)\n"
@@ -87,6 +90,8 @@ int main(int argc, char **argv)
         return cmd_scans(argc - 1, argv + 1);
     if (strcmp(cmd, "netpol") == 0)
         return cmd_netpol(argc - 1, argv + 1);
+    if (strcmp(cmd, "watch") == 0)
+        return cmd_watch(argc - 1, argv + 1);
     fprintf(stderr, "strata: '%s' is not a command\n\n%s", cmd, usage);
     return EXIT_USAGE;
 }
