@@ -132,36 +132,80 @@ static int cidr_parse(const char *s, struct np_cidr *out)
     return 0;
 }
 
-/* An end of a flow: a workload name or a CIDR. Returns the endpoint id, or -1 (err set). */
+static int cidr_cmp(const void *a, const void *b)
+{
+    const struct np_cidr *x = a, *y = b;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* Sorts ranges and merges overlapping or adjacent ones; returns the new count. */
+static size_t ranges_merge(struct np_cidr *r, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(r, n, sizeof *r, cidr_cmp);
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (r[k].hi == 0xffffffffu || (uint64_t)r[i].lo <= (uint64_t)r[k].hi + 1) {
+            if (r[i].hi > r[k].hi)
+                r[k].hi = r[i].hi;
+        } else {
+            r[++k] = r[i];
+        }
+    }
+    return k + 1;
+}
+
+/* An end of a flow: a workload name, or IPv4 CIDRs separated by commas (their union).
+ * Returns the endpoint id, or -1 (err set). */
 static int64_t parse_end(struct parse *p, const char *line, const char *tok)
 {
     void *v = strmap_get(&p->names, tok);
     if (v != NULL)
         return (int64_t)(uintptr_t)v - 1;
-    if (strchr(tok, '.') != NULL && strchr(tok, '/') != NULL &&
-        strchr(tok, '/') == strrchr(tok, '/')) {
-        if ((v = strmap_get(&p->cidrs, tok)) != NULL)
-            return (int64_t)(uintptr_t)v - 1;
-        struct np_cidr r;
-        if (cidr_parse(tok, &r) != 0) {
-            perr(p, line, tok, "not an IPv4 CIDR (a.b.c.d/n, no host bits)", tok);
-            return -1;
-        }
-        struct np_cidr *rr = malloc(sizeof *rr);
-        char *text = strdup(tok);
-        int64_t id = rr && text ? (*rr = r, endpoint_add(p->fl, rr, 1, text)) : -1;
-        if (id < 0 || strmap_put(&p->cidrs, text, (void *)(uintptr_t)(id + 1)) != 0) {
-            if (id < 0) {
-                free(rr);
-                free(text);
-            }
-            strata_error_nomem(p->err);
-            return -1;
-        }
-        return id;
+    if (strchr(tok, '.') == NULL || strchr(tok, '/') == NULL) {
+        perr(p, line, tok, "no workload (namespace/Kind/name) or CIDR", tok);
+        return -1;
     }
-    perr(p, line, tok, "no workload (namespace/Kind/name) or CIDR", tok);
-    return -1;
+    if ((v = strmap_get(&p->cidrs, tok)) != NULL)
+        return (int64_t)(uintptr_t)v - 1;
+    size_t n = 1;
+    for (const char *q = tok; *q; q++)
+        n += *q == ',';
+    struct np_cidr *rr = malloc(n * sizeof *rr);
+    char *text = strdup(tok), *copy = strdup(tok);
+    if (rr == NULL || text == NULL || copy == NULL) {
+        free(rr);
+        free(text);
+        free(copy);
+        strata_error_nomem(p->err);
+        return -1;
+    }
+    size_t k = 0;
+    char *save = NULL;
+    for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+        if (cidr_parse(c, &rr[k]) != 0) {
+            perr(p, line, tok + (c - copy), "not an IPv4 CIDR (a.b.c.d/n, no host bits)", c);
+            free(rr);
+            free(text);
+            free(copy);
+            return -1;
+        }
+        k++;
+    }
+    free(copy);
+    int64_t id = endpoint_add(p->fl, rr, ranges_merge(rr, k), text);
+    if (id < 0) {
+        free(rr);
+        free(text);
+        strata_error_nomem(p->err);
+        return -1;
+    }
+    if (strmap_put(&p->cidrs, text, (void *)(uintptr_t)(id + 1)) != 0) {
+        strata_error_nomem(p->err);
+        return -1;
+    }
+    return id;
 }
 
 static int parse_ports(struct parse *p, const char *line, char *tok, uint32_t src, uint32_t dst)
@@ -313,7 +357,11 @@ static int64_t external_endpoint(struct derive *d, size_t ent)
     struct strbuf sb = STRBUF_INIT;
     if (np_entity_ranges(d->e, ent, &r, &n) != 0)
         return -1;
-    if (np_entity_name(d->e, ent, &sb) != 0 || sb.buf == NULL) {
+    /* the flows file's form: CIDRs separated by commas, no spaces */
+    int first = 1, rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = np_range_cidrs(r[i].lo, r[i].hi, &sb, &first);
+    if (rc != 0 || sb.buf == NULL) {
         free(r);
         strbuf_release(&sb);
         return -1;

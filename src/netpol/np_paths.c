@@ -2,7 +2,8 @@
  * from every start entity at once, so each target gets one shortest chain (ties broken by
  * entity order, deterministic). The graph is the engine's every-pair walk kept as adjacency
  * lists (4 bytes per connection); the ports of a hop are recomputed only for the hops that
- * are printed. A workload's connection to itself is no hop. */
+ * are printed. A workload's connection to itself is no hop, and no path goes through an
+ * outside address: those are only where an attacker starts. */
 #include "netpol/np_paths.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include "report/json_writer.h"
 
 struct graph {
+    struct np_engine *e;
     uint32_t *off; /* CSR: off[n + 1] */
     uint32_t *dst;
     size_t n, edges, cap;
@@ -23,7 +25,9 @@ static int add_edge(void *u, size_t src, size_t dst, const struct np_allow *a)
 {
     (void)a;
     struct graph *g = u;
-    if (src == dst)
+    /* no hop to oneself; and none through the outside: outside addresses are where an
+     * attacker starts, a path goes on inside the cluster */
+    if (src == dst || np_entity_is_external(g->e, dst))
         return 0;
     if (g->edges >= UINT32_MAX)
         return STRATA_ELIMIT;
@@ -42,6 +46,7 @@ static int add_edge(void *u, size_t src, size_t dst, const struct np_allow *a)
 
 static int graph_build(struct np_engine *e, struct graph *g)
 {
+    g->e = e;
     g->n = np_engine_entities(e);
     g->off = calloc(g->n + 2, sizeof *g->off);
     if (g->off == NULL)
