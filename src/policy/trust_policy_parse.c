@@ -160,7 +160,7 @@ static int each_pair(struct pctx *c, const struct ky_node *map, const struct ky_
             for (size_t q = 0; known[q] != NULL; q++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", q ? ", " : "",
                          known[q]);
-            rc = at(c, k, STRATA_EFORMAT, "unknown key %s in %s (expected %s)",
+            rc = at(c, k, STRATA_EFORMAT, "unknown key \"%s\" in %s (expected %s)",
                     show(k, s, sizeof s), what, list);
             break;
         }
