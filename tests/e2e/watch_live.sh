@@ -10,7 +10,7 @@ N=watch_live
 
 [ "$(id -u)" = 0 ] || { skip $N "needs root to load the eBPF sensor"; exit 0; }
 [ -r /sys/kernel/btf/vmlinux ] || { skip $N "kernel without BTF (/sys/kernel/btf/vmlinux)"; exit 0; }
-"$STRATA" watch --help 2>/dev/null | grep -q release || { skip $N "strata watch live mode not built in"; exit 0; }
+"$STRATA" watch release 000000000000 2>&1 | grep -q "no isolated or frozen" || { skip $N "strata watch live mode not built in"; exit 0; }
 command -v unshare >/dev/null || { skip $N "unshare (util-linux) missing"; exit 0; }
 command -v python3 >/dev/null || { skip $N "python3 missing (local TCP listener)"; exit 0; }
 CG2=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i+1) == "cgroup2") print $5; break } }' /proc/self/mountinfo | head -1)
