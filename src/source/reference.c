@@ -229,8 +229,6 @@ static int parse_name(const char *text, size_t end, struct image_ref *r, struct 
 {
     if (end == 0)
         return ref_error(err, text, 0, "empty repository name");
-    if (end > IMAGE_REF_MAX_NAME)
-        return ref_error(err, text, IMAGE_REF_MAX_NAME, "a name has at most 255 characters");
     const char *slash = memchr(text, '/', end);
     size_t path_start = 0;
     if (slash != NULL && first_is_domain(text, (size_t)(slash - text))) {
@@ -276,6 +274,10 @@ static int parse_name(const char *text, size_t end, struct image_ref *r, struct 
         strbuf_release(&sb);
         return strata_error_nomem(err);
     }
+    /* the bound is on the normalized name, as distribution applies it */
+    if (strlen(r->registry) + 1 + strlen(r->repository) > IMAGE_REF_MAX_NAME)
+        return ref_error(err, text, 0,
+                         "the name (registry/repository) has more than 255 characters");
     return 0;
 }
 

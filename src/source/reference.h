@@ -10,7 +10,8 @@
  * and normalized the way Docker does it: the first component is a registry only when it has a
  * '.' or a ':' or is "localhost"; otherwise the registry is docker.io, and a one-component
  * repository on docker.io gets "library/" in front ("debian" -> docker.io/library/debian).
- * "index.docker.io" is docker.io. The whole name is at most 255 bytes. */
+ * "index.docker.io" is docker.io. The normalized name (registry/repository) is at most 255
+ * bytes, the whole text at most 512. */
 #ifndef STRATA_SOURCE_REFERENCE_H
 #define STRATA_SOURCE_REFERENCE_H
 

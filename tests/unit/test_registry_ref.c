@@ -134,13 +134,18 @@ static void test_bounds(void **state)
     char name[400];
     struct image_ref r;
     struct strata_error err = {0};
-    /* 255 bytes of name are fine, 256 are not */
-    memset(name, 'a', 255);
+    /* 255 bytes of normalized name are fine, 256 are not: "r.io/" + 250 */
+    memcpy(name, "r.io/", 5);
+    memset(name + 5, 'a', 250);
     name[255] = '\0';
     assert_int_equal(image_ref_parse(name, &r, &err), 0);
     image_ref_free(&r);
     name[255] = 'a';
     name[256] = '\0';
+    assert_int_equal(image_ref_parse(name, &r, &err), STRATA_EUSAGE);
+    /* Docker Hub names count with their docker.io/library/ prefix */
+    memset(name, 'a', 240);
+    name[240] = '\0';
     assert_int_equal(image_ref_parse(name, &r, &err), STRATA_EUSAGE);
     assert_non_null(strstr(err.msg, "255"));
     /* tags: 128 fine, 129 not */
