@@ -186,12 +186,13 @@ static int read_args(struct rd *r, json_t *v)
     if (!json_is_array(v))
         return bad(r, "proc.args", "expected an array of strings");
     size_t used = 0, count = 0, i;
+    int cut = 0;
     json_t *e;
     json_array_foreach(v, i, e)
     {
         if (!json_is_string(e))
             return bad(r, "proc.args", "expected an array of strings");
-        if (ev->truncated & RT_TRUNC_ARGS)
+        if (cut)
             continue;
         const char *s = json_string_value(e);
         size_t n = json_string_length(e);
@@ -203,7 +204,7 @@ static int read_args(struct rd *r, json_t *v)
                 used += n + 1;
                 count++;
             }
-            ev->truncated |= RT_TRUNC_ARGS;
+            cut = 1;
             continue;
         }
         memcpy(ev->args + used, s, n);
@@ -211,6 +212,8 @@ static int read_args(struct rd *r, json_t *v)
         used += n + 1;
         count++;
     }
+    if (cut)
+        ev->truncated |= RT_TRUNC_ARGS;
     ev->args_len = (uint16_t)used;
     ev->argc = (uint16_t)count;
     return 0;

@@ -56,6 +56,14 @@ static int cerr(struct cc *c, const struct vsrc *at, const char *fmt, ...)
     return strata_error_set(c->err, STRATA_EFORMAT, "%s: %s", where, msg);
 }
 
+/* Names the rule after the message: "FILE:LINE:COL: what (rule NAME)". */
+static int in_rule(struct strata_error *err, const char *name)
+{
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, " (rule %s)", name);
+    return err->code;
+}
+
 static struct vsrc tok_src(const struct rs_joined *j, const struct tok *k)
 {
     struct vsrc v = {k->text, k->len, k->kind == TK_QUOTED, j, k->off, k->span, NULL};
@@ -719,7 +727,7 @@ static int compile_rule(struct cc *c, const struct rs_rule *rs, struct rt_rule *
     if (rc == 0)
         rc = rt_parse(j, toks, nt, a, &ast, rs->skip_if_unknown ? &unknown : NULL, c->err);
     if (rc != 0)
-        return strata_error_prefix(c->err, "rule %s: ", rs->name);
+        return in_rule(c->err, rs->name);
     if (unknown != NULL) {
         char where[600];
         rs_where(j, unknown->off, unknown->span, where, sizeof where);
@@ -733,7 +741,7 @@ static int compile_rule(struct cc *c, const struct rs_rule *rs, struct rt_rule *
     c->depth = 0;
     rc = compile_ast(c, ast, &out->cond, &out->types, &exact);
     if (rc != 0)
-        return strata_error_prefix(c->err, "rule %s: ", rs->name);
+        return in_rule(c->err, rs->name);
     /* exceptions: cond and not (e1 or e2 …) */
     struct cnode **excs = rs->nexc ? arena_alloc(a, rs->nexc * sizeof *excs) : NULL;
     size_t nexc = 0;
@@ -742,7 +750,7 @@ static int compile_rule(struct cc *c, const struct rs_rule *rs, struct rt_rule *
     for (size_t i = 0; i < rs->nexc; i++) {
         struct cnode *e;
         if ((rc = compile_exception(c, &rs->exc[i], &e)) != 0)
-            return strata_error_prefix(c->err, "rule %s: ", rs->name);
+            return in_rule(c->err, rs->name);
         if (e != NULL)
             excs[nexc++] = e;
     }
@@ -768,7 +776,7 @@ static int compile_rule(struct cc *c, const struct rs_rule *rs, struct rt_rule *
     if (oj == NULL || rs_join(a, rs->out_parts, rs->nout, oj) != 0)
         return strata_error_nomem(c->err);
     if ((rc = rt_output_compile(a, oj, &out->out, &out->nout, c->err)) != 0)
-        return strata_error_prefix(c->err, "rule %s: ", rs->name);
+        return in_rule(c->err, rs->name);
     out->name = rs->name;
     out->desc = join_desc(c, rs);
     out->priority = rs->priority;
