@@ -350,12 +350,17 @@ static void flows_parse_and_errors(void **state)
                        "10.0.0.0/8 a/Pod/x 8000-8080/TCP   # a range\n"
                        "a/Pod/x 0.0.0.0/0 all\n"
                        "b/Pod/y a/Pod/x SCTP\n"
+                       "192.168.0.0/24,10.0.0.0/8,192.168.1.0/24 b/Pod/y 22\n"
                        "a/Pod/x b/Pod/y 80/TCP\n"; /* a duplicate, merged */
     struct np_flows fl;
     np_flows_init(&fl, n.c->n_wl);
     assert_int_equal(np_flows_parse(&fl, n.e, "f.txt", good, strlen(good), &n.err), 0);
-    assert_int_equal(fl.n, 6);
-    assert_int_equal(fl.n_ep, 2);
+    assert_int_equal(fl.n, 7);
+    assert_int_equal(fl.n_ep, 3);
+    /* a CIDR list is one end: its ranges sorted and merged */
+    assert_int_equal(fl.ep[2].n_ranges, 2);
+    assert_int_equal(fl.ep[2].ranges[1].lo, 0xc0a80000u);
+    assert_int_equal(fl.ep[2].ranges[1].hi, 0xc0a801ffu);
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -367,7 +372,9 @@ static void flows_parse_and_errors(void **state)
                              "a/Pod/x b/Pod/y 53/UDP\n"
                              "a/Pod/x 0.0.0.0/0 all\n"
                              "b/Pod/y a/Pod/x SCTP\n"
-                             "10.0.0.0/8 a/Pod/x 8000-8080/TCP\n");
+
+                             "10.0.0.0/8 a/Pod/x 8000-8080/TCP\n"
+                             "192.168.0.0/24,10.0.0.0/8,192.168.1.0/24 b/Pod/y 22/TCP\n");
     free(buf);
     np_flows_release(&fl);
     static const struct {
@@ -383,6 +390,8 @@ static void flows_parse_and_errors(void **state)
         {"a/Pod/x b/Pod/y 80 extra\n", "f.txt:1:20: expected three fields"},
         {"10.0.0.0/8 0.0.0.0/0 80\n", "f.txt:1:1: one end of a flow must be a workload"},
         {"a/Pod/x b/Pod/y 80\0\n", "f.txt:1: NUL byte"},
+        {"10.0.0.0/8,1.2.3.4/33 a/Pod/x 80\n",
+         "f.txt:1:12: not an IPv4 CIDR (a.b.c.d/n, no host bits) '1.2.3.4/33'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct strata_error err = {0};
