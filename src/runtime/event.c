@@ -401,6 +401,9 @@ int rt_open_flags_parse(const char *s, size_t n, uint32_t *out)
         } else if (wn == 6 && memcmp(w, "O_RDWR", 6) == 0) {
             bits = O_RDWR;
             found = 1;
+        } else if (wn == 9 && memcmp(w, "O_ACCMODE", 9) == 0) {
+            bits = O_ACCMODE;
+            found = 1;
         } else if (parse_hex32(w, wn, &bits) == 0) {
             found = 1;
         } else {

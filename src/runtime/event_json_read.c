@@ -68,8 +68,17 @@ static int get_str(struct rd *r, const char *where, json_t *v, char *dst, size_t
 {
     if (!json_is_string(v))
         return bad(r, where, "expected a string");
-    if (rt_copy_str(dst, cap, json_string_value(v), json_string_length(v)))
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n >= cap) {
+        /* cut at a character boundary, so the event still writes back as the same text */
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
         r->ev->truncated |= (uint8_t)trunc_bit;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
     return 0;
 }
 
@@ -199,6 +208,8 @@ static int read_args(struct rd *r, json_t *v)
         if (used + n + 1 > RT_ARGS_MAX) {
             if (used + 1 < RT_ARGS_MAX) {
                 n = RT_ARGS_MAX - used - 1;
+                while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+                    n--;
                 memcpy(ev->args + used, s, n);
                 ev->args[used + n] = '\0';
                 used += n + 1;

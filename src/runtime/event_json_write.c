@@ -299,21 +299,21 @@ static int add_payload(struct strbuf *sb, const struct rt_event *ev)
         break;
     case RT_CLASS_NET:
         rc = strbuf_adds(sb, ",\"net\":{");
-        if (rc == 0)
+        if (rc == 0 && (ev->u.net.family == RT_AF_INET || ev->u.net.family == RT_AF_INET6 ||
+                        ev->u.net.family == RT_AF_UNIX))
             rc = kv_str(sb, &f, "family",
                         ev->u.net.family == RT_AF_INET    ? "inet"
                         : ev->u.net.family == RT_AF_INET6 ? "inet6"
-                        : ev->u.net.family == RT_AF_UNIX  ? "unix"
-                                                          : "");
+                                                          : "unix");
         if (rc == 0 && ev->u.net.l4proto != RT_L4_UNKNOWN)
             rc = kv_str(sb, &f, "proto", rt_l4proto_name((enum rt_l4proto)ev->u.net.l4proto));
         if (rc == 0)
             rc = add_addr(sb, &f, "laddr", ev->u.net.family, ev->u.net.laddr);
-        if (rc == 0 && ev->u.net.family != RT_AF_UNIX)
+        if (rc == 0 && (ev->u.net.family != RT_AF_UNIX || ev->u.net.lport != 0))
             rc = kv_u64(sb, &f, "lport", ev->u.net.lport);
         if (rc == 0)
             rc = add_addr(sb, &f, "raddr", ev->u.net.family, ev->u.net.raddr);
-        if (rc == 0 && ev->u.net.family != RT_AF_UNIX)
+        if (rc == 0 && (ev->u.net.family != RT_AF_UNIX || ev->u.net.rport != 0))
             rc = kv_u64(sb, &f, "rport", ev->u.net.rport);
         if (rc == 0 && ev->path[0] != '\0')
             rc = kv_str(sb, &f, "path", ev->path);
