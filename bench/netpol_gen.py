@@ -1,18 +1,47 @@
 #!/usr/bin/env python3
 """Generates a Kubernetes cluster for bench/netpol.sh: NS namespaces, WL Deployments and POL
-NetworkPolicies (argv: out NS WL POL [seed [apps per namespace, default 12]]), shaped like
+NetworkPolicies (argv: outdir NS WL POL [seed [apps per namespace, default 12]]), shaped like
 real ones: a few apps per namespace, each with several Deployments sharing app/tier labels, named container ports, a default-deny
 (with DNS egress) in half the namespaces and allow policies by app label whose rule has three
-peers (pods, namespaces+pods, an ipBlock with except), a named port and an endPort range."""
+peers (pods, namespaces+pods, an ipBlock with except), a named port and an endPort range.
+Written as several files in outdir (namespaces.yaml, workloads-NNN.yaml of 5,000 Deployments,
+policies-NNN.yaml of 2,000 policies), the way a cluster's manifests are kept, each well under
+the 16 MiB a manifest file may have."""
+import os
 import random, sys
 out, NS, WL, POL = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rnd = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 7)
 APPS = int(sys.argv[6]) if len(sys.argv) > 6 else 12
 teams = ["payments", "search", "auth", "web", "data"]
-with open(out, "w") as f:
+os.makedirs(out, exist_ok=True)
+
+
+class Chunks:
+    """One file per `per` objects: prefix-000.yaml, prefix-001.yaml, ..."""
+
+    def __init__(self, prefix, per):
+        self.prefix, self.per, self.n, self.f = prefix, per, 0, None
+
+    def write(self, text):
+        if text.startswith("---\n"):
+            if self.n % self.per == 0:
+                if self.f:
+                    self.f.close()
+                self.f = open(os.path.join(out, "%s-%03d.yaml" % (self.prefix, self.n // self.per)), "w")
+            self.n += 1
+        self.f.write(text)
+
+    def close(self):
+        if self.f:
+            self.f.close()
+
+
+with open(os.path.join(out, "namespaces.yaml"), "w") as f:
     for n in range(NS):
         f.write("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns%d\n  labels:\n"
                 "    team: %s\n    env: %s\n" % (n, teams[n % len(teams)], "prod" if n % 3 else "dev"))
+f = Chunks("workloads", 5000)
+if True:
     for w in range(WL):
         n, app = w % NS, rnd.randrange(APPS)
         tier = ["web", "api", "db"][app % 3]
@@ -22,6 +51,8 @@ with open(out, "w") as f:
                 "      - name: c\n        ports:\n        - {name: http, containerPort: %d}\n"
                 "        - {name: metrics, containerPort: 9090}\n"
                 % (w, n, app, tier, 8000 + app))
+    f.close()
+    f = Chunks("policies", 2000)
     p = 0
     while p < POL:
         n = (p // 2) % NS if p < 2 * NS else rnd.randrange(NS)
@@ -48,3 +79,4 @@ with open(out, "w") as f:
             f.write("  egress:\n  - to:\n    - podSelector: {}\n  - ports:\n    - {port: 443}\n"
                     if rnd.randrange(3) == 0 else "")
         p += 1
+    f.close()

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/vec.h"
+#include "netpol/np_conn_rows.h"
 #include "netpol/np_html.h"
 #include "report/json_writer.h"
 
@@ -57,24 +58,12 @@ struct conn_writer {
     struct np_names names;
     unsigned char *src_ok, *dst_ok; /* per entity: passes the filter's glob */
     int width, dwidth;              /* table: SRC and DST columns */
-    struct json_writer jw;
+    struct np_rows *rw;             /* table, csv, json */
     struct strbuf sb;
     struct vec rows; /* HTML: struct np_html_edge */
     size_t n;
     int rc;
 };
-
-static int csv_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL)
-        return fputs(s, out) < 0 ? -1 : 0;
-    if (fputc('"', out) == EOF)
-        return -1;
-    for (; *s; s++)
-        if ((*s == '"' && fputc('"', out) == EOF) || fputc(*s, out) == EOF)
-            return -1;
-    return fputc('"', out) == EOF ? -1 : 0;
-}
 
 static void dot_id(FILE *out, const char *s)
 {
@@ -119,32 +108,14 @@ static int write_row(void *u, size_t src, size_t dst, const struct np_allow *a)
     if (!w->src_ok[src] || !w->dst_ok[dst] || (w->f->no_self && src == dst))
         return 0;
     w->n++;
+    if (w->rw != NULL)
+        return np_rows_put(w->rw, src, dst, a);
     const char *s = w->names.name[src], *d = w->names.name[dst];
-    if (w->fmt == NP_FMT_JSON) {
-        struct json_writer *jw = &w->jw;
-        jw_begin_object(jw);
-        jw_key(jw, "src");
-        jw_string(jw, s);
-        jw_key(jw, "dst");
-        jw_string(jw, d);
-        jw_key(jw, "ports");
-        np_json_ports(jw, a);
-        jw_end_object(jw);
-        return jw_failed(jw) ? STRATA_EIO : 0;
-    }
     strbuf_reset(&w->sb);
     if (np_allow_format(a, &w->sb) != 0)
         return STRATA_ENOMEM;
     int bad = 0;
     switch (w->fmt) {
-    case NP_FMT_TABLE:
-        bad = fprintf(w->out, "%-*s  %-*s  %s\n", w->width, s, w->dwidth, d, w->sb.buf) < 0;
-        break;
-    case NP_FMT_CSV:
-        bad = csv_field(w->out, s) || fputc(',', w->out) == EOF || csv_field(w->out, d) ||
-              fputc(',', w->out) == EOF || csv_field(w->out, w->sb.buf) ||
-              fputc('\n', w->out) == EOF;
-        break;
     case NP_FMT_DOT:
         fputs("  ", w->out);
         dot_id(w->out, s);
@@ -262,27 +233,16 @@ int np_conn_write(struct np_engine *e, enum np_format fmt, const struct np_conn_
         w.width = 3;
     if (rc == 0 && w.dwidth < 3)
         w.dwidth = 3;
-    if (rc == 0 && fmt == NP_FMT_JSON && jw_init(&w.jw, out) != 0)
+    if (rc == 0 && (fmt == NP_FMT_TABLE || fmt == NP_FMT_CSV || fmt == NP_FMT_JSON) &&
+        (w.rw = np_rows_new(fmt, &w.names, w.width, w.dwidth, out)) == NULL)
         rc = STRATA_ENOMEM;
     if (rc == 0) {
-        switch (fmt) {
-        case NP_FMT_TABLE:
+        if (fmt == NP_FMT_TABLE)
             fprintf(out, "%-*s  %-*s  %s\n", w.width, "SRC", w.dwidth, "DST", "PORTS");
-            break;
-        case NP_FMT_CSV:
-            fputs("src,dst,ports\n", out);
-            break;
-        case NP_FMT_DOT:
+        else if (fmt == NP_FMT_DOT)
             rc = dot_nodes(&w);
-            break;
-        case NP_FMT_JSON:
-            jw_begin_object(&w.jw);
-            jw_key(&w.jw, "connections");
-            jw_begin_array(&w.jw);
-            break;
-        default:
-            break;
-        }
+        if (rc == 0 && w.rw != NULL)
+            rc = np_rows_begin(w.rw);
         if (rc == 0)
             rc = np_engine_each(e, write_row, &w);
     }
@@ -293,34 +253,12 @@ int np_conn_write(struct np_engine *e, enum np_format fmt, const struct np_conn_
             fputs("}\n", out);
         else if (fmt == NP_FMT_HTML)
             rc = np_html_write(out, e, &w.names, w.rows.p, w.rows.n, st ? st : &local);
+        else
+            rc = np_rows_end(w.rw, st ? st : &local);
     }
-    if (fmt == NP_FMT_JSON && w.jw.buf != NULL) {
-        if (rc == 0) {
-            jw_end_array(&w.jw);
-            const struct np_conn_stats *s = st ? st : &local;
-            jw_key(&w.jw, "summary");
-            jw_begin_object(&w.jw);
-            jw_key(&w.jw, "workloads");
-            jw_integer(&w.jw, (long long)s->workloads);
-            jw_key(&w.jw, "external_entities");
-            jw_integer(&w.jw, (long long)s->externals);
-            jw_key(&w.jw, "connections");
-            jw_integer(&w.jw, (long long)s->connections);
-            jw_key(&w.jw, "isolated_ingress");
-            jw_integer(&w.jw, (long long)s->isolated_ingress);
-            jw_key(&w.jw, "isolated_egress");
-            jw_integer(&w.jw, (long long)s->isolated_egress);
-            jw_end_object(&w.jw);
-            jw_end_object(&w.jw);
-        }
-        int jrc = jw_finish(&w.jw);
-        if (rc == 0 && jrc != 0)
-            rc = STRATA_EIO;
-    }
-    if (rc == 0 && fmt != NP_FMT_JSON && fflush(out) != 0)
+    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
         rc = STRATA_EIO;
-    if (rc == 0 && ferror(out))
-        rc = STRATA_EIO;
+    np_rows_free(w.rw);
     struct np_html_edge *ed = w.rows.p;
     for (size_t i = 0; i < w.rows.n; i++)
         free(ed[i].ports);
