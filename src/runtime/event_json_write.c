@@ -95,12 +95,43 @@ static int add_json_str(struct strbuf *sb, const char *s)
     return rt_json_add_string(sb, s, strlen(s));
 }
 
+/* Numbers by hand: vsnprintf (twice, in strbuf_addf) was most of the time of a line. */
+static int add_u64(struct strbuf *sb, uint64_t v)
+{
+    char b[24];
+    size_t i = sizeof b;
+    do {
+        b[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return strbuf_add(sb, b + i, sizeof b - i);
+}
+
+static int add_i64(struct strbuf *sb, int64_t v)
+{
+    if (v >= 0)
+        return add_u64(sb, (uint64_t)v);
+    int rc = strbuf_addch(sb, '-');
+    return rc != 0 ? rc : add_u64(sb, 0 - (uint64_t)v);
+}
+
 /* ,"key": */
 static int key(struct strbuf *sb, int *first, const char *k)
 {
-    int rc = *first ? 0 : strbuf_addch(sb, ',');
+    size_t n = strlen(k);
+    int rc = strbuf_grow(sb, n + 4);
+    if (rc != 0)
+        return rc;
+    if (!*first)
+        sb->buf[sb->len++] = ',';
     *first = 0;
-    return rc != 0 ? rc : strbuf_addf(sb, "\"%s\":", k);
+    sb->buf[sb->len++] = '"';
+    memcpy(sb->buf + sb->len, k, n);
+    sb->len += n;
+    sb->buf[sb->len++] = '"';
+    sb->buf[sb->len++] = ':';
+    sb->buf[sb->len] = '\0';
+    return 0;
 }
 
 static int kv_str(struct strbuf *sb, int *first, const char *k, const char *v)
@@ -112,19 +143,30 @@ static int kv_str(struct strbuf *sb, int *first, const char *k, const char *v)
 static int kv_u64(struct strbuf *sb, int *first, const char *k, uint64_t v)
 {
     int rc = key(sb, first, k);
-    return rc != 0 ? rc : strbuf_addf(sb, "%" PRIu64, v);
+    return rc != 0 ? rc : add_u64(sb, v);
 }
 
 static int kv_i64(struct strbuf *sb, int *first, const char *k, int64_t v)
 {
     int rc = key(sb, first, k);
-    return rc != 0 ? rc : strbuf_addf(sb, "%" PRId64, v);
+    return rc != 0 ? rc : add_i64(sb, v);
 }
 
 static int kv_hex(struct strbuf *sb, int *first, const char *k, uint64_t v)
 {
+    static const char digits[] = "0123456789abcdef";
+    char b[20];
+    size_t i = sizeof b;
+    b[--i] = '"';
+    do {
+        b[--i] = digits[v & 15];
+        v >>= 4;
+    } while (v != 0);
+    b[--i] = 'x';
+    b[--i] = '0';
+    b[--i] = '"';
     int rc = key(sb, first, k);
-    return rc != 0 ? rc : strbuf_addf(sb, "\"0x%" PRIx64 "\"", v);
+    return rc != 0 ? rc : strbuf_add(sb, b + i, sizeof b - i);
 }
 
 static int add_cred(struct strbuf *sb, const struct rt_cred *c)
