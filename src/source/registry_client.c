@@ -552,8 +552,7 @@ void registry_tags_release(struct registry_tags *t)
     memset(t, 0, sizeof *t);
 }
 
-/* The next page's URL from `Link: </v2/app/tags/list?last=x&n=50>; rel="next"`, or NULL. */
-static char *next_page(struct registry_client *c, const char *link, int *oom)
+char *reg_link_next(struct registry_client *c, const char *link, int *oom)
 {
     if (link == NULL || strstr(link, "rel=\"next\"") == NULL || link[0] != '<')
         return NULL;
@@ -646,7 +645,7 @@ int registry_list_tags(struct registry_client *c, struct registry_tags *out,
         if (rc == 0)
             rc = add_tags(c, &rs, out, err);
         int oom = 0;
-        char *next = rc == 0 ? next_page(c, rs.link, &oom) : NULL;
+        char *next = rc == 0 ? reg_link_next(c, rs.link, &oom) : NULL;
         if (oom)
             rc = strata_error_nomem(err);
         reg_response_release(&rs);

@@ -85,6 +85,11 @@ void reg_response_release(struct reg_response *rs);
 int reg_status_error(struct registry_client *c, const struct reg_request *rq, const char *what,
                      const struct reg_response *rs, struct strata_error *err);
 
+/* The next page's URL from `Link: </v2/app/tags/list?last=x&n=50>; rel="next"` (relative
+ * to the registry, or absolute on the same origin), or NULL when there is none or it points
+ * elsewhere. *oom is set when allocation failed. */
+char *reg_link_next(struct registry_client *c, const char *link, int *oom);
+
 /* Monotonic milliseconds. */
 int64_t reg_now_ms(void);
 

@@ -153,10 +153,14 @@ static void *download_worker(void *arg)
             atomic_store(&j->failed, 1);
         size_t done = atomic_fetch_add(&j->done, 1) + 1;
         if (j->p->o->progress) {
+            static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+            pthread_mutex_lock(&progress_lock);
             fprintf(stderr, "\rstrata: %s: downloaded %zu/%zu layers", j->p->ref.canonical, done,
                     j->n);
             if (done == j->n)
                 fputc('\n', stderr);
+            fflush(stderr);
+            pthread_mutex_unlock(&progress_lock);
         }
     }
     return NULL;
