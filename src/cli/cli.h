@@ -29,6 +29,9 @@ int cmd_host(int argc, char **argv);      /* src/cli/host_cmd.c: strata host */
 int cmd_netpol(int argc, char **argv);    /* src/cli/netpol_cmd.c: strata netpol */
 int cmd_scans(int argc, char **argv);     /* src/cli/scans_cmd.c: strata scans list */
 int cmd_watch(int argc, char **argv);     /* src/cli/watch_cmd.c: strata watch */
+int cmd_sign(int argc, char **argv);      /* src/cli/sign_cmd.c: strata sign */
+int cmd_verify(int argc, char **argv);    /* src/cli/verify_cmd.c: strata verify */
+int cmd_policy(int argc, char **argv);    /* src/cli/policy_cmd.c: strata policy check */
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);

@@ -22,6 +22,13 @@ static const char usage[] =
     "  netpol conn|audit|paths|suggest|diff PATH...\n"
     "              Kubernetes NetworkPolicies: who can reach whom, what is not isolated,\n"
     "              lateral-movement paths, least-privilege policies to add\n"
+    "  sign --key KEY IMAGE\n"
+    "              sign a registry image the way cosign does (sha256-<digest>.sig)\n"
+    "  verify --key PUB IMAGE\n"
+    "              check an image's cosign signatures with a public key\n"
+    "  policy check --policy FILE IMAGE...\n"
+    "              judge images (and references in Dockerfiles and manifests) against a\n"
+    "              trust policy: registries, pinning, signatures, scan age, findings\n"
     "  watch --validate | --replay FILE\n"
     "              runtime detection with Falco-format rules: check rule files, or run\n"
     "              them over a recorded event stream\n"
@@ -88,6 +95,12 @@ int main(int argc, char **argv)
         return cmd_host(argc - 1, argv + 1);
     if (strcmp(cmd, "scans") == 0)
         return cmd_scans(argc - 1, argv + 1);
+    if (strcmp(cmd, "sign") == 0)
+        return cmd_sign(argc - 1, argv + 1);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
+    if (strcmp(cmd, "policy") == 0)
+        return cmd_policy(argc - 1, argv + 1);
     if (strcmp(cmd, "netpol") == 0)
         return cmd_netpol(argc - 1, argv + 1);
     if (strcmp(cmd, "watch") == 0)
