@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     double t3 = now();
     size_t pairs = t.pairs;
     size_t n = np_engine_entities(e);
-    printf("namespaces %zu workloads %zu policies %zu entities %zu\n", c->n_ns, c->n_wl, c->n_pol,
+    printf("namespaces %zu, workloads %zu, policies %zu, entities %zu\n", c->n_ns, c->n_wl, c->n_pol,
            n);
     printf("load %.3f s  build %.3f s  each %.3f s (%zu pairs walked, %zu allowed)%s\n", t1 - t0,
            t2 - t1, t3 - t2, n * n, pairs, rc ? "  FAILED" : "");

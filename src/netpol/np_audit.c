@@ -130,19 +130,26 @@ static int audit_namespaces(struct audit *a)
     return 0;
 }
 
-/* Whether w's ingress rules admit outside address entity x on every port, and which policy. */
-static int open_from_outside(struct audit *a, size_t w, size_t x, size_t *policy)
+/* Whether w's ingress rules admit outside address entity x on every port, and which policy.
+ * *any_rule is cleared when w has no ingress rule without ports at all (then no x is). */
+static int open_from_outside(struct audit *a, size_t w, size_t x, size_t *policy, int *any_rule)
 {
     const uint32_t *idx;
     size_t n = np_engine_policies(a->e, w, 0, &idx);
+    int any = 0;
     for (size_t k = 0; k < n; k++) {
         const struct np_policy *pol = &a->c->pol[idx[k]];
-        for (uint32_t r = 0; r < pol->n_in; r++)
-            if (pol->in[r].n_ports == 0 && np_engine_rule_matches(a->e, idx[k], 0, r, x)) {
+        for (uint32_t r = 0; r < pol->n_in; r++) {
+            if (pol->in[r].n_ports != 0)
+                continue;
+            any = 1;
+            if (np_engine_rule_matches(a->e, idx[k], 0, r, x)) {
                 *policy = idx[k];
                 return 1;
             }
+        }
     }
+    *any_rule = any;
     return 0;
 }
 
@@ -226,9 +233,10 @@ static int audit_workloads(struct audit *a)
             struct strbuf cidrs = STRBUF_INIT;
             size_t policy = 0, found = 0;
             int rc = 0;
-            for (size_t x = c->n_wl; x < n_ent && rc == 0; x++) {
+            int any_rule = 1;
+            for (size_t x = c->n_wl; x < n_ent && rc == 0 && any_rule; x++) {
                 size_t p;
-                if (!open_from_outside(a, w, x, &p))
+                if (!open_from_outside(a, w, x, &p, &any_rule))
                     continue;
                 if (found++ == 0)
                     policy = p;
