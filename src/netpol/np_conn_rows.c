@@ -195,30 +195,6 @@ int np_rows_begin(struct np_rows *r)
     }
 }
 
-static uint64_t allow_hash(const struct np_allow *a)
-{
-    uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)a->all;
-    for (int p = 0; p < NP_NPROTO; p++) {
-        h = (h ^ (0x100u + (unsigned)p * 0x10000u + a->p[p].n)) * 0x100000001b3u;
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            h = (h ^ ((uint64_t)a->p[p].r[i].lo << 16 | a->p[p].r[i].hi)) * 0x100000001b3u;
-    }
-    return h;
-}
-
-static int allow_same(const struct np_allow *x, const struct np_allow *y)
-{
-    if (x->all != y->all)
-        return 0;
-    for (int p = 0; p < NP_NPROTO; p++) {
-        if (x->p[p].n != y->p[p].n)
-            return 0;
-        if (x->p[p].n && memcmp(x->p[p].r, y->p[p].r, x->p[p].n * sizeof *x->p[p].r) != 0)
-            return 0;
-    }
-    return 1;
-}
-
 static char *tail_text(struct np_rows *r, const struct np_allow *a)
 {
     struct strbuf sb = STRBUF_INIT, txt = STRBUF_INIT;
@@ -263,22 +239,19 @@ static const struct cached *lookup(struct np_rows *r, const struct np_allow *a)
 {
     if (r->used * 2 >= r->cap && grow(r) != 0)
         return NULL;
-    uint64_t h = allow_hash(a);
+    uint64_t h = np_allow_hash(a);
     size_t k = h & (r->cap - 1);
     while (r->cache[k].text != NULL) {
-        if (r->cache[k].hash == h && allow_same(&r->cache[k].a, a))
+        if (r->cache[k].hash == h && np_allow_equal(&r->cache[k].a, a))
             return &r->cache[k];
         k = (k + 1) & (r->cap - 1);
     }
     struct cached *c = &r->cache[k];
     memset(&c->a, 0, sizeof c->a);
-    c->a.all = a->all;
-    for (int p = 0; p < NP_NPROTO; p++)
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            if (np_pset_add(&c->a.p[p], a->p[p].r[i].lo, a->p[p].r[i].hi) != 0) {
-                np_allow_release(&c->a);
-                return NULL;
-            }
+    if (np_allow_copy(a, &c->a) != 0) {
+        np_allow_release(&c->a);
+        return NULL;
+    }
     if ((c->text = tail_text(r, a)) == NULL) {
         np_allow_release(&c->a);
         return NULL;

@@ -65,11 +65,10 @@ static const struct allow_rec *intern_allow(struct diff *d, const struct np_allo
     if (r == NULL || (r->text = arena_strdup(&d->arena, d->sb.buf)) == NULL)
         return NULL;
     memset(&r->a, 0, sizeof r->a);
-    r->a.all = a->all;
-    for (int p = 0; p < NP_NPROTO; p++)
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            if (np_pset_add(&r->a.p[p], a->p[p].r[i].lo, a->p[p].r[i].hi) != 0)
-                return NULL;
+    if (np_allow_copy(a, &r->a) != 0) {
+        np_allow_release(&r->a);
+        return NULL;
+    }
     if (strmap_put(&d->allows, r->text, r) != 0)
         return NULL;
     return r;

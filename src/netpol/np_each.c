@@ -55,31 +55,6 @@ static int bit(const uint64_t *b, size_t i)
 
 /* ---- interned allowances ---- */
 
-static uint64_t allow_hash(const struct np_allow *a)
-{
-    uint64_t h = mix(0, (uint64_t)a->all);
-    for (int p = 0; p < NP_NPROTO; p++) {
-        h = mix(h, a->p[p].n);
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            h = mix(h, (uint64_t)a->p[p].r[i].lo << 16 | a->p[p].r[i].hi);
-    }
-    return h;
-}
-
-static int allow_same(const struct np_allow *a, const struct np_allow *b)
-{
-    if (a->all != b->all)
-        return 0;
-    for (int p = 0; p < NP_NPROTO; p++) {
-        if (a->p[p].n != b->p[p].n)
-            return 0;
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            if (a->p[p].r[i].lo != b->p[p].r[i].lo || a->p[p].r[i].hi != b->p[p].r[i].hi)
-                return 0;
-    }
-    return 1;
-}
-
 static void tab_reset(struct allow_tab *t)
 {
     t->n = 0;
@@ -123,11 +98,11 @@ static int tab_intern(struct allow_tab *t, const struct np_allow *a, uint32_t *i
         if (rc != 0)
             return rc;
     }
-    uint64_t h = allow_hash(a);
+    uint64_t h = np_allow_hash(a);
     size_t i = h & (t->nslot - 1);
     for (; t->slot[i] != 0; i = (i + 1) & (t->nslot - 1)) {
         uint32_t s = t->slot[i];
-        if (t->h[s - 1] == h && allow_same(&t->a[s - 1], a)) {
+        if (t->h[s - 1] == h && np_allow_equal(&t->a[s - 1], a)) {
             *id = s;
             return 0;
         }
@@ -147,13 +122,8 @@ static int tab_intern(struct allow_tab *t, const struct np_allow *a, uint32_t *i
         }
         memset(&t->a[t->made++], 0, sizeof *t->a);
     }
-    struct np_allow *to = &t->a[t->n];
-    np_allow_clear(to);
-    to->all = a->all;
-    for (int p = 0; p < NP_NPROTO; p++)
-        for (uint32_t r = 0; r < a->p[p].n; r++)
-            if (np_pset_add(&to->p[p], a->p[p].r[r].lo, a->p[p].r[r].hi) != 0)
-                return STRATA_ENOMEM;
+    if (np_allow_copy(a, &t->a[t->n]) != 0)
+        return STRATA_ENOMEM;
     t->h[t->n++] = h;
     t->slot[i] = (uint32_t)t->n;
     *id = (uint32_t)t->n;

@@ -534,17 +534,6 @@ static int side(struct np_engine *e, size_t w, size_t other, int egress, size_t 
     return 0;
 }
 
-static int copy_allow(const struct np_allow *from, struct np_allow *to)
-{
-    np_allow_clear(to);
-    to->all = from->all;
-    for (int p = 0; p < NP_NPROTO; p++)
-        for (uint32_t i = 0; i < from->p[p].n; i++)
-            if (np_pset_add(&to->p[p], from->p[p].r[i].lo, from->p[p].r[i].hi) != 0)
-                return STRATA_ENOMEM;
-    return 0;
-}
-
 int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_allow **out)
 {
     *out = &e->out;
@@ -567,9 +556,9 @@ int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_
     if (rc != 0)
         return rc;
     if (eg->all)
-        return copy_allow(in, &e->out);
+        return np_allow_copy(in, &e->out);
     if (in->all)
-        return copy_allow(eg, &e->out);
+        return np_allow_copy(eg, &e->out);
     for (int p = 0; p < NP_NPROTO; p++)
         if (np_pset_intersect(&eg->p[p], &in->p[p], &e->out.p[p]) != 0)
             return STRATA_ENOMEM;

@@ -37,6 +37,11 @@ void np_pset_release(struct np_pset *s);
 int np_allow_empty(const struct np_allow *a);
 void np_allow_clear(struct np_allow *a);
 void np_allow_release(struct np_allow *a);
+/* A hash of the exact content (range order included), equality of content, and a copy into
+ * to (cleared first; its sets are reused). np_allow_copy returns 0 or STRATA_ENOMEM. */
+uint64_t np_allow_hash(const struct np_allow *a);
+int np_allow_equal(const struct np_allow *a, const struct np_allow *b);
+int np_allow_copy(const struct np_allow *from, struct np_allow *to);
 /* "All", "none", or e.g. "TCP:80,8000-8080 UDP:53" (protocols in TCP, UDP, SCTP order). */
 int np_allow_format(const struct np_allow *a, struct strbuf *out);
 

@@ -580,20 +580,6 @@ static int expect_add(struct check *ck, size_t ks, size_t kd)
     return 0;
 }
 
-static int allow_equal(const struct np_allow *a, const struct np_allow *b)
-{
-    if (a->all || b->all)
-        return a->all == b->all;
-    for (int p = 0; p < NP_NPROTO; p++) {
-        if (a->p[p].n != b->p[p].n)
-            return 0;
-        for (uint32_t i = 0; i < a->p[p].n; i++)
-            if (a->p[p].r[i].lo != b->p[p].r[i].lo || a->p[p].r[i].hi != b->p[p].r[i].hi)
-                return 0;
-    }
-    return 1;
-}
-
 static int note(struct check *ck, const char *fmt, const char *a, const char *b, const char *c,
                 const char *d)
 {
@@ -617,7 +603,7 @@ static int check_pair(void *u, size_t src, size_t dst, const struct np_allow *a)
                 return STRATA_ENOMEM;
     for (int p = 0; p < NP_NPROTO; p++)
         np_pset_normalize(&ck->exp.p[p]);
-    if (allow_equal(a, &ck->exp))
+    if (np_allow_equal(a, &ck->exp))
         return 0;
     struct strbuf got = STRBUF_INIT, want = STRBUF_INIT;
     int rc = np_allow_format(a, &got) || np_allow_format(&ck->exp, &want);

@@ -127,3 +127,39 @@ int np_allow_format(const struct np_allow *a, struct strbuf *out)
     }
     return rc;
 }
+
+uint64_t np_allow_hash(const struct np_allow *a)
+{
+    uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)a->all;
+    for (int p = 0; p < NP_NPROTO; p++) {
+        h = (h ^ (0x100u + (unsigned)p * 0x10000u + a->p[p].n)) * 0x100000001b3u;
+        for (uint32_t i = 0; i < a->p[p].n; i++)
+            h = (h ^ ((uint64_t)a->p[p].r[i].lo << 16 | a->p[p].r[i].hi)) * 0x100000001b3u;
+    }
+    return h ^ (h >> 29);
+}
+
+int np_allow_equal(const struct np_allow *a, const struct np_allow *b)
+{
+    if (a->all != b->all)
+        return 0;
+    for (int p = 0; p < NP_NPROTO; p++) {
+        if (a->p[p].n != b->p[p].n)
+            return 0;
+        for (uint32_t i = 0; i < a->p[p].n; i++)
+            if (a->p[p].r[i].lo != b->p[p].r[i].lo || a->p[p].r[i].hi != b->p[p].r[i].hi)
+                return 0;
+    }
+    return 1;
+}
+
+int np_allow_copy(const struct np_allow *from, struct np_allow *to)
+{
+    np_allow_clear(to);
+    to->all = from->all;
+    for (int p = 0; p < NP_NPROTO; p++)
+        for (uint32_t i = 0; i < from->p[p].n; i++)
+            if (np_pset_add(&to->p[p], from->p[p].r[i].lo, from->p[p].r[i].hi) != 0)
+                return STRATA_ENOMEM;
+    return 0;
+}
