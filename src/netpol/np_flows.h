@@ -42,8 +42,8 @@ void np_flows_release(struct np_flows *fl);
 
 /* Reads a flows file: one flow per line, "SRC DST PORTS", '#' comments, blank lines ignored.
  * SRC and DST: a workload "namespace/Kind/name" of the manifests, or IPv4 CIDRs separated by
- * commas (one end at most); PORTS: comma-separated "80", "80/TCP", "53/UDP", "8000-8080/TCP", "TCP" (every TCP
- * port), or "all". Errors: "path:line:col: …" (STRATA_EFORMAT). */
+ * commas (one end at most); PORTS: comma-separated "80", "80/TCP", "53/UDP", "8000-8080/TCP", "TCP"
+ * (every TCP port), or "all". Errors: "path:line:col: …" (STRATA_EFORMAT). */
 int np_flows_parse(struct np_flows *fl, struct np_engine *e, const char *path, const char *data,
                    size_t len, struct strata_error *err);
 
