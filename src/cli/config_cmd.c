@@ -9,6 +9,7 @@
 #include "checks/config.h"
 #include "checks/config_walk.h"
 #include "cli/cli.h"
+#include "cli/cli_gate.h"
 #include "policy/gate.h"
 
 static const char config_help[] =
@@ -95,17 +96,14 @@ int cmd_config(int argc, char **argv)
     enum config_kind force = CONFIG_UNKNOWN;
     struct config_options co = {0};
     struct strata_error err = {0};
-    int c;
+    int c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:qh", long_opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strata_format_parse(optarg, &format) != 0 ||
-                (format != STRATA_FORMAT_TABLE && format != STRATA_FORMAT_JSON &&
-                 format != STRATA_FORMAT_SARIF))
-                return cli_usage_error(cmd, "--format: expected table, json or sarif, got '%s'",
-                                       optarg);
+            if ((rc = cli_findings_format(cmd, optarg, &format)) != 0)
+                return rc;
             break;
         case 'o':
             output = optarg;
@@ -133,16 +131,13 @@ int cmd_config(int argc, char **argv)
                                        optarg);
             break;
         case OPT_SEVERITY:
-            if (gate_parse_severities(optarg, &severities, &err) != 0)
-                return cli_usage_error(cmd, "--severity: %s", err.msg);
+            if ((rc = cli_severities(cmd, optarg, &severities)) != 0)
+                return rc;
             break;
-        case OPT_EXIT_CODE: {
-            long v;
-            if (cli_parse_long(optarg, 0, 255, &v) != 0)
-                return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", optarg);
-            exit_code = (int)v;
+        case OPT_EXIT_CODE:
+            if ((rc = cli_exit_code(cmd, optarg, &exit_code)) != 0)
+                return rc;
             break;
-        }
         case 'h':
             fputs(config_help, stdout);
             return EXIT_CLEAN;
@@ -163,7 +158,7 @@ int cmd_config(int argc, char **argv)
         strata_strdup_or_null(argc - optind == 1 ? argv[optind] : "(several paths)", &oom);
     r->target.kind = strata_strdup_or_null("config", &oom);
     struct config_ctx *ctx = NULL;
-    int rc = oom ? strata_error_nomem(&err) : config_ctx_new(&co, r, &ctx, &err);
+    rc = oom ? strata_error_nomem(&err) : config_ctx_new(&co, r, &ctx, &err);
     if (rc != 0) {
         strata_report_free(r);
         return cli_fail(&err);

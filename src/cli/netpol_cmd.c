@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_gate.h"
 #include "cli/netpol_cli.h"
 #include "netpol/np_audit.h"
 #include "netpol/np_conn.h"
@@ -195,6 +196,39 @@ static void print_file_error(const struct strata_error *err, void *user)
     fprintf(stderr, "strata: %s\n", err->msg);
 }
 
+/* The long options every subcommand takes; their short forms are "o:n:qh". */
+#define NETPOL_COMMON_OPTS                                                                         \
+    {"output", required_argument, NULL, 'o'}, {"namespace", required_argument, NULL, 'n'},         \
+        {"quiet", no_argument, NULL, 'q'},                                                         \
+    {                                                                                              \
+        "help", no_argument, NULL, 'h'                                                             \
+    }
+
+/* -o, -n, -q, -h and getopt's complaints, for every subcommand. Returns -1 when c was taken,
+ * else the exit code to return now (help printed: EXIT_CLEAN). */
+static int common_option(int c, char **argv, const char *cmd, const char *help, const char **output,
+                         const char **ns, int *quiet)
+{
+    switch (c) {
+    case 'o':
+        *output = optarg;
+        return -1;
+    case 'n':
+        *ns = optarg;
+        return -1;
+    case 'q':
+        *quiet = 1;
+        return -1;
+    case 'h':
+        fputs(help, stdout);
+        return EXIT_CLEAN;
+    case ':':
+        return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+    default:
+        return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+}
+
 int netpol_load(const char *const *paths, size_t n, const char *ns, int quiet,
                 struct np_cluster **cluster, struct np_engine **engine)
 {
@@ -253,15 +287,9 @@ int netpol_close_output(FILE *f, const char *output, int rc)
 static int netpol_conn(int argc, char **argv)
 {
     static const struct option long_opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"namespace", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"src", required_argument, NULL, OPT_SRC},
-        {"dst", required_argument, NULL, OPT_DST},
-        {"no-self", no_argument, NULL, OPT_NO_SELF},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"format", required_argument, NULL, 'f'},    NETPOL_COMMON_OPTS,
+        {"src", required_argument, NULL, OPT_SRC},   {"dst", required_argument, NULL, OPT_DST},
+        {"no-self", no_argument, NULL, OPT_NO_SELF}, {NULL, 0, NULL, 0},
     };
     const char *cmd = "netpol conn ", *output = NULL, *ns = NULL;
     int fmt = NP_FMT_TABLE, quiet = 0, c;
@@ -277,15 +305,6 @@ static int netpol_conn(int argc, char **argv)
                                        "'%s'",
                                        optarg);
             break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'n':
-            ns = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case OPT_SRC:
             f.src_glob = optarg;
             break;
@@ -295,13 +314,11 @@ static int netpol_conn(int argc, char **argv)
         case OPT_NO_SELF:
             f.no_self = 1;
             break;
-        case 'h':
-            fputs(conn_help, stdout);
-            return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        default: {
+            int r = common_option(c, argv, cmd, conn_help, &output, &ns, &quiet);
+            if (r >= 0)
+                return r;
+        }
         }
     }
     if (optind >= argc)
@@ -337,17 +354,14 @@ static int netpol_audit(int argc, char **argv)
 {
     static const struct option long_opts[] = {
         {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"namespace", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
+        NETPOL_COMMON_OPTS,
         {"severity", required_argument, NULL, OPT_SEVERITY},
         {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cmd = "netpol audit ", *output = NULL, *ns = NULL;
     enum strata_format format = STRATA_FORMAT_TABLE;
-    int quiet = 0, exit_code = 0, c;
+    int quiet = 0, exit_code = 0, c, rc;
     unsigned severities = 0;
     struct strata_error err = {0};
     opterr = 0;
@@ -355,47 +369,30 @@ static int netpol_audit(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":f:o:n:qh", long_opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strata_format_parse(optarg, &format) != 0 ||
-                (format != STRATA_FORMAT_TABLE && format != STRATA_FORMAT_JSON &&
-                 format != STRATA_FORMAT_SARIF))
-                return cli_usage_error(cmd, "--format: expected table, json or sarif, got '%s'",
-                                       optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'n':
-            ns = optarg;
-            break;
-        case 'q':
-            quiet = 1;
+            if ((rc = cli_findings_format(cmd, optarg, &format)) != 0)
+                return rc;
             break;
         case OPT_SEVERITY:
-            if (gate_parse_severities(optarg, &severities, &err) != 0)
-                return cli_usage_error(cmd, "--severity: %s", err.msg);
+            if ((rc = cli_severities(cmd, optarg, &severities)) != 0)
+                return rc;
             break;
-        case OPT_EXIT_CODE: {
-            long v;
-            if (cli_parse_long(optarg, 0, 255, &v) != 0)
-                return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", optarg);
-            exit_code = (int)v;
+        case OPT_EXIT_CODE:
+            if ((rc = cli_exit_code(cmd, optarg, &exit_code)) != 0)
+                return rc;
             break;
+        default: {
+            int r = common_option(c, argv, cmd, audit_help, &output, &ns, &quiet);
+            if (r >= 0)
+                return r;
         }
-        case 'h':
-            fputs(audit_help, stdout);
-            return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
         return cli_usage_error(cmd, "missing PATH");
     struct np_cluster *cl = NULL;
     struct np_engine *e = NULL;
-    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
-                         &cl, &e);
+    rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet, &cl,
+                     &e);
     if (rc != 0)
         return rc;
     struct strata_report *r = strata_report_new();
@@ -427,15 +424,12 @@ static int netpol_paths(int argc, char **argv)
 {
     static const struct option long_opts[] = {
         {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"namespace", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
+        NETPOL_COMMON_OPTS,
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"sensitive", required_argument, NULL, OPT_SENSITIVE},
         {"exposed", no_argument, NULL, OPT_EXPOSED},
         {"max-hops", required_argument, NULL, OPT_MAX_HOPS},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cmd = "netpol paths ", *output = NULL, *ns = NULL, *sensitive = NULL;
@@ -449,15 +443,6 @@ static int netpol_paths(int argc, char **argv)
             fmt = np_format_parse(optarg);
             if (fmt != NP_FMT_TABLE && fmt != NP_FMT_JSON)
                 return cli_usage_error(cmd, "--format: expected table or json, got '%s'", optarg);
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'n':
-            ns = optarg;
-            break;
-        case 'q':
-            quiet = 1;
             break;
         case OPT_FROM:
             po.from_glob = optarg;
@@ -478,13 +463,11 @@ static int netpol_paths(int argc, char **argv)
             po.max_hops = (unsigned)v;
             break;
         }
-        case 'h':
-            fputs(paths_help, stdout);
-            return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        default: {
+            int r = common_option(c, argv, cmd, paths_help, &output, &ns, &quiet);
+            if (r >= 0)
+                return r;
+        }
         }
     }
     if (po.to_glob == NULL && sensitive == NULL && !po.exposed)
@@ -599,13 +582,10 @@ static int suggest_check(struct np_cluster *cl, const struct np_flows *fl, const
 static int netpol_suggest(int argc, char **argv)
 {
     static const struct option long_opts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"namespace", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
+        NETPOL_COMMON_OPTS,
         {"flows", required_argument, NULL, OPT_FLOWS},
         {"flows-out", required_argument, NULL, OPT_FLOWS_OUT},
         {"no-check", no_argument, NULL, OPT_NO_CHECK},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cmd = "netpol suggest ", *output = NULL, *ns = NULL, *flows = NULL,
@@ -615,15 +595,6 @@ static int netpol_suggest(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":o:n:qh", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'n':
-            ns = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case OPT_FLOWS:
             flows = optarg;
             break;
@@ -633,13 +604,11 @@ static int netpol_suggest(int argc, char **argv)
         case OPT_NO_CHECK:
             check = 0;
             break;
-        case 'h':
-            fputs(suggest_help, stdout);
-            return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        default: {
+            int r = common_option(c, argv, cmd, suggest_help, &output, &ns, &quiet);
+            if (r >= 0)
+                return r;
+        }
         }
     }
     if (optind >= argc)
@@ -724,15 +693,12 @@ static int netpol_diff(int argc, char **argv)
 {
     static const struct option long_opts[] = {
         {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {"namespace", required_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
+        NETPOL_COMMON_OPTS,
         {"exit-code", required_argument, NULL, OPT_EXIT_CODE},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *cmd = "netpol diff ", *output = NULL, *ns = NULL;
-    int fmt = NP_FMT_TABLE, quiet = 0, exit_code = 0, c;
+    int fmt = NP_FMT_TABLE, quiet = 0, exit_code = 0, c, rc;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":f:o:n:qh", long_opts, NULL)) != -1) {
@@ -742,36 +708,22 @@ static int netpol_diff(int argc, char **argv)
             if (fmt != NP_FMT_TABLE && fmt != NP_FMT_JSON)
                 return cli_usage_error(cmd, "--format: expected table or json, got '%s'", optarg);
             break;
-        case 'o':
-            output = optarg;
+        case OPT_EXIT_CODE:
+            if ((rc = cli_exit_code(cmd, optarg, &exit_code)) != 0)
+                return rc;
             break;
-        case 'n':
-            ns = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case OPT_EXIT_CODE: {
-            long v;
-            if (cli_parse_long(optarg, 0, 255, &v) != 0)
-                return cli_usage_error(cmd, "--exit-code: expected 0..255, got '%s'", optarg);
-            exit_code = (int)v;
-            break;
+        default: {
+            int r = common_option(c, argv, cmd, diff_help, &output, &ns, &quiet);
+            if (r >= 0)
+                return r;
         }
-        case 'h':
-            fputs(diff_help, stdout);
-            return EXIT_CLEAN;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 2)
         return cli_usage_error(cmd, "expected two paths, A and B");
     struct np_cluster *ca = NULL, *cb = NULL;
     struct np_engine *ea = NULL, *eb = NULL;
-    int rc = netpol_load((const char *const *)argv + optind, 1, ns, quiet, &ca, &ea);
+    rc = netpol_load((const char *const *)argv + optind, 1, ns, quiet, &ca, &ea);
     if (rc != 0)
         return rc;
     if ((rc = netpol_load((const char *const *)argv + optind + 1, 1, ns, quiet, &cb, &eb)) != 0) {
