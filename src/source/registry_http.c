@@ -399,7 +399,7 @@ static const char *transport_hint(CURLcode rc, const char *msg)
         return " (a registry with a private CA: --ca-file FILE)";
     if (strstr(msg, "wrong version number") != NULL || rc == CURLE_SSL_CONNECT_ERROR)
         return " (a plain-HTTP registry? only with --insecure)";
-    if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && strstr(msg, "not supported or disabled") != NULL)
         return " (plain http:// only with --insecure)";
     return "";
 }
