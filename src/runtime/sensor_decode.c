@@ -214,10 +214,22 @@ static void fill_common(struct sensor_decoder *d, const struct kev_hdr *h, struc
     ev->mnt_ns = h->mntns;
     ev->pid_ns = h->pidns;
     ev->net_ns = h->netns;
-    if (d->resolver) {
+    /* the container of a process is resolved once per (process, cgroup): processes in the
+     * cgroup v2 root need /proc/PID/cgroup, too slow for every event */
+    struct proc_info *p = proc_table_get(&d->procs, h->tgid);
+    if (p && p->ct_known && p->ct_cgroup == h->cgroup_id) {
+        memcpy(ev->container_id, p->ct_id, sizeof(ev->container_id));
+        memcpy(ev->container_type, p->ct_type, sizeof(ev->container_type));
+    } else if (d->resolver) {
         const struct ct_ident *ct = ct_resolve(d->resolver, h->cgroup_id, h->tgid);
         sensor_strlcpy(ev->container_id, ct->id, sizeof(ev->container_id));
         sensor_strlcpy(ev->container_type, ct->type, sizeof(ev->container_type));
+        if (p) {
+            memcpy(p->ct_id, ev->container_id, sizeof(p->ct_id));
+            memcpy(p->ct_type, ev->container_type, sizeof(p->ct_type));
+            p->ct_cgroup = h->cgroup_id;
+            p->ct_known = 1;
+        }
     }
     if (d->meta && strcmp(ev->container_id, "host") != 0) {
         const char *n = ct_meta_name(d->meta, ev->container_id);

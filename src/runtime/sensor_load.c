@@ -187,6 +187,32 @@ static const struct {
     {"/var/spool/cron/", WATCH_WRITE | WATCH_TREE},
 };
 
+/* The first 4 bytes of a WATCH_READ prefix, for the kernel's read-only pre-filter. */
+static int read_head_add(struct sensor *s, const char *prefix, struct strata_error *err)
+{
+    uint32_t head;
+    uint8_t one = 1;
+    memcpy(&head, prefix, sizeof(head));
+    if (bpf_map__update_elem(s->skel->maps.read_heads, &head, sizeof(head), &one, sizeof(one),
+                             BPF_ANY) != 0)
+        return strata_error_set(err, STRATA_EIO, "configuring watched path %s: %s", prefix,
+                                strerror(errno));
+    return 0;
+}
+
+/* Whether every read-watched prefix has 4 bytes (then the pre-filter is exact). */
+static int prefilter_ok(const struct sensor_opts *o)
+{
+    if (!o->no_default_watch)
+        for (size_t i = 0; i < sizeof(default_watch) / sizeof(default_watch[0]); i++)
+            if ((default_watch[i].bits & WATCH_READ) && strlen(default_watch[i].prefix) < 4)
+                return 0;
+    for (size_t i = 0; o->watch && o->watch[i]; i++)
+        if (strlen(o->watch[i]) < 4)
+            return 0;
+    return 1;
+}
+
 static int watch_add(struct sensor *s, const char *prefix, unsigned bits, struct strata_error *err)
 {
     struct path_key k;
@@ -202,6 +228,8 @@ static int watch_add(struct sensor *s, const char *prefix, unsigned bits, struct
     if (bpf_map__update_elem(s->skel->maps.watch_paths, &k, sizeof(k), &v, sizeof(v), BPF_ANY) != 0)
         return strata_error_set(err, STRATA_EIO, "configuring watched path %s: %s", prefix,
                                 strerror(errno));
+    if ((bits & WATCH_READ) && n >= 4)
+        return read_head_add(s, prefix, err);
     return 0;
 }
 
@@ -228,6 +256,8 @@ static int try_load(struct sensor *s, const struct sensor_opts *o, int raw, int 
     }
     set_autoload(s->skel, raw);
     s->skel->rodata->self_tgid = (uint32_t)getpid();
+    s->skel->rodata->read_prefilter = (uint32_t)prefilter_ok(o);
+    s->skel->rodata->btf_mode = raw ? 0 : 1;
     size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
     bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ring);
     int rc = strata_sensor__load(s->skel);

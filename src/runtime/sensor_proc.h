@@ -21,6 +21,10 @@ struct proc_info {
     uint16_t argc, args_len;
     uint8_t trunc; /* RT_TRUNC_EXE / RT_TRUNC_ARGS / RT_TRUNC_CWD */
     char fd_type[3];
+    uint8_t ct_known; /* ct_* hold the container of cgroup ct_cgroup */
+    uint64_t ct_cgroup;
+    char ct_id[RT_CONTAINER_ID_MAX];
+    char ct_type[RT_CONTAINER_TYPE_MAX];
     char comm[RT_COMM_MAX];
     char exe[RT_PATH_MAX];
     char cwd[RT_PATH_MAX];

@@ -80,6 +80,13 @@ const volatile __u32 self_tgid = 0;
 const volatile __u64 wakeup_bytes = 64 * 1024;
 /* Watch bits for relative paths, which the trie cannot place. */
 const volatile __u32 relative_watch = WATCH_WRITE;
+/* Set when every WATCH_READ prefix is at least 4 bytes long: a read-only open whose first 4
+ * bytes start no such prefix (map read_heads) is dropped without reading the whole path. */
+const volatile __u32 read_prefilter = 0;
+/* Set by the loader when the tp_btf programs are loaded (kernels >= 5.11): the current task
+ * is then read with plain BTF loads; the raw_tp fallback keeps probe reads. The verifier
+ * drops the branch that is not taken, helper and all. */
+const volatile __u32 btf_mode = 0;
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -113,6 +120,19 @@ struct {
     __type(value, struct path_key);
 } scratch SEC(".maps");
 
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 256);
+    __type(key, __u32);
+    __type(value, __u8);
+} read_heads SEC(".maps");
+
+/* A syscall at its exit: number, result, the first four arguments (x86_64 order). */
+struct sys_args {
+    long nr, ret;
+    long a[4];
+};
+
 static __always_inline void *reserve(__u32 size, __u32 type)
 {
     void *r = bpf_ringbuf_reserve(&events, size, 0);
@@ -134,28 +154,52 @@ static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 siz
                                         struct task_struct *t, __s64 ret, __u32 nr)
 {
     __u64 id = bpf_get_current_pid_tgid();
-    struct task_struct *leader = BPF_CORE_READ(t, group_leader);
-    const struct cred *c = BPF_CORE_READ(t, cred);
-    struct pid *p = BPF_CORE_READ(leader, thread_pid);
-    unsigned int level = BPF_CORE_READ(p, level);
+    struct pid *p;
+    unsigned int level;
     struct upid up = {};
 
     h->ts_ns = bpf_ktime_get_boot_ns();
     h->cgroup_id = bpf_get_current_cgroup_id();
-    h->start_ns = BPF_CORE_READ(leader, start_boottime);
     h->ret = ret;
     h->type = type;
     h->size = size;
     h->pid = (__u32)id;
     h->tgid = id >> 32;
-    h->ppid = BPF_CORE_READ(t, real_parent, tgid);
-    h->uid = BPF_CORE_READ(c, uid.val);
-    h->euid = BPF_CORE_READ(c, euid.val);
-    h->gid = BPF_CORE_READ(c, gid.val);
-    h->egid = BPF_CORE_READ(c, egid.val);
-    h->loginuid = BPF_CORE_READ(t, loginuid.val);
-    h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
-    h->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+    h->nr = nr;
+    if (btf_mode) {
+        /* plain loads through the BTF-typed current task: a helper call each would cost
+         * most of a reported event */
+        struct task_struct *ct = bpf_get_current_task_btf();
+        struct task_struct *leader = ct->group_leader;
+        const struct cred *c = ct->cred;
+
+        p = leader->thread_pid;
+        level = p->level;
+        h->start_ns = leader->start_boottime;
+        h->ppid = ct->real_parent->tgid;
+        h->uid = c->uid.val;
+        h->euid = c->euid.val;
+        h->gid = c->gid.val;
+        h->egid = c->egid.val;
+        h->loginuid = ct->loginuid.val;
+        h->mntns = ct->nsproxy->mnt_ns->ns.inum;
+        h->netns = ct->nsproxy->net_ns->ns.inum;
+    } else {
+        struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+        const struct cred *c = BPF_CORE_READ(t, cred);
+
+        p = BPF_CORE_READ(leader, thread_pid);
+        level = BPF_CORE_READ(p, level);
+        h->start_ns = BPF_CORE_READ(leader, start_boottime);
+        h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+        h->uid = BPF_CORE_READ(c, uid.val);
+        h->euid = BPF_CORE_READ(c, euid.val);
+        h->gid = BPF_CORE_READ(c, gid.val);
+        h->egid = BPF_CORE_READ(c, egid.val);
+        h->loginuid = BPF_CORE_READ(t, loginuid.val);
+        h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+        h->netns = BPF_CORE_READ(t, nsproxy, net_ns, ns.inum);
+    }
     if (level > 32)
         level = 0;
     bpf_core_read(&up, sizeof(up),
@@ -163,7 +207,6 @@ static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 siz
                       level * sizeof(struct upid));
     h->vpid = up.nr;
     h->pidns = BPF_CORE_READ(up.ns, ns.inum);
-    h->nr = nr;
     bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
@@ -386,7 +429,7 @@ int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
 
 /* ---- syscalls, at exit ---- */
 
-static __always_inline int sys_open(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     const char *upath;
@@ -397,27 +440,39 @@ static __always_inline int sys_open(struct pt_regs *regs, long nr, long ret)
     int write;
 
     if (nr == NR_open) {
-        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
-        flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
-        mode = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        upath = (const char *)sa->a[0];
+        flags = sa->a[1];
+        mode = sa->a[2];
     } else if (nr == NR_creat) {
-        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        upath = (const char *)sa->a[0];
         flags = O_CREAT_ | O_WRONLY_ | O_TRUNC_;
-        mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+        mode = sa->a[1];
     } else if (nr == NR_openat) {
-        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-        flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
-        mode = PT_REGS_PARM4_CORE_SYSCALL(regs);
+        dfd = sa->a[0];
+        upath = (const char *)sa->a[1];
+        flags = sa->a[2];
+        mode = sa->a[3];
     } else {
         struct open_how how = {};
-        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-        bpf_probe_read_user(&how, sizeof(how), (void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
+        dfd = sa->a[0];
+        upath = (const char *)sa->a[1];
+        bpf_probe_read_user(&how, sizeof(how), (void *)sa->a[2]);
         flags = how.flags;
         mode = how.mode;
     }
     write = (flags & (O_WRONLY_ | O_RDWR_ | O_CREAT_ | O_TRUNC_)) != 0;
+    if (!write) {
+        /* most opens are reads of files nobody watches: decide on 4 bytes when possible */
+        __u32 head = 0;
+        if (bpf_probe_read_user(&head, sizeof(head), upath) != 0)
+            return 0;
+        if ((head & 0xff) != '/') {
+            if (!(relative_watch & WATCH_READ))
+                return 0;
+        } else if (read_prefilter && !bpf_map_lookup_elem(&read_heads, &head)) {
+            return 0;
+        }
+    }
     watch = path_watch(upath, &k);
     if (!k || !(watch & (write ? WATCH_WRITE : WATCH_READ)))
         return 0;
@@ -434,7 +489,7 @@ static __always_inline int sys_open(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_rename(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_rename(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     const char *oldp, *newp;
@@ -443,13 +498,13 @@ static __always_inline int sys_rename(struct pt_regs *regs, long nr, long ret)
     struct kev_rename *e;
 
     if (nr == NR_rename) {
-        oldp = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
-        newp = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        oldp = (const char *)sa->a[0];
+        newp = (const char *)sa->a[1];
     } else {
-        olddfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        oldp = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-        newdfd = PT_REGS_PARM3_CORE_SYSCALL(regs);
-        newp = (const char *)PT_REGS_PARM4_CORE_SYSCALL(regs);
+        olddfd = sa->a[0];
+        oldp = (const char *)sa->a[1];
+        newdfd = sa->a[2];
+        newp = (const char *)sa->a[3];
     }
     if (!(path_watch(oldp, &k) & WATCH_TREE) && !(path_watch(newp, &k) & WATCH_TREE))
         return 0;
@@ -465,7 +520,7 @@ static __always_inline int sys_rename(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_unlink(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_unlink(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     const char *upath;
@@ -475,11 +530,11 @@ static __always_inline int sys_unlink(struct pt_regs *regs, long nr, long ret)
     struct kev_unlink *e;
 
     if (nr == NR_unlinkat) {
-        dfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        upath = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
-        flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        dfd = sa->a[0];
+        upath = (const char *)sa->a[1];
+        flags = sa->a[2];
     } else {
-        upath = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+        upath = (const char *)sa->a[0];
         if (nr == NR_rmdir)
             flags = AT_REMOVEDIR_;
     }
@@ -499,7 +554,7 @@ static __always_inline int sys_unlink(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_sock(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_sock(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     __u32 type = nr == NR_connect ? KEV_CONNECT : nr == NR_bind ? KEV_BIND : KEV_ACCEPT;
@@ -511,11 +566,11 @@ static __always_inline int sys_sock(struct pt_regs *regs, long nr, long ret)
     if (type == KEV_CONNECT) {
         if (ret != 0 && ret != -EINPROGRESS_)
             return 0;
-        fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        fd = sa->a[0];
     } else if (type == KEV_BIND) {
         if (ret != 0)
             return 0;
-        fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+        fd = sa->a[0];
     } else {
         if (ret < 0)
             return 0;
@@ -549,14 +604,14 @@ static __always_inline int sys_sock(struct pt_regs *regs, long nr, long ret)
         BPF_CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
     } else {
         /* AF_UNIX connect: the path the caller asked for (abstract names start with NUL) */
-        const char *ua = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+        const char *ua = (const char *)sa->a[1];
         bpf_probe_read_user(e->unix_path, sizeof(e->unix_path), ua + 2);
     }
     submit(e);
     return 0;
 }
 
-static __always_inline int sys_setid(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_setid(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     struct kev_setid *e = reserve(sizeof(*e), KEV_SETID);
@@ -571,9 +626,9 @@ static __always_inline int sys_setid(struct pt_regs *regs, long nr, long ret)
         e->fsuid = BPF_CORE_READ(c, fsuid.val);
         e->sgid = BPF_CORE_READ(c, sgid.val);
         e->fsgid = BPF_CORE_READ(c, fsgid.val);
-        e->args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        e->args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-        e->args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        e->args[0] = sa->a[0];
+        e->args[1] = sa->a[1];
+        e->args[2] = sa->a[2];
     }
     submit(e);
     return 0;
@@ -595,10 +650,10 @@ static __always_inline int sys_capset(long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_ptrace(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_ptrace(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-    long req = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    long req = sa->a[0];
     struct kev_ptrace *e;
 
     /* TRACEME, POKETEXT, POKEDATA, POKEUSER, SETREGS, ATTACH, SEIZE: the requests that take
@@ -610,13 +665,13 @@ static __always_inline int sys_ptrace(struct pt_regs *regs, long nr, long ret)
         return 0;
     fill_hdr_nr(&e->h, KEV_PTRACE, sizeof(*e), t, ret, nr);
     e->request = req;
-    e->target = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->target = sa->a[1];
     e->pad = 0;
     submit(e);
     return 0;
 }
 
-static __always_inline int sys_mount(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_mount(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     struct kev_mount *e;
@@ -629,23 +684,19 @@ static __always_inline int sys_mount(struct pt_regs *regs, long nr, long ret)
     e->source[0] = 0;
     e->fstype[0] = 0;
     if (type == KEV_MOUNT) {
-        bpf_probe_read_user_str(e->source, sizeof(e->source),
-                                (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
-        bpf_probe_read_user_str(e->target, sizeof(e->target),
-                                (void *)PT_REGS_PARM2_CORE_SYSCALL(regs));
-        bpf_probe_read_user_str(e->fstype, sizeof(e->fstype),
-                                (void *)PT_REGS_PARM3_CORE_SYSCALL(regs));
-        e->flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+        bpf_probe_read_user_str(e->source, sizeof(e->source), (void *)sa->a[0]);
+        bpf_probe_read_user_str(e->target, sizeof(e->target), (void *)sa->a[1]);
+        bpf_probe_read_user_str(e->fstype, sizeof(e->fstype), (void *)sa->a[2]);
+        e->flags = sa->a[3];
     } else {
-        bpf_probe_read_user_str(e->target, sizeof(e->target),
-                                (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
-        e->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+        bpf_probe_read_user_str(e->target, sizeof(e->target), (void *)sa->a[0]);
+        e->flags = sa->a[1];
     }
     submit(e);
     return 0;
 }
 
-static __always_inline int sys_module(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_module(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     struct kev_module *e = reserve(sizeof(*e), KEV_MODULE);
@@ -658,8 +709,8 @@ static __always_inline int sys_module(struct pt_regs *regs, long nr, long ret)
     e->flags = 0;
     if (nr == NR_finit_module) {
         struct file *f;
-        e->fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-        e->flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+        e->fd = sa->a[0];
+        e->flags = sa->a[2];
         f = fd_file(t, e->fd);
         if (f)
             bpf_probe_read_kernel_str(e->name, sizeof(e->name),
@@ -669,19 +720,19 @@ static __always_inline int sys_module(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_bpf(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_bpf(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     struct kev_bpf *e;
     const char *uattr;
 
-    if (PT_REGS_PARM1_CORE_SYSCALL(regs) != BPF_PROG_LOAD_)
+    if (sa->a[0] != BPF_PROG_LOAD_)
         return 0;
     e = reserve(sizeof(*e), KEV_BPF);
     if (!e)
         return 0;
     fill_hdr_nr(&e->h, KEV_BPF, sizeof(*e), t, ret, nr);
-    uattr = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+    uattr = (const char *)sa->a[1];
     e->cmd = BPF_PROG_LOAD_;
     e->prog_type = 0;
     e->prog_name[0] = 0;
@@ -692,7 +743,7 @@ static __always_inline int sys_bpf(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int sys_memfd(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_memfd(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
     struct kev_memfd *e = reserve(sizeof(*e), KEV_MEMFD);
@@ -700,17 +751,17 @@ static __always_inline int sys_memfd(struct pt_regs *regs, long nr, long ret)
     if (!e)
         return 0;
     fill_hdr_nr(&e->h, KEV_MEMFD, sizeof(*e), t, ret, nr);
-    e->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    e->flags = sa->a[1];
     e->pad = 0;
-    bpf_probe_read_user_str(e->name, sizeof(e->name), (void *)PT_REGS_PARM1_CORE_SYSCALL(regs));
+    bpf_probe_read_user_str(e->name, sizeof(e->name), (void *)sa->a[0]);
     submit(e);
     return 0;
 }
 
-static __always_inline int sys_dup(struct pt_regs *regs, long nr, long ret)
+static __always_inline int sys_dup(const struct sys_args *sa, long nr, long ret)
 {
     struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-    long oldfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    long oldfd = sa->a[0];
     struct kev_dup *e;
     struct file *f;
 
@@ -731,10 +782,8 @@ static __always_inline int sys_dup(struct pt_regs *regs, long nr, long ret)
     return 0;
 }
 
-static __always_inline int on_sys_exit(struct pt_regs *regs, long ret)
+static __always_inline int interesting(long nr)
 {
-    long nr = BPF_CORE_READ(regs, orig_ax);
-
     switch (nr) {
     case NR_open:
     case NR_creat:
@@ -769,10 +818,16 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret)
     case NR_dup:
     case NR_dup2:
     case NR_dup3:
-        break;
+        return 1;
     default:
         return 0;
     }
+}
+
+static __always_inline int on_sys_exit(const struct sys_args *sa)
+{
+    long nr = sa->nr, ret = sa->ret;
+
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
         return 0;
     switch (nr) {
@@ -780,51 +835,73 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret)
     case NR_creat:
     case NR_openat:
     case NR_openat2:
-        return sys_open(regs, nr, ret);
+        return sys_open(sa, nr, ret);
     case NR_rename:
     case NR_renameat:
     case NR_renameat2:
-        return sys_rename(regs, nr, ret);
+        return sys_rename(sa, nr, ret);
     case NR_unlink:
     case NR_unlinkat:
     case NR_rmdir:
-        return sys_unlink(regs, nr, ret);
+        return sys_unlink(sa, nr, ret);
     case NR_connect:
     case NR_accept:
     case NR_accept4:
     case NR_bind:
-        return sys_sock(regs, nr, ret);
+        return sys_sock(sa, nr, ret);
     case NR_capset:
         return ret == 0 ? sys_capset(nr, ret) : 0;
     case NR_ptrace:
-        return sys_ptrace(regs, nr, ret);
+        return sys_ptrace(sa, nr, ret);
     case NR_mount:
     case NR_umount2:
-        return sys_mount(regs, nr, ret);
+        return sys_mount(sa, nr, ret);
     case NR_init_module:
     case NR_finit_module:
-        return sys_module(regs, nr, ret);
+        return sys_module(sa, nr, ret);
     case NR_bpf:
-        return sys_bpf(regs, nr, ret);
+        return sys_bpf(sa, nr, ret);
     case NR_memfd_create:
-        return sys_memfd(regs, nr, ret);
+        return sys_memfd(sa, nr, ret);
     case NR_dup:
     case NR_dup2:
     case NR_dup3:
-        return sys_dup(regs, nr, ret);
+        return sys_dup(sa, nr, ret);
     default:
-        return sys_setid(regs, nr, ret);
+        return sys_setid(sa, nr, ret);
     }
 }
 
+/* The syscall number and arguments: plain loads through the BTF-typed pt_regs in tp_btf,
+ * probe reads in raw_tp. Most syscalls leave here, so this is the hot path. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
 {
-    return on_sys_exit(regs, ret);
+    struct sys_args sa;
+
+    sa.nr = regs->orig_ax;
+    if (!interesting(sa.nr))
+        return 0;
+    sa.ret = ret;
+    sa.a[0] = regs->di;
+    sa.a[1] = regs->si;
+    sa.a[2] = regs->dx;
+    sa.a[3] = regs->r10;
+    return on_sys_exit(&sa);
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
 {
-    return on_sys_exit(regs, ret);
+    struct sys_args sa;
+
+    sa.nr = BPF_CORE_READ(regs, orig_ax);
+    if (!interesting(sa.nr))
+        return 0;
+    sa.ret = ret;
+    sa.a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+    sa.a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+    sa.a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+    sa.a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+    return on_sys_exit(&sa);
 }
