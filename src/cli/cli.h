@@ -32,6 +32,8 @@ int cmd_watch(int argc, char **argv);     /* src/cli/watch_cmd.c: strata watch *
 int cmd_sign(int argc, char **argv);      /* src/cli/sign_cmd.c: strata sign */
 int cmd_verify(int argc, char **argv);    /* src/cli/verify_cmd.c: strata verify */
 int cmd_policy(int argc, char **argv);    /* src/cli/policy_cmd.c: strata policy check */
+/* src/cli/watch_live.c: strata watch without --validate/--replay (the eBPF sensor), release */
+int cmd_watch_live(int argc, char **argv);
 
 /* Prints "strata: <message>" and returns the exit code for the error. */
 int cli_fail(const struct strata_error *err);

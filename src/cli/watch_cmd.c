@@ -346,6 +346,5 @@ int cmd_watch(int argc, char **argv)
 {
     if (has_offline_flag(argc, argv))
         return watch_offline(argc, argv);
-    return cli_usage_error("watch ", "strata watch: give --validate or --replay (live capture: "
-                                     "see docs/runtime-events.md)");
+    return cmd_watch_live(argc, argv); /* src/cli/watch_live.c: the eBPF sensor */
 }
