@@ -187,28 +187,22 @@ static const struct {
     {"/var/spool/cron/", WATCH_WRITE | WATCH_TREE},
 };
 
-/* The first 4 bytes of a WATCH_READ prefix, for the kernel's read-only pre-filter. */
-static int read_head_add(struct sensor *s, const char *prefix, struct strata_error *err)
+/* Bytes 1 and 2 of a WATCH_READ prefix, for the kernel's read-only pre-filter. */
+static void read_head_add(struct sensor *s, const char *prefix)
 {
-    uint32_t head;
-    uint8_t one = 1;
-    memcpy(&head, prefix, sizeof(head));
-    if (bpf_map__update_elem(s->skel->maps.read_heads, &head, sizeof(head), &one, sizeof(one),
-                             BPF_ANY) != 0)
-        return strata_error_set(err, STRATA_EIO, "configuring watched path %s: %s", prefix,
-                                strerror(errno));
-    return 0;
+    unsigned idx = (unsigned)(unsigned char)prefix[1] | (unsigned)(unsigned char)prefix[2] << 8;
+    s->skel->bss->read_head_bits[idx >> 3] |= (uint8_t)(1u << (idx & 7));
 }
 
-/* Whether every read-watched prefix has 4 bytes (then the pre-filter is exact). */
+/* Whether every read-watched prefix has 3 bytes (then the pre-filter is exact). */
 static int prefilter_ok(const struct sensor_opts *o)
 {
     if (!o->no_default_watch)
         for (size_t i = 0; i < sizeof(default_watch) / sizeof(default_watch[0]); i++)
-            if ((default_watch[i].bits & WATCH_READ) && strlen(default_watch[i].prefix) < 4)
+            if ((default_watch[i].bits & WATCH_READ) && strlen(default_watch[i].prefix) < 3)
                 return 0;
     for (size_t i = 0; o->watch && o->watch[i]; i++)
-        if (strlen(o->watch[i]) < 4)
+        if (strlen(o->watch[i]) < 3)
             return 0;
     return 1;
 }
@@ -228,8 +222,8 @@ static int watch_add(struct sensor *s, const char *prefix, unsigned bits, struct
     if (bpf_map__update_elem(s->skel->maps.watch_paths, &k, sizeof(k), &v, sizeof(v), BPF_ANY) != 0)
         return strata_error_set(err, STRATA_EIO, "configuring watched path %s: %s", prefix,
                                 strerror(errno));
-    if ((bits & WATCH_READ) && n >= 4)
-        return read_head_add(s, prefix, err);
+    if ((bits & WATCH_READ) && n >= 3)
+        read_head_add(s, prefix);
     return 0;
 }
 

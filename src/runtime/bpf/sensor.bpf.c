@@ -80,8 +80,8 @@ const volatile __u32 self_tgid = 0;
 const volatile __u64 wakeup_bytes = 64 * 1024;
 /* Watch bits for relative paths, which the trie cannot place. */
 const volatile __u32 relative_watch = WATCH_WRITE;
-/* Set when every WATCH_READ prefix is at least 4 bytes long: a read-only open whose first 4
- * bytes start no such prefix (map read_heads) is dropped without reading the whole path. */
+/* Set when every WATCH_READ prefix is at least 3 bytes long: a read-only open whose 2nd and
+ * 3rd bytes begin no such prefix (read_head_bits) is dropped without reading the whole path. */
 const volatile __u32 read_prefilter = 0;
 /* Set by the loader when the tp_btf programs are loaded (kernels >= 5.11): the current task
  * is then read with plain BTF loads; the raw_tp fallback keeps probe reads. The verifier
@@ -120,12 +120,9 @@ struct {
     __type(value, struct path_key);
 } scratch SEC(".maps");
 
-struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, 256);
-    __type(key, __u32);
-    __type(value, __u8);
-} read_heads SEC(".maps");
+/* Bit (path[1], path[2]) is set for every WATCH_READ prefix (filled by userspace through the
+ * skeleton's .bss): a plain load, no map lookup, on the hottest path. */
+__u8 read_head_bits[8192];
 
 /* A syscall at its exit: number, result, the first four arguments (x86_64 order). */
 struct sys_args {
@@ -431,7 +428,7 @@ int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
 
 static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret)
 {
-    struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+    struct task_struct *t;
     const char *upath;
     __u32 flags, mode = 0, watch;
     int dfd = AT_FDCWD_;
@@ -469,8 +466,10 @@ static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret
         if ((head & 0xff) != '/') {
             if (!(relative_watch & WATCH_READ))
                 return 0;
-        } else if (read_prefilter && !bpf_map_lookup_elem(&read_heads, &head)) {
-            return 0;
+        } else if (read_prefilter) {
+            __u32 idx = (head >> 8) & 0xffff;
+            if (!(read_head_bits[idx >> 3] & (1u << (idx & 7))))
+                return 0;
         }
     }
     watch = path_watch(upath, &k);
@@ -479,6 +478,7 @@ static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret
     e = reserve(sizeof(*e), KEV_OPEN);
     if (!e)
         return 0;
+    t = (struct task_struct *)bpf_get_current_task();
     fill_hdr_nr(&e->h, KEV_OPEN, sizeof(*e), t, ret, nr);
     e->dfd = dfd;
     e->flags = flags;
