@@ -410,7 +410,7 @@ static int add_payload(struct strbuf *sb, const struct rt_event *ev)
         break;
     case RT_CLASS_ACTION:
         rc = strbuf_adds(sb, ",\"action\":{");
-        if (rc == 0)
+        if (rc == 0 && ev->u.action.kind != RT_ACT_NONE)
             rc =
                 kv_str(sb, &f, "kind", rt_action_kind_name((enum rt_action_kind)ev->u.action.kind));
         if (rc == 0)

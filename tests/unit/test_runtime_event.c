@@ -167,6 +167,11 @@ static void test_round_trip_every_class(void **state)
     base(&ev, RT_EV_PTRACE);
     ev.u.ptrace.request = 999;
     round_trip(&ev);
+    base(&ev, RT_EV_ACTION); /* no kind (found by the fuzzer: "kind":"" did not read back) */
+    round_trip(&ev);
+    base(&ev, RT_EV_CONNECT); /* no family, ports only */
+    ev.u.net.lport = 5;
+    round_trip(&ev);
     base(&ev, RT_EV_OPENAT2);
     ev.u.file.flags = O_RDWR | 0x80000000u;
     ev.u.file.fd = -1;
