@@ -94,10 +94,12 @@ static int build_ca_bundle(struct registry_client *c, struct strata_error *err)
     char *def = NULL;
     curl_easy_getinfo(h, CURLINFO_CAINFO, &def);
     int rc = 0;
-    if (def != NULL && access(def, R_OK) == 0)
+    /* $SSL_CERT_FILE often names the system bundle itself: nothing to add then */
+    int same = def != NULL && strcmp(def, c->ca_file) == 0;
+    if (!same && def != NULL && access(def, R_OK) == 0)
         rc = append_file(&c->ca_bundle, def, err);
     curl_easy_cleanup(h);
-    if (rc == 0)
+    if (rc == 0 && !same)
         rc = append_file(&c->ca_bundle, c->ca_file, err);
     return rc;
 }
@@ -218,15 +220,35 @@ static int is_digest(const char *ref)
     return strncmp(ref, "sha256:", 7) == 0;
 }
 
+/* A manifest reference goes into the URL path: it must be a sha256 digest or a tag
+ * ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), nothing that could add a path or a query. */
+static int check_ref(struct registry_client *c, const char *ref, struct strata_error *err)
+{
+    int ok = digest_is_valid_sha256(ref);
+    size_t n = strlen(ref);
+    if (!ok && !is_digest(ref) && n > 0 && n <= IMAGE_REF_MAX_TAG && ref[0] != '.' &&
+        ref[0] != '-') {
+        ok = 1;
+        for (size_t i = 0; i < n && ok; i++)
+            ok = (ref[i] >= 'a' && ref[i] <= 'z') || (ref[i] >= 'A' && ref[i] <= 'Z') ||
+                 (ref[i] >= '0' && ref[i] <= '9') || ref[i] == '_' || ref[i] == '.' ||
+                 ref[i] == '-';
+    }
+    if (ok)
+        return 0;
+    return strata_error_set(err, STRATA_EUSAGE, "%s: '%.140s' is neither a tag nor a sha256 digest",
+                            c->display, ref);
+}
+
 int registry_get_manifest(struct registry_client *c, const char *ref, struct registry_manifest *out,
                           struct strata_error *err)
 {
     memset(out, 0, sizeof *out);
     char what[160];
     snprintf(what, sizeof what, "manifest %.100s", ref);
-    if (is_digest(ref) && !digest_is_valid_sha256(ref))
-        return strata_error_set(err, STRATA_EUSAGE, "%s: %s: not a sha256 digest", c->display,
-                                what);
+    int rc0 = check_ref(c, ref, err);
+    if (rc0 != 0)
+        return rc0;
     struct strbuf suffix = STRBUF_INIT;
     if (strbuf_addf(&suffix, "/manifests/%s", ref) != 0)
         return strata_error_nomem(err);
@@ -273,6 +295,9 @@ int registry_resolve(struct registry_client *c, const char *ref, int *exists,
     digest[0] = '\0';
     char what[160];
     snprintf(what, sizeof what, "manifest %.100s", ref);
+    int rc0 = check_ref(c, ref, err);
+    if (rc0 != 0)
+        return rc0;
     struct strbuf suffix = STRBUF_INIT;
     if (strbuf_addf(&suffix, "/manifests/%s", ref) != 0)
         return strata_error_nomem(err);
@@ -510,6 +535,9 @@ int registry_put_manifest(struct registry_client *c, const char *ref, const char
         return strata_error_nomem(err);
     char what[160];
     snprintf(what, sizeof what, "manifest upload %.100s", ref);
+    int rc0 = check_ref(c, ref, err);
+    if (rc0 != 0)
+        return rc0;
     if (len > REGISTRY_MAX_MANIFEST)
         return strata_error_set(err, STRATA_ELIMIT, "%s: %s: %zu bytes, more than %u", c->display,
                                 what, len, REGISTRY_MAX_MANIFEST);

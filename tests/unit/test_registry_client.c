@@ -308,6 +308,19 @@ static void test_link_header(void **state)
     assert_null(reg_link_next(c, "</v2/a b>; rel=\"next\"", &oom));
     assert_null(reg_link_next(c, NULL, &oom));
     assert_false(oom);
+    /* references that would leave the URL path are refused before anything is sent */
+    static const char *const bad_refs[] = {"../x", "a/b",       "1?x=1", "a#b",      "",
+                                           ".a",   "sha256:00", "a b",   "a\r\nX: y"};
+    struct registry_manifest m;
+    char d[STRATA_DIGEST_STRLEN];
+    int exists;
+    for (size_t i = 0; i < sizeof bad_refs / sizeof bad_refs[0]; i++) {
+        assert_int_equal(registry_get_manifest(c, bad_refs[i], &m, &err), STRATA_EUSAGE);
+        assert_int_equal(registry_resolve(c, bad_refs[i], &exists, d, &err), STRATA_EUSAGE);
+        assert_int_equal(
+            registry_put_manifest(c, bad_refs[i], REGISTRY_MT_OCI_MANIFEST, "{}", 2, d, &err),
+            STRATA_EUSAGE);
+    }
     registry_client_free(c);
     /* options refused before anything is sent */
     assert_int_equal(image_ref_parse("reg.example/app", &r, &err), 0);
