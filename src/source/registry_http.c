@@ -259,6 +259,8 @@ static int configure(struct registry_client *c, CURL *h, const struct reg_reques
      * redirect leaves the host. */
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, get ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    if (rq->to_fd >= 0) /* layers: fewer, larger writes and hash updates */
+        curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
     if (c->ca_bundle.len > 0) {
         /* the system bundle plus --ca-file: CURLOPT_CAINFO alone would replace the former */
         struct curl_blob blob = {c->ca_bundle.buf, c->ca_bundle.len, CURL_BLOB_NOCOPY};
