@@ -161,8 +161,8 @@ int tp_evaluate_image(const struct trust_policy *p, const struct tp_image *img,
 
 /* Would a new scan change the verdict? 1 when the policy has scan rules and the record is
  * missing, older than scan.max_age, made with another database than the current one (when
- * scan.require_current_db) or cannot judge a rule (vulnerabilities not matched, a severity
- * the policy limits filtered out, checks or secrets not run). */
+ * scan.require_current_db) or cannot judge a rule (vulnerabilities not matched while there is
+ * a database now, a severity the policy limits filtered out, checks or secrets not run). */
 int tp_needs_rescan(const struct trust_policy *p, const struct tp_image *img);
 
 /* The registry and pinning rules for one image reference written in a file (text as

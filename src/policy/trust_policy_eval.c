@@ -462,8 +462,9 @@ int tp_needs_rescan(const struct trust_policy *p, const struct tp_image *img)
     if (p->scan_max_age.seconds > 0 && img->now - rec->scanned_at > p->scan_max_age.seconds)
         return 1;
     int64_t used, current;
+    /* Without a database a new scan would match nothing either: no rescan for that. */
     if ((p->require_current_db || p->db_max_age.seconds > 0 || p->has_vuln_limits) &&
-        rec->db_built_at == NULL)
+        rec->db_built_at == NULL && img->current_db_built_at != NULL)
         return 1;
     if (p->require_current_db && img->current_db_built_at != NULL &&
         policy_parse_rfc3339(rec->db_built_at, &used) == 0 &&

@@ -545,6 +545,15 @@ static void test_rules_without_record(void **state)
     img.current_db_built_at = "2027-01-14T00:00:00Z";
     rec.scanned_at = NOW - 25 * 3600;
     assert_true(tp_needs_rescan(p, &img));
+    /* no database now: a scan without matching is not redone for that (it would match
+     * nothing either) */
+    rec = sample_record();
+    rec.db_built_at = NULL;
+    rec.vulns_checked = 0;
+    img.current_db_built_at = NULL;
+    assert_false(tp_needs_rescan(p, &img));
+    img.current_db_built_at = "2027-01-14T00:00:00Z";
+    assert_true(tp_needs_rescan(p, &img));
     /* a policy without scan rules never asks for a rescan */
     struct trust_policy *q = parse_ok("version: 1\npinning: {require_digest: true}\n");
     img.record = NULL;
