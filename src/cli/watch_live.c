@@ -25,6 +25,7 @@
 static const char watch_live_usage[] =
     "usage: strata watch [--rules FILE]... [OPTIONS]\n"
     "       strata watch release ID\n"
+    "       strata watch help\n"
     "\n"
     "Watches the processes of this machine and its containers with an eBPF sensor, runs the\n"
     "runtime rules on every event, sends alerts to the outputs and carries out the actions the\n"
@@ -303,6 +304,11 @@ int cmd_watch_live(int argc, char **argv)
 
     if (argc >= 2 && strcmp(argv[1], "release") == 0)
         return cmd_watch_release(argc - 1, argv + 1);
+    /* `strata watch --help` is the offline modes' (watch_cmd.c); this is live capture's */
+    if (argc >= 2 && strcmp(argv[1], "help") == 0) {
+        fputs(watch_live_usage, stdout);
+        return EXIT_CLEAN;
+    }
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
