@@ -200,5 +200,19 @@ connect_from_ct "$IDI" "$PORT" && pass "$N: released container connects again" |
 "$STRATA" watch release 0123456789abcdef >/dev/null 2>&1; [ $? -eq 2 ] \
     && pass "$N: release of an unknown id fails (exit 2)" || fail "$N release unknown" "wrong exit"
 
+# not root: a clear error naming what is missing (when an unprivileged user can run strata)
+if command -v setpriv >/dev/null; then
+    cp "$W/rules.yaml" "$W/rules-nobody.yaml" && chmod 644 "$W/rules-nobody.yaml" && chmod 755 "$W"
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+        "$STRATA" watch --rules "$W/rules-nobody.yaml" --duration 1 2>&1 >/dev/null); rc=$?
+    if [ $rc -eq 126 ] || [ $rc -eq 127 ] || echo "$out" | grep -q "Permission denied"; then
+        skip "$N not root" "user nobody cannot run $STRATA here"
+    elif [ $rc -eq 2 ] && echo "$out" | grep -q "needs root (or CAP_BPF"; then
+        pass "$N: as uid 65534: exit 2, 'needs root (or CAP_BPF, …)'"
+    else
+        fail "$N not root" "exit $rc: $out"
+    fi
+fi
+
 kill -INT $WPID; wait $WPID; rc=$?; WPID=""
 [ $rc -eq 0 ] && pass "$N: stops cleanly on SIGINT" || fail "$N stop" "exit $rc: $(cat "$W/watch.err")"
