@@ -6,7 +6,8 @@
  * order of the ranges np_engine_pair returns. So each (source class, destination class) is
  * computed once with np_engine_pair on two representatives, its result interned, and the
  * walk over entity pairs only looks up ids. External entities are classes of their own.
- * Classes are exact (hashes only pick candidates, members are compared in full). */
+ * Classes are exact: a first partition by selecting policies and named ports (hashes only
+ * pick candidates, members are compared in full), then split by each rule's peers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,26 @@ struct allow_tab {
     size_t nslot;
 };
 
+/* What a pair allows, built from memoized halves. The sender's egress side depends on the
+ * receiver only through which of the sender's egress rules match it (a bit mask) and, when a
+ * matching rule names a port, the receiver's class (named ports resolve on it); the
+ * receiver's ingress side depends on the sender only through which of its ingress rules
+ * match. So each (class, mask[, class]) side is computed once, and each (egress side,
+ * ingress side) intersection once: a pair costs a few bit tests and lookups. Workloads with
+ * more than 64 rules in a direction are computed directly. */
+struct memo_slot {
+    uint64_t mask;
+    uint32_t a, b; /* side: class and named-port class (or UINT32_MAX) | pair: the two ids */
+    uint32_t kind; /* 0 free, 1 egress side, 2 ingress side, 3 pair */
+    uint32_t id;   /* allowance id in the cache's table (0: nothing allowed) */
+};
+
+struct memo {
+    struct memo_slot *slot;
+    size_t n, cap; /* cap a power of two */
+    uint32_t all;  /* id of the unrestricted allowance */
+};
+
 struct np_each_cache {
     uint32_t *ecls; /* class of each entity (workloads, then external entities) */
     uint32_t *rep;  /* an entity of each class */
@@ -40,6 +61,7 @@ struct np_each_cache {
     int matrix;
     uint32_t row_of; /* row mode: the class whose row cell holds, UINT32_MAX none */
     struct allow_tab tab;
+    struct memo memo;
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -48,19 +70,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xff51afd7ed558ccdu;
 }
 
-static int bit(const uint64_t *b, size_t i)
-{
-    return (int)((b[i / 64] >> (i % 64)) & 1);
-}
-
 /* ---- interned allowances ---- */
-
-static void tab_reset(struct allow_tab *t)
-{
-    t->n = 0;
-    if (t->slot)
-        memset(t->slot, 0, t->nslot * sizeof *t->slot);
-}
 
 static void tab_release(struct allow_tab *t)
 {
@@ -149,7 +159,8 @@ static int named_same(const struct np_workload *a, const struct np_workload *b)
     }
 }
 
-static int wl_same(const struct np_engine *e, size_t a, size_t b)
+/* Same policies selecting for ingress and egress, same named ports. */
+static int wl_same_base(const struct np_engine *e, size_t a, size_t b)
 {
     for (int d = 0; d < 2; d++) {
         uint32_t na = e->off[d][a + 1] - e->off[d][a], nb = e->off[d][b + 1] - e->off[d][b];
@@ -157,12 +168,7 @@ static int wl_same(const struct np_engine *e, size_t a, size_t b)
             memcmp(e->sel[d] + e->off[d][a], e->sel[d] + e->off[d][b], na * sizeof(uint32_t)))
             return 0;
     }
-    if (!named_same(&e->c->wl[a], &e->c->wl[b]))
-        return 0;
-    for (size_t r = 0; r < e->n_rules; r++)
-        if (!e->rules[r].all_peers && bit(e->rules[r].wbits, a) != bit(e->rules[r].wbits, b))
-            return 0;
-    return 1;
+    return named_same(&e->c->wl[a], &e->c->wl[b]);
 }
 
 struct hw {
@@ -186,16 +192,15 @@ static uint64_t str_hash(const char *s)
     return h;
 }
 
-static int classes_build(const struct np_engine *e, struct np_each_cache *c)
+/* First partition: by selecting policies and named ports (hash, then exact comparison with
+ * each class of the same hash). cls[w] gets the class; returns the number of classes, or
+ * -1 on ENOMEM. */
+static long base_classes(const struct np_engine *e, uint32_t *cls, uint32_t *rep)
 {
-    size_t nw = e->n_wl, n = nw + e->n_x;
+    size_t nw = e->n_wl;
     struct hw *hw = calloc(nw + 1, sizeof *hw);
-    c->ecls = malloc((n + 1) * sizeof *c->ecls);
-    c->rep = malloc((n + 1) * sizeof *c->rep);
-    if (hw == NULL || c->ecls == NULL || c->rep == NULL) {
-        free(hw);
-        return STRATA_ENOMEM;
-    }
+    if (hw == NULL)
+        return -1;
     for (size_t w = 0; w < nw; w++) {
         uint64_t h = 0;
         for (int d = 0; d < 2; d++) {
@@ -211,36 +216,97 @@ static int classes_build(const struct np_engine *e, struct np_each_cache *c)
         hw[w].h = h;
         hw[w].w = (uint32_t)w;
     }
-    /* which rules' peers match each workload, walking only the set bits */
-    for (size_t r = 0; r < e->n_rules; r++) {
-        if (e->rules[r].all_peers)
-            continue;
-        for (size_t i = 0; i < e->wwords; i++)
-            for (uint64_t x = e->rules[r].wbits[i]; x != 0; x &= x - 1) {
-                size_t w = i * 64 + (size_t)__builtin_ctzll(x);
-                hw[w].h = mix(hw[w].h, (uint64_t)r + 1);
-            }
-    }
     qsort(hw, nw, sizeof *hw, hw_cmp);
     size_t k = 0;
     for (size_t i = 0; i < nw;) {
         size_t j = i, first = k; /* classes of this hash run: first .. k-1 */
         for (; j < nw && hw[j].h == hw[i].h; j++) {
             size_t m = first;
-            while (m < k && !wl_same(e, c->rep[m], hw[j].w))
+            while (m < k && !wl_same_base(e, rep[m], hw[j].w))
                 m++;
             if (m == k)
-                c->rep[k++] = hw[j].w;
-            c->ecls[hw[j].w] = (uint32_t)m;
+                rep[k++] = hw[j].w;
+            cls[hw[j].w] = (uint32_t)m;
         }
         i = j;
     }
     free(hw);
+    return (long)k;
+}
+
+/* Splits the classes by every rule's peers: after rule r, two workloads share a class only
+ * if r matches both or neither. Each rule costs the workloads it matches (its set bits), so
+ * the whole refinement costs what reading the rules' bitsets does. rep is rewritten at the
+ * end (a class's first representative may have moved out). Returns the number of classes,
+ * or -1 on ENOMEM. */
+static long refine_by_rules(const struct np_engine *e, uint32_t *cls, uint32_t *rep, size_t k)
+{
+    size_t nw = e->n_wl;
+    uint32_t *size = calloc(nw + 1, sizeof *size), *cnt = calloc(nw + 1, sizeof *cnt);
+    uint32_t *to = malloc((nw + 1) * sizeof *to), *touched = malloc((nw + 1) * sizeof *touched);
+    uint32_t *members = malloc((nw + 1) * sizeof *members);
+    long rc = -1;
+    if (size == NULL || cnt == NULL || to == NULL || touched == NULL || members == NULL)
+        goto out;
+    for (size_t w = 0; w < nw; w++)
+        size[cls[w]]++;
+    for (size_t r = 0; r < e->n_rules; r++) {
+        if (e->rules[r].all_peers)
+            continue;
+        size_t nt = 0, nm = 0;
+        for (size_t i = 0; i < e->wwords; i++)
+            for (uint64_t x = e->rules[r].wbits[i]; x != 0; x &= x - 1) {
+                uint32_t w = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+                if (cnt[cls[w]]++ == 0)
+                    touched[nt++] = cls[w];
+                members[nm++] = w;
+            }
+        /* a class the rule matches only in part splits: the matched members move */
+        for (size_t t = 0; t < nt; t++) {
+            uint32_t c = touched[t];
+            if (cnt[c] < size[c]) {
+                size[c] -= cnt[c];
+                size[k] = cnt[c];
+                to[c] = (uint32_t)k++;
+            } else {
+                to[c] = c;
+            }
+        }
+        for (size_t m = 0; m < nm; m++)
+            cls[members[m]] = to[cls[members[m]]];
+        for (size_t t = 0; t < nt; t++)
+            cnt[touched[t]] = 0;
+    }
+    /* any member stands for its class */
+    for (size_t w = 0; w < nw; w++)
+        rep[cls[w]] = (uint32_t)w;
+    rc = (long)k;
+out:
+    free(size);
+    free(cnt);
+    free(to);
+    free(touched);
+    free(members);
+    return rc;
+}
+
+static int classes_build(const struct np_engine *e, struct np_each_cache *c)
+{
+    size_t nw = e->n_wl, n = nw + e->n_x;
+    c->ecls = malloc((n + 1) * sizeof *c->ecls);
+    c->rep = malloc((n + 1) * sizeof *c->rep);
+    if (c->ecls == NULL || c->rep == NULL)
+        return STRATA_ENOMEM;
+    long k = base_classes(e, c->ecls, c->rep);
+    if (k >= 0)
+        k = refine_by_rules(e, c->ecls, c->rep, (size_t)k);
+    if (k < 0)
+        return STRATA_ENOMEM;
     for (size_t x = 0; x < e->n_x; x++) {
         c->rep[k] = (uint32_t)(nw + x);
         c->ecls[nw + x] = (uint32_t)k++;
     }
-    c->k = k;
+    c->k = (size_t)k;
     return 0;
 }
 
@@ -279,27 +345,195 @@ void np_each_cache_free(struct np_each_cache *c)
     free(c->cell);
     free(c->done);
     tab_release(&c->tab);
+    free(c->memo.slot);
     free(c);
 }
 
 /* ---- the walk ---- */
 
+static int wbit(const uint64_t *b, size_t i)
+{
+    return (int)((b[i / 64] >> (i % 64)) & 1);
+}
+
+static int rule_hits(const struct np_engine *e, const struct erule *r, size_t other)
+{
+    if (r->all_peers)
+        return 1;
+    return other < e->n_wl ? wbit(r->wbits, other) : wbit(r->xbits, other - e->n_wl);
+}
+
+/* Which of w's rules in a direction match other (bit i = i-th rule over w's selecting
+ * policies in order), and whether a matching rule names a port. -1 beyond 64 rules. */
+static int rule_mask(const struct np_engine *e, size_t w, size_t other, int egress, uint64_t *mask,
+                     int *named)
+{
+    uint64_t m = 0;
+    unsigned i = 0;
+    *named = 0;
+    for (uint32_t k = e->off[egress][w]; k < e->off[egress][w + 1]; k++) {
+        uint32_t p = e->sel[egress][k];
+        const struct np_policy *pol = &e->c->pol[p];
+        uint32_t r0 = egress ? e->pols[p].eg0 : e->pols[p].in0, nr = egress ? pol->n_eg : pol->n_in;
+        for (uint32_t r = r0; r < r0 + nr; r++, i++) {
+            if (i >= 64)
+                return -1;
+            if (!rule_hits(e, &e->rules[r], other))
+                continue;
+            m |= (uint64_t)1 << i;
+            for (uint32_t q = 0; q < e->rules[r].r->n_ports && !*named; q++)
+                *named = e->rules[r].r->ports[q].name != NULL;
+        }
+    }
+    *mask = m;
+    return 0;
+}
+
+static uint64_t slot_hash(uint32_t kind, uint64_t mask, uint32_t a, uint32_t b)
+{
+    return mix(mix(mix(mix(0, kind), mask), a), b);
+}
+
+/* The slot for the key: its id when found (*found 1), else a free slot to fill. NULL on
+ * ENOMEM. */
+static struct memo_slot *memo_find(struct memo *m, uint32_t kind, uint64_t mask, uint32_t a,
+                                   uint32_t b, int *found)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 1024;
+        struct memo_slot *ns = calloc(nc, sizeof *ns);
+        if (ns == NULL)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            const struct memo_slot *o = &m->slot[i];
+            if (o->kind == 0)
+                continue;
+            size_t j = slot_hash(o->kind, o->mask, o->a, o->b) & (nc - 1);
+            while (ns[j].kind != 0)
+                j = (j + 1) & (nc - 1);
+            ns[j] = *o;
+        }
+        free(m->slot);
+        m->slot = ns;
+        m->cap = nc;
+    }
+    size_t j = slot_hash(kind, mask, a, b) & (m->cap - 1);
+    for (; m->slot[j].kind != 0; j = (j + 1) & (m->cap - 1))
+        if (m->slot[j].kind == kind && m->slot[j].mask == mask && m->slot[j].a == a &&
+            m->slot[j].b == b) {
+            *found = 1;
+            return &m->slot[j];
+        }
+    *found = 0;
+    return &m->slot[j];
+}
+
+static int memo_put(struct memo *m, struct memo_slot *sl, uint32_t kind, uint64_t mask, uint32_t a,
+                    uint32_t b, uint32_t id)
+{
+    *sl = (struct memo_slot){mask, a, b, kind, id};
+    m->n++;
+    return 0;
+}
+
+/* The allowance id (0: none) of one side of a pair: w's policies toward/from other. */
+static int side_id(struct np_engine *e, struct np_each_cache *c, size_t w, uint32_t cw,
+                   size_t other, uint32_t co, int egress, size_t dst, struct np_allow *scratch,
+                   uint32_t *id)
+{
+    if (w >= e->n_wl || e->off[egress][w + 1] == e->off[egress][w]) {
+        *id = c->memo.all; /* outside addresses, or not isolated that way */
+        return 0;
+    }
+    uint64_t mask;
+    int named, found, rc;
+    if (rule_mask(e, w, other, egress, &mask, &named) != 0) {
+        /* too many rules for a mask: computed as is */
+        rc = np_side(e, w, other, egress, dst, scratch);
+        if (rc == 0 && scratch->all) {
+            np_allow_clear(scratch);
+            scratch->all = 1;
+        }
+        if (rc == 0 && np_allow_empty(scratch))
+            *id = 0;
+        else if (rc == 0)
+            rc = tab_intern(&c->tab, scratch, id);
+        return rc;
+    }
+    uint32_t kind = egress ? 1 : 2, b = egress && named ? co : UINT32_MAX;
+    struct memo_slot *sl = memo_find(&c->memo, kind, mask, cw, b, &found);
+    if (sl == NULL)
+        return STRATA_ENOMEM;
+    if (found) {
+        *id = sl->id;
+        return 0;
+    }
+    if ((rc = np_side(e, w, other, egress, dst, scratch)) != 0)
+        return rc;
+    if (scratch->all) { /* ranges added before an all-ports rule mean nothing: one "All" */
+        np_allow_clear(scratch);
+        scratch->all = 1;
+    }
+    *id = 0;
+    if (!np_allow_empty(scratch) && (rc = tab_intern(&c->tab, scratch, id)) != 0)
+        return rc;
+    /* tab_intern may have moved nothing in the memo: the slot pointer is still good */
+    return memo_put(&c->memo, sl, kind, mask, cw, b, *id);
+}
+
+static int pair_id(struct np_engine *e, struct np_each_cache *c, size_t s, uint32_t cs, size_t d,
+                   uint32_t cd, struct np_allow *scratch, uint32_t *id)
+{
+    uint32_t eg, in;
+    int rc = side_id(e, c, s, cs, d, cd, 1, d, scratch, &eg);
+    if (rc != 0 || eg == 0) {
+        *id = 0;
+        return rc;
+    }
+    if ((rc = side_id(e, c, d, cd, s, cs, 0, d, scratch, &in)) != 0)
+        return rc;
+    if (in == 0 || eg == c->memo.all || in == c->memo.all) {
+        *id = in == 0 ? 0 : eg == c->memo.all ? in : eg;
+        return 0;
+    }
+    int found;
+    struct memo_slot *sl = memo_find(&c->memo, 3, 0, eg, in, &found);
+    if (sl == NULL)
+        return STRATA_ENOMEM;
+    if (found) {
+        *id = sl->id;
+        return 0;
+    }
+    np_allow_clear(scratch);
+    const struct np_allow *a = &c->tab.a[eg - 1], *b = &c->tab.a[in - 1];
+    for (int p = 0; p < NP_NPROTO; p++)
+        if (np_pset_intersect(&a->p[p], &b->p[p], &scratch->p[p]) != 0)
+            return STRATA_ENOMEM;
+    *id = 0;
+    if (!np_allow_empty(scratch) && (rc = tab_intern(&c->tab, scratch, id)) != 0)
+        return rc;
+    return memo_put(&c->memo, sl, 3, 0, eg, in, *id);
+}
+
 static int row_fill(struct np_engine *e, struct np_each_cache *c, uint32_t cs, uint32_t *row)
 {
     size_t s = c->rep[cs];
-    for (size_t cd = 0; cd < c->k; cd++) {
+    struct np_allow scratch = {0};
+    int rc = 0;
+    if (c->memo.all == 0) {
+        scratch.all = 1;
+        rc = tab_intern(&c->tab, &scratch, &c->memo.all);
+        scratch.all = 0;
+    }
+    for (size_t cd = 0; cd < c->k && rc == 0; cd++) {
         size_t d = c->rep[cd];
         row[cd] = 0;
         if (s >= e->n_wl && d >= e->n_wl)
             continue;
-        const struct np_allow *a;
-        int rc = np_engine_pair(e, s, d, &a);
-        if (rc == 0 && !np_allow_empty(a))
-            rc = tab_intern(&c->tab, a, &row[cd]);
-        if (rc != 0)
-            return rc;
+        rc = pair_id(e, c, s, cs, d, (uint32_t)cd, &scratch, &row[cd]);
     }
-    return 0;
+    np_allow_release(&scratch);
+    return rc;
 }
 
 static int each_direct(struct np_engine *e,
@@ -344,7 +578,6 @@ int np_engine_each(struct np_engine *e,
             }
         } else if (c->row_of != cs) {
             c->row_of = UINT32_MAX;
-            tab_reset(&c->tab); /* ids are the current row's only */
             int rc = row_fill(e, c, cs, row);
             if (rc != 0)
                 return rc;

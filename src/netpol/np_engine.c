@@ -497,8 +497,7 @@ static int add_named(const struct np_engine *e, struct np_allow *a, const struct
 
 /* What workload w's own policies allow towards (egress) or from (ingress) other; dst is
  * the destination of the connection. Fills a; a->all when unrestricted. */
-static int side(struct np_engine *e, size_t w, size_t other, int egress, size_t dst,
-                struct np_allow *a)
+int np_side(struct np_engine *e, size_t w, size_t other, int egress, size_t dst, struct np_allow *a)
 {
     np_allow_clear(a);
     uint32_t from = e->off[egress][w], to = e->off[egress][w + 1];
@@ -546,13 +545,13 @@ int np_engine_pair(struct np_engine *e, size_t src, size_t dst, const struct np_
     if (sx)
         np_allow_clear(eg), eg->all = 1;
     else
-        rc = side(e, src, dst, 1, dst, eg);
+        rc = np_side(e, src, dst, 1, dst, eg);
     if (rc != 0 || np_allow_empty(eg))
         return rc;
     if (dx)
         np_allow_clear(in), in->all = 1;
     else
-        rc = side(e, dst, src, 0, dst, in);
+        rc = np_side(e, dst, src, 0, dst, in);
     if (rc != 0)
         return rc;
     if (eg->all)
@@ -573,7 +572,7 @@ int np_engine_side(struct np_engine *e, size_t w, size_t other, int egress,
         np_allow_clear(&e->out);
         return 0;
     }
-    return side(e, w, other, egress, egress ? other : w, &e->out);
+    return np_side(e, w, other, egress, egress ? other : w, &e->out);
 }
 
 int np_engine_rule_matches(const struct np_engine *e, size_t pol, int egress, uint32_t rule,

@@ -36,6 +36,11 @@ struct np_engine {
 
 void np_each_cache_free(struct np_each_cache *c);
 
+/* What workload w's own policies allow toward (egress) or from (ingress) other, named ports
+ * resolved on dst (the connection's destination); a->all when w is not isolated that way. */
+int np_side(struct np_engine *e, size_t w, size_t other, int egress, size_t dst,
+            struct np_allow *a);
+
 /* Bound on the class-matrix cells np_engine_each keeps (np_each.c; 16 M). Only tests change
  * it, to drive the row-at-a-time walk on small clusters. */
 extern size_t np_each_max_cells;

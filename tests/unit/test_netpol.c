@@ -547,6 +547,43 @@ static void each_matches_pair(void **state)
     np_each_max_cells = saved;
 }
 
+/* Regression: a workload whose first egress rule lists ports and a later one allows all
+ * ports. np_engine_pair sees "All"; np_engine_each memoizes sides by content and once took
+ * the ranges left over from the first rule for the allowance (TCP:80 instead of TCP:80,443
+ * below). Twins make the walk go through classes. */
+static void each_all_after_ported_rule(void **state)
+{
+    (void)state;
+    struct net n;
+    net_load(&n, NULL,
+             POD("a", "x1", "{app: x}") POD("a", "x2", "{app: x}") POD("a", "x3", "{app: x}")
+                 POD("a", "y1", "{app: y}") POD("a", "y2", "{app: y}") POD("a", "y3", "{app: y}")
+                     POLICY("a", "x-80",
+                            "  podSelector: {matchLabels: {app: x}}\n  policyTypes: [Egress]\n"
+                            "  egress:\n  - to: [{podSelector: {matchLabels: {app: y}}}]\n"
+                            "    ports: [{port: 80}]\n")
+                         POLICY("a", "x-all",
+                                "  podSelector: {matchLabels: {app: x}}\n  policyTypes: "
+                                "[Egress]\n  egress:\n  - {}\n")
+                             POLICY("a", "y-in",
+                                    "  podSelector: {matchLabels: {app: y}}\n  ingress:\n"
+                                    "  - ports: [{port: 80}, {port: 443}]\n"));
+    struct each_log l = {0};
+    assert_int_equal(np_engine_each(n.e, log_pair, &l), 0);
+    size_t found = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.r[i].s < 3 && l.r[i].d >= 3 && l.r[i].d < 6) {
+            assert_string_equal(l.r[i].txt, "TCP:80,443");
+            found++;
+        }
+        free(l.r[i].txt);
+    }
+    free(l.r);
+    assert_int_equal(found, 9);
+    conn(&n, "a/Pod/x1", "a/Pod/y2", "TCP:80,443");
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +601,7 @@ int main(void)
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(each_pair),
         cmocka_unit_test(each_matches_pair),
+        cmocka_unit_test(each_all_after_ported_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
