@@ -302,6 +302,9 @@ static int run(int argc, char **argv, int is_image)
         strata_report_free(report);
         return rc;
     }
+    /* the trust policy's scan-age rules read these records (docs/policy.md) */
+    if (is_image)
+        cli_scan_record(target, report, &so, &sv, ro.quiet);
 
     rc = cli_write_report(report, ro.format, ro.output, sv.show_suppressed);
     strata_report_free(report);
