@@ -11,6 +11,8 @@
 #define STRATA_SCANNER_SECRETS 1u   /* secrets in files, config and history */
 #define STRATA_SCANNER_MISCONFIG 2u /* image hardening checks */
 
+struct registry_options;
+
 struct strata_scan_opts {
     const char *platform;     /* "os/arch[/variant]" for multi-platform indexes, or NULL */
     int jobs;                 /* layers read in parallel; 0 = number of CPUs */
@@ -22,6 +24,9 @@ struct strata_scan_opts {
     unsigned skip;                   /* STRATA_SCANNER_* bits not to run; 0 = run all */
     const char *const *secret_rules; /* user secrets rule files (NULL-terminated) or NULL */
     const char *const *license_deny; /* strata_license_parse_deny's list, or NULL */
+    /* Registry images (REGISTRY/REPO:TAG, @sha256:…): auth, TLS, timeout (src/source/
+     * registry.h, docs/registry.md); NULL for the defaults. */
+    const struct registry_options *registry;
 };
 
 /* src: PATH, PATH:REF or TRANSPORT:PATH[:REF] (docker-archive, oci, oci-archive). */

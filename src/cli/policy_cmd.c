@@ -217,7 +217,7 @@ static int open_image(struct run *r, struct image_eval *e, struct strata_error *
         return 0;
     }
     struct image_source *src = NULL;
-    int rc = image_source_open(e->input, r->platform, &src, err);
+    int rc = image_source_open(e->input, r->platform, e->remote ? &r->reg.o : NULL, &src, err);
     if (rc != 0)
         return rc;
     if (src->digest != NULL && digest_is_valid_sha256(src->digest)) {
@@ -239,12 +239,10 @@ static int open_image(struct run *r, struct image_eval *e, struct strata_error *
 /* A new scan of the image, matched against the current database and recorded. */
 static int rescan(struct run *r, struct image_eval *e, struct strata_error *err)
 {
-    struct strata_scan_opts so = {.platform = r->platform};
+    struct strata_scan_opts so = {.platform = r->platform,
+                                  .registry = e->remote ? &r->reg.o : NULL};
     struct strata_report *report = NULL;
-    if (e->remote)
-        image_source_set_registry_options(&r->reg.o);
     int rc = strata_scan_image(e->input, &so, &report, err);
-    image_source_set_registry_options(NULL);
     if (rc == 0 && r->have_db)
         rc = strata_match_vulnerabilities(report, r->db_path, NULL, err);
     if (rc == 0 && report->target.digest != NULL && strcmp(report->target.digest, e->digest) != 0)

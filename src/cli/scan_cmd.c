@@ -284,7 +284,7 @@ static int run(int argc, char **argv, int is_image)
         return cli_usage_error(cmd, "--username and a password (--password-stdin) go together");
     so.progress = !ro.quiet && isatty(STDERR_FILENO);
     reg.o.progress = so.progress;
-    image_source_set_registry_options(&reg.o);
+    so.registry = &reg.o;
     so.secret_rules = rules.n ? rules.v : NULL;
     so.setuid_allow = setuid.n ? setuid.v : NULL;
 
@@ -292,7 +292,6 @@ static int run(int argc, char **argv, int is_image)
     struct strata_report *report = NULL;
     int rc = is_image ? strata_scan_image(target, &so, &report, &err)
                       : strata_scan_fs(target, &so, &report, &err);
-    image_source_set_registry_options(NULL);
     explicit_bzero(reg.password, sizeof reg.password);
     if (rc != 0)
         return cli_fail(&err);

@@ -141,7 +141,7 @@ int cmd_verify(int argc, char **argv)
         }
     } else {
         struct image_source *src = NULL;
-        rc = image_source_open(image, NULL, &src, &err);
+        rc = image_source_open(image, NULL, NULL, &src, &err);
         if (rc == 0 && strcmp(src->kind, "oci-layout") != 0)
             rc = strata_error_set(&err, STRATA_EUSAGE,
                                   "%s: a %s carries no signatures; verify the image in its "

@@ -260,7 +260,7 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     struct image_source *src = NULL;
     struct secrets_engine *secrets = NULL;
     struct strata_analyzer secrets_analyzer;
-    int rc = image_source_open(src_spec, opts->platform, &src, err);
+    int rc = image_source_open(src_spec, opts->platform, opts->registry, &src, err);
     if (rc != 0)
         return rc;
     rc = secrets_setup(opts, &secrets, &secrets_analyzer, err);

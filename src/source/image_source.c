@@ -7,15 +7,6 @@
 
 #include "source/registry_source.h"
 
-/* Registry options for `strata image REF`: the scan API (strata_scan_opts) has no field for
- * them, so the command sets them here before scanning. */
-static const struct registry_options *registry_opts;
-
-void image_source_set_registry_options(const struct registry_options *o)
-{
-    registry_opts = o;
-}
-
 void image_source_free(struct image_source *s)
 {
     if (s == NULL)
@@ -142,7 +133,8 @@ static int split_spec(const char *spec, char **path, char **ref, const char **tr
     return rc;
 }
 
-static int open_registry(const char *text, const char *platform, struct image_source **out,
+static int open_registry(const char *text, const char *platform,
+                         const struct registry_options *registry_opts, struct image_source **out,
                          struct strata_error *err)
 {
     struct image_source *s = calloc(1, sizeof *s);
@@ -163,8 +155,8 @@ static int open_registry(const char *text, const char *platform, struct image_so
     return 0;
 }
 
-int image_source_open(const char *spec, const char *platform, struct image_source **out,
-                      struct strata_error *err)
+int image_source_open(const char *spec, const char *platform, const struct registry_options *reg,
+                      struct image_source **out, struct strata_error *err)
 {
     char *path = NULL, *ref = NULL;
     const char *transport = NULL, *remote;
@@ -173,11 +165,11 @@ int image_source_open(const char *spec, const char *platform, struct image_sourc
     if (!path_exists(spec) &&
         (strncmp(spec, "registry:", 9) == 0 || strncmp(spec, "docker://", 9) == 0)) {
         registry_spec_is_remote(spec, &remote);
-        return open_registry(remote, platform, out, err);
+        return open_registry(remote, platform, reg, out, err);
     }
     int rc = split_spec(spec, &path, &ref, &transport, err);
     if (rc == STRATA_ENOTFOUND && transport == NULL && registry_spec_is_remote(spec, &remote))
-        return open_registry(remote, platform, out, err);
+        return open_registry(remote, platform, reg, out, err);
     if (rc == STRATA_ENOTFOUND && transport == NULL && strchr(spec, '/') == NULL &&
         strchr(spec, ':') != NULL)
         strata_error_set(err, rc,

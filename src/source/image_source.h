@@ -43,13 +43,10 @@ struct image_open_opts {
  * docker-archive, oci, oci-archive (the format is detected from the content), or a registry
  * image: "registry:REF", "docker://REF", or a REF naming its registry host that is no local
  * path (registry_source.h). */
-int image_source_open(const char *spec, const char *platform, struct image_source **out,
-                      struct strata_error *err);
-void image_source_free(struct image_source *s);
-
-/* Options for registry images opened afterwards (kept by pointer; NULL: defaults). */
 struct registry_options;
-void image_source_set_registry_options(const struct registry_options *o);
+int image_source_open(const char *spec, const char *platform, const struct registry_options *reg,
+                      struct image_source **out, struct strata_error *err);
+void image_source_free(struct image_source *s);
 
 /* Shared by the readers. */
 int source_parse_json(const char *data, size_t len, const char *what, json_t **out,

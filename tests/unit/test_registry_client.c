@@ -265,11 +265,10 @@ static void test_push_and_pull(void **state)
     snprintf(cache, sizeof cache, "%s/cache", f->dir);
     struct registry_options o = {
         .insecure = 1, .timeout_s = 20, .docker_config = "", .cache_dir = cache};
-    image_source_set_registry_options(&o);
-    struct strata_scan_opts so = {.skip = STRATA_SCANNER_SECRETS | STRATA_SCANNER_MISCONFIG};
+    struct strata_scan_opts so = {.skip = STRATA_SCANNER_SECRETS | STRATA_SCANNER_MISCONFIG,
+                                  .registry = &o};
     struct strata_report *r = NULL;
     int rc = strata_scan_image(f->ref, &so, &r, &err);
-    image_source_set_registry_options(NULL);
     if (rc != 0)
         fail_msg("%s", err.msg);
     assert_string_equal(r->target.kind, "registry");
