@@ -98,7 +98,7 @@ EOF2
 cp /bin/sleep "$W/strata-e2e-kill"; cp /bin/sleep "$W/strata-e2e-frz"; cp /bin/sleep "$W/strata-e2e-iso"
 
 "$STRATA" watch --rules "$W/rules.yaml" --output "$W/alerts.jsonl" --ready-file "$W/ready" \
-    --bpffs "$BPFFS" --duration 60 -q 2>"$W/watch.err" &
+    --bpffs "$BPFFS" --duration 60 --record "$W/rec.jsonl" -q 2>"$W/watch.err" &
 WPID=$!
 for _ in $(seq 100); do [ -s "$W/ready" ] && break; kill -0 $WPID 2>/dev/null || break; sleep 0.05; done
 if [ ! -s "$W/ready" ]; then
@@ -202,9 +202,11 @@ connect_from_ct "$IDI" "$PORT" && pass "$N: released container connects again" |
 
 # not root: a clear error naming what is missing (when an unprivileged user can run strata)
 if command -v setpriv >/dev/null; then
-    cp "$W/rules.yaml" "$W/rules-nobody.yaml" && chmod 644 "$W/rules-nobody.yaml" && chmod 755 "$W"
-    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-        "$STRATA" watch --rules "$W/rules-nobody.yaml" --duration 1 2>&1 >/dev/null); rc=$?
+    ND=$(mktemp -d /tmp/strata-e2e-nobody.XXXXXX) && chmod 755 "$ND"
+    cp "$W/rules.yaml" "$ND/rules.yaml" && chmod 644 "$ND/rules.yaml"
+    out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+        "$STRATA" watch --rules "$ND/rules.yaml" --duration 1 2>&1 >/dev/null); rc=$?
+    rm -rf "$ND"
     if [ $rc -eq 126 ] || [ $rc -eq 127 ] || echo "$out" | grep -q "Permission denied"; then
         skip "$N not root" "user nobody cannot run $STRATA here"
     elif [ $rc -eq 2 ] && echo "$out" | grep -q "needs root (or CAP_BPF"; then
@@ -216,3 +218,8 @@ fi
 
 kill -INT $WPID; wait $WPID; rc=$?; WPID=""
 [ $rc -eq 0 ] && pass "$N: stops cleanly on SIGINT" || fail "$N stop" "exit $rc: $(cat "$W/watch.err")"
+# the recording replays offline to the same alerts for the container
+"$STRATA" watch --replay "$W/rec.jsonl" --rules "$W/rules.yaml" -q >"$W/replayed.jsonl" 2>"$W/replay.err"
+cp "$W/replayed.jsonl" "$W/alerts.jsonl"
+wait_alerts "any(a.get('rule') == 'E2E sensitive file read' and a['container']['full_id'] == '$ID1' for a in L) and any(a.get('rule') == 'E2E local connect' and a['container']['full_id'] == '$ID1' for a in L)" \
+    && pass "$N: --record replays (--replay) to the same container alerts" || fail "$N record/replay" "$(head -3 "$W/replay.err")"
