@@ -2,7 +2,7 @@
  * process table, relative paths, truncation, malformed records), the process table's hash
  * (insert/delete/backward shift), and, as root with BPF, the real sensor on this kernel
  * (tp_btf and raw_tp attach points): a child's exec, sensitive read, connect and exit arrive
- * with the right fields. */
+ * with the right fields, and every other record kind is produced for real (test_live_kinds). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -486,12 +492,214 @@ static void test_live_raw_tp(void **state)
     run_live(1);
 }
 
+/* Every other kind of record, made for real by a child: bind, a socket dup'ed onto stdin
+ * then exec (stdin type), setuid, capset, ptrace attach, mount/umount in a private mount
+ * namespace, rename and unlink below a --watch prefix, a BPF program load, a failed
+ * finit_module, memfd_create and an exec of the memfd (execveat, fileless). */
+struct kinds {
+    pid_t child;
+    char dir[256];
+    int bind, dup_exec, setuid, capset, ptrace, mount, umount, rename, unlink, bpf, module, memfd,
+        memfd_exec;
+};
+
+static int on_kind(const struct rt_event *ev, void *ctx)
+{
+    struct kinds *k = ctx;
+    char want[300];
+    switch (ev->type) {
+    case RT_EV_BIND:
+        k->bind |=
+            ev->u.net.family == RT_AF_INET && ev->u.net.lport > 0 && ev->u.net.laddr[0] == 127;
+        break;
+    case RT_EV_EXECVE:
+        k->dup_exec |= strcmp(ev->comm, "true") == 0 && ev->stdin_type == '4';
+        break;
+    case RT_EV_EXECVEAT:
+        k->memfd_exec |= (ev->proc_flags & RT_PROC_EXE_FROM_MEMFD) != 0;
+        break;
+    case RT_EV_SETUID:
+        k->setuid |= ev->pid == (uint32_t)k->child && ev->res == 0;
+        break;
+    case RT_EV_CAPSET:
+        k->capset |= ev->pid == (uint32_t)k->child && ev->cred.cap_effective != 0;
+        break;
+    case RT_EV_PTRACE:
+        k->ptrace |= ev->pid == (uint32_t)k->child && ev->u.ptrace.request == 16 &&
+                     ev->u.ptrace.target_pid != 0;
+        break;
+    case RT_EV_MOUNT:
+        snprintf(want, sizeof(want), "%s/mnt", k->dir);
+        k->mount |= strcmp(ev->path, want) == 0 && strcmp(ev->u.mount.fstype, "tmpfs") == 0;
+        break;
+    case RT_EV_UMOUNT2:
+        snprintf(want, sizeof(want), "%s/mnt", k->dir);
+        k->umount |= strcmp(ev->path, want) == 0;
+        break;
+    case RT_EV_RENAME:
+    case RT_EV_RENAMEAT:
+    case RT_EV_RENAMEAT2:
+        snprintf(want, sizeof(want), "%s/b", k->dir);
+        k->rename |= strcmp(ev->path2, want) == 0;
+        break;
+    case RT_EV_UNLINK:
+    case RT_EV_UNLINKAT:
+        snprintf(want, sizeof(want), "%s/b", k->dir);
+        k->unlink |= strcmp(ev->path, want) == 0;
+        break;
+    case RT_EV_BPF:
+        k->bpf |= ev->pid == (uint32_t)k->child && strcmp(ev->u.bpf.prog_name, "strata_t") == 0;
+        break;
+    case RT_EV_FINIT_MODULE:
+        k->module |= ev->pid == (uint32_t)k->child && ev->res < 0;
+        break;
+    case RT_EV_MEMFD_CREATE:
+        k->memfd |= strcmp(ev->path, "strata-memfd") == 0 && ev->u.file.fd >= 0;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static void kinds_child(const char *dir)
+{
+    char a[300], b[300], m[300];
+    snprintf(a, sizeof(a), "%s/a", dir);
+    snprintf(b, sizeof(b), "%s/b", dir);
+    snprintf(m, sizeof(m), "%s/mnt", dir);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    bind(s, (struct sockaddr *)&sa, sizeof(sa));
+    pid_t g = fork();
+    if (g == 0) { /* a socket on stdin, then exec */
+        dup2(s, 0);
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(1);
+    }
+    waitpid(g, NULL, 0);
+    if (setuid(0) != 0)
+        _exit(2);
+    struct {
+        uint32_t version;
+        int pid;
+    } ch = {0x20080522, 0};
+    struct {
+        uint32_t eff, prm, inh;
+    } cd[2];
+    syscall(SYS_capget, &ch, cd);
+    syscall(SYS_capset, &ch, cd);
+    pid_t t = fork();
+    if (t == 0) {
+        pause();
+        _exit(0);
+    }
+    if (ptrace(PTRACE_ATTACH, t, NULL, NULL) == 0) {
+        waitpid(t, NULL, 0);
+        ptrace(PTRACE_DETACH, t, NULL, NULL);
+    }
+    kill(t, SIGKILL);
+    waitpid(t, NULL, 0);
+    mkdir(m, 0755);
+    if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+        mount("none", m, "tmpfs", 0, NULL) == 0)
+        umount2(m, 0);
+    close(open(a, O_WRONLY | O_CREAT, 0644));
+    rename(a, b);
+    unlink(b);
+    rmdir(m);
+    /* a BPF socket filter named strata_t: r0 = 0; exit */
+    struct bpf_insn_ {
+        uint8_t code, regs;
+        int16_t off;
+        int32_t imm;
+    } insns[2] = {{0xb7, 0, 0, 0}, {0x95, 0, 0, 0}};
+    union {
+        struct {
+            uint32_t prog_type, insn_cnt;
+            uint64_t insns, license;
+            uint32_t log_level, log_size;
+            uint64_t log_buf;
+            uint32_t kern_version, prog_flags;
+            char prog_name[16];
+        } p;
+        char pad[256];
+    } attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.p.prog_type = 1; /* BPF_PROG_TYPE_SOCKET_FILTER */
+    attr.p.insn_cnt = 2;
+    attr.p.insns = (uint64_t)(uintptr_t)insns;
+    attr.p.license = (uint64_t)(uintptr_t) "GPL";
+    memcpy(attr.p.prog_name, "strata_t", 9);
+    int pfd = (int)syscall(SYS_bpf, 5, &attr, sizeof(attr));
+    if (pfd >= 0)
+        close(pfd);
+    syscall(SYS_finit_module, -1, "", 0);
+    int mfd = (int)syscall(SYS_memfd_create, "strata-memfd", 0);
+    int tfd = open("/bin/true", O_RDONLY);
+    char buf[65536];
+    ssize_t n;
+    while (tfd >= 0 && (n = read(tfd, buf, sizeof(buf))) > 0)
+        if (write(mfd, buf, (size_t)n) != n)
+            break;
+    g = fork();
+    if (g == 0) {
+        char *argv[] = {"true", NULL}, *envp[] = {NULL};
+        syscall(SYS_execveat, mfd, "", argv, envp, AT_EMPTY_PATH);
+        _exit(1);
+    }
+    waitpid(g, NULL, 0);
+    _exit(0);
+}
+
+static void test_live_kinds(void **state)
+{
+    (void)state;
+    struct strata_error err;
+    struct sensor *s = NULL;
+    struct kinds k = {0};
+    snprintf(k.dir, sizeof(k.dir), "/tmp/strata-sensor-kinds-%d", (int)getpid());
+    const char *watch[] = {k.dir, NULL};
+    struct sensor_opts o = {0};
+    o.ring_bytes = 1u << 20;
+    o.watch = watch;
+    if (geteuid() != 0 || sensor_open(&o, &s, &err) != 0) {
+        skip();
+        return;
+    }
+    assert_int_equal(mkdir(k.dir, 0755), 0);
+    k.child = fork();
+    if (k.child == 0)
+        kinds_child(k.dir);
+    int status;
+    waitpid(k.child, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    for (int i = 0; i < 30; i++)
+        assert_true(sensor_poll(s, 20, on_kind, &k, &err) >= 0);
+    rmdir(k.dir);
+    sensor_close(s);
+    assert_true(k.bind);
+    assert_true(k.dup_exec);
+    assert_true(k.setuid);
+    assert_true(k.capset);
+    assert_true(k.ptrace);
+    assert_true(k.mount);
+    assert_true(k.umount);
+    assert_true(k.rename);
+    assert_true(k.unlink);
+    assert_true(k.bpf);
+    assert_true(k.module);
+    assert_true(k.memfd);
+    assert_true(k.memfd_exec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exec_and_table), cmocka_unit_test(test_other_records),
         cmocka_unit_test(test_malformed),      cmocka_unit_test(test_proc_table),
         cmocka_unit_test(test_live_tp_btf),    cmocka_unit_test(test_live_raw_tp),
+        cmocka_unit_test(test_live_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
