@@ -62,7 +62,16 @@ struct np_each_cache {
     uint32_t row_of; /* row mode: the class whose row cell holds, UINT32_MAX none */
     struct allow_tab tab;
     struct memo memo;
+    /* Rule matches at class level, both ways, when they fit NP_EACH_MAX_MATCH_WORDS: rule r
+     * matches class x iff bit x of by_rule[r] (and bit r of by_class[x]). Rows read the
+     * source's own rules' bitsets and the source class's bitset, which stay in cache, where
+     * the workload-level bitsets would be read at random. */
+    uint64_t *by_rule, *by_class;
+    size_t kwords, rwords;
 };
+
+/* Bound on the two class-level match tables together (8 bytes a word: 256 MiB). */
+#define NP_EACH_MAX_MATCH_WORDS ((size_t)32 << 20)
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -310,6 +319,49 @@ static int classes_build(const struct np_engine *e, struct np_each_cache *c)
     return 0;
 }
 
+/* The class-level match tables (by_rule, by_class), from the rules' workload and external
+ * bitsets: cost = their set bits. Left NULL (rows then read the workload bitsets) when they
+ * would exceed NP_EACH_MAX_MATCH_WORDS. */
+static int match_tables_build(const struct np_engine *e, struct np_each_cache *c)
+{
+    size_t k = c->k, nr = e->n_rules;
+    c->kwords = (k + 63) / 64;
+    c->rwords = (nr + 63) / 64;
+    if (nr == 0 || k == 0 || c->kwords > NP_EACH_MAX_MATCH_WORDS / 2 / nr ||
+        c->rwords > NP_EACH_MAX_MATCH_WORDS / 2 / k)
+        return 0;
+    c->by_rule = calloc(nr * c->kwords, sizeof *c->by_rule);
+    c->by_class = calloc(k * c->rwords, sizeof *c->by_class);
+    if (c->by_rule == NULL || c->by_class == NULL) {
+        free(c->by_rule);
+        free(c->by_class);
+        c->by_rule = c->by_class = NULL;
+        return 0; /* not needed for correctness: rows fall back to the workload bitsets */
+    }
+    for (size_t r = 0; r < nr; r++) {
+        const struct erule *er = &e->rules[r];
+        uint64_t *br = c->by_rule + r * c->kwords;
+        for (size_t x = 0; x < k && er->all_peers; x++)
+            br[x / 64] |= (uint64_t)1 << (x % 64);
+        for (size_t i = 0; !er->all_peers && i < e->wwords; i++)
+            for (uint64_t b = er->wbits[i]; b != 0; b &= b - 1) {
+                uint32_t x = c->ecls[i * 64 + (size_t)__builtin_ctzll(b)];
+                br[x / 64] |= (uint64_t)1 << (x % 64);
+            }
+        for (size_t i = 0; !er->all_peers && i < e->xwords; i++)
+            for (uint64_t b = er->xbits[i]; b != 0; b &= b - 1) {
+                uint32_t x = c->ecls[e->n_wl + i * 64 + (size_t)__builtin_ctzll(b)];
+                br[x / 64] |= (uint64_t)1 << (x % 64);
+            }
+        for (size_t i = 0; i < c->kwords; i++)
+            for (uint64_t b = br[i]; b != 0; b &= b - 1) {
+                size_t x = i * 64 + (size_t)__builtin_ctzll(b);
+                c->by_class[x * c->rwords + r / 64] |= (uint64_t)1 << (r % 64);
+            }
+    }
+    return 0;
+}
+
 static int cache_build(struct np_engine *e)
 {
     struct np_each_cache *c = calloc(1, sizeof *c);
@@ -322,6 +374,8 @@ static int cache_build(struct np_engine *e)
         c->matrix = c->k <= np_each_max_cells / (c->k ? c->k : 1) && c->k * 4 <= n * 3;
         c->direct = !c->matrix && c->k * 2 > n;
     }
+    if (rc == 0 && !c->direct)
+        rc = match_tables_build(e, c);
     if (rc == 0 && !c->direct) {
         c->cell = calloc(c->matrix ? c->k * c->k + 1 : c->k + 1, sizeof *c->cell);
         c->done = calloc(c->k + 1, 1);
@@ -346,6 +400,8 @@ void np_each_cache_free(struct np_each_cache *c)
     free(c->done);
     tab_release(&c->tab);
     free(c->memo.slot);
+    free(c->by_rule);
+    free(c->by_class);
     free(c);
 }
 
@@ -365,12 +421,15 @@ static int rule_hits(const struct np_engine *e, const struct erule *r, size_t ot
 
 /* Which of w's rules in a direction match other (bit i = i-th rule over w's selecting
  * policies in order), and whether a matching rule names a port. -1 beyond 64 rules. */
-static int rule_mask(const struct np_engine *e, size_t w, size_t other, int egress, uint64_t *mask,
-                     int *named)
+static int rule_mask(const struct np_engine *e, const struct np_each_cache *c, size_t w,
+                     size_t other, uint32_t co, int egress, uint64_t *mask, int *named)
 {
     uint64_t m = 0;
     unsigned i = 0;
     *named = 0;
+    /* in a row the source is fixed: its egress rules' class bitsets (egress) and its class's
+     * rule bitset (ingress of each destination) are the memory read again and again */
+    const uint64_t *row = c->by_class && !egress ? c->by_class + (size_t)co * c->rwords : NULL;
     for (uint32_t k = e->off[egress][w]; k < e->off[egress][w + 1]; k++) {
         uint32_t p = e->sel[egress][k];
         const struct np_policy *pol = &e->c->pol[p];
@@ -378,7 +437,10 @@ static int rule_mask(const struct np_engine *e, size_t w, size_t other, int egre
         for (uint32_t r = r0; r < r0 + nr; r++, i++) {
             if (i >= 64)
                 return -1;
-            if (!rule_hits(e, &e->rules[r], other))
+            int hit = row != NULL          ? wbit(row, r)
+                      : c->by_rule != NULL ? wbit(c->by_rule + (size_t)r * c->kwords, co)
+                                           : rule_hits(e, &e->rules[r], other);
+            if (!hit)
                 continue;
             m |= (uint64_t)1 << i;
             for (uint32_t q = 0; q < e->rules[r].r->n_ports && !*named; q++)
@@ -447,7 +509,7 @@ static int side_id(struct np_engine *e, struct np_each_cache *c, size_t w, uint3
     }
     uint64_t mask;
     int named, found, rc;
-    if (rule_mask(e, w, other, egress, &mask, &named) != 0) {
+    if (rule_mask(e, c, w, other, co, egress, &mask, &named) != 0) {
         /* too many rules for a mask: computed as is */
         rc = np_side(e, w, other, egress, dst, scratch);
         if (rc == 0 && scratch->all) {
