@@ -52,7 +52,52 @@ static int csr_build(struct np_engine *e, int dir, const struct pair32 *pr, size
 /* Workloads of each namespace, CSR. */
 struct by_ns {
     uint32_t *off, *wl;
+    /* label sets: ls[w] numbers the distinct label sets (equal labels, equal number); per
+     * peer, stamp/hit remember a pod selector's answer for each set */
+    uint32_t *ls, *stamp;
+    uint8_t *hit;
+    uint32_t gen;
 };
+
+static int labels_equal(const struct np_labels *a, const struct np_labels *b)
+{
+    return a->n == b->n && (a->n == 0 || memcmp(a->l, b->l, a->n * sizeof *a->l) == 0);
+}
+
+/* Numbers the distinct label sets of the workloads (open addressing on their hash). */
+static int label_sets_build(const struct np_cluster *c, struct by_ns *b)
+{
+    size_t cap = 16;
+    while (cap < c->n_wl * 2)
+        cap *= 2;
+    uint32_t *slot = malloc(cap * sizeof *slot); /* a workload of the set, UINT32_MAX free */
+    b->ls = malloc((c->n_wl + 1) * sizeof *b->ls);
+    b->stamp = calloc(c->n_wl + 1, sizeof *b->stamp);
+    b->hit = calloc(c->n_wl + 1, 1);
+    if (slot == NULL || b->ls == NULL || b->stamp == NULL || b->hit == NULL) {
+        free(slot);
+        return STRATA_ENOMEM;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    uint32_t n = 0;
+    for (size_t w = 0; w < c->n_wl; w++) {
+        const struct np_labels *l = &c->wl[w].labels;
+        uint64_t h = 0xcbf29ce484222325u;
+        for (uint32_t i = 0; i < l->n; i++)
+            h = (h ^ ((uint64_t)l->l[i].key << 32 | l->l[i].value)) * 0x100000001b3u;
+        size_t i = (size_t)(h ^ (h >> 31)) & (cap - 1);
+        while (slot[i] != UINT32_MAX && !labels_equal(&c->wl[slot[i]].labels, l))
+            i = (i + 1) & (cap - 1);
+        if (slot[i] == UINT32_MAX) {
+            slot[i] = (uint32_t)w;
+            b->ls[w] = n++;
+        } else {
+            b->ls[w] = b->ls[slot[i]];
+        }
+    }
+    free(slot);
+    return 0;
+}
 
 static int by_ns_build(const struct np_cluster *c, struct by_ns *b)
 {
@@ -71,7 +116,7 @@ static int by_ns_build(const struct np_cluster *c, struct by_ns *b)
     for (size_t w = 0; w < c->n_wl; w++)
         b->wl[fill[c->wl[w].ns]++] = (uint32_t)w;
     free(fill);
-    return 0;
+    return label_sets_build(c, b);
 }
 
 static int select_policies(struct np_engine *e, const struct by_ns *b)
@@ -274,7 +319,7 @@ static int externals_build(struct np_engine *e, struct strata_error *err)
 
 /* ---- rules ---- */
 
-static int rules_build(struct np_engine *e, const struct by_ns *b, struct strata_error *err)
+static int rules_build(struct np_engine *e, struct by_ns *b, struct strata_error *err)
 {
     const struct np_cluster *c = e->c;
     uint64_t *sig = (uint64_t *)sig_base;
@@ -320,19 +365,29 @@ static int rules_build(struct np_engine *e, const struct by_ns *b, struct strata
                          * not known offline (docs/netpol-engine.md) */
                         if (peer->ipv6)
                             continue;
-                        for (size_t i = 0; i < e->n_iv; i++)
+                        /* the intervals it covers lie within its cidr's */
+                        size_t lo = iv_of(e, peer->cidr.lo), hi = iv_of(e, peer->cidr.hi);
+                        for (size_t i = lo; i <= hi; i++)
                             if (bit(sig + i * words, peer->ipblock_id))
                                 setbit(er->xbits, e->iv_ent[i]);
                         continue;
                     }
+                    /* a pod selector is evaluated once per distinct label set */
+                    b->gen++;
                     for (size_t ns = 0; ns < c->n_ns; ns++) {
                         if (peer->has_ns ? !np_selector_matches(&peer->ns, &c->ns[ns].labels)
                                          : ns != pol->ns)
                             continue;
-                        for (uint32_t j = b->off[ns]; j < b->off[ns + 1]; j++)
-                            if (!peer->has_pod ||
-                                np_selector_matches(&peer->pod, &c->wl[b->wl[j]].labels))
-                                setbit(er->wbits, b->wl[j]);
+                        for (uint32_t j = b->off[ns]; j < b->off[ns + 1]; j++) {
+                            uint32_t w = b->wl[j], ls = b->ls[w];
+                            if (peer->has_pod && b->stamp[ls] != b->gen) {
+                                b->stamp[ls] = b->gen;
+                                b->hit[ls] =
+                                    (uint8_t)np_selector_matches(&peer->pod, &c->wl[w].labels);
+                            }
+                            if (!peer->has_pod || b->hit[ls])
+                                setbit(er->wbits, w);
+                        }
                     }
                 }
             }
@@ -364,6 +419,9 @@ int np_engine_build(struct np_engine **out, const struct np_cluster *c, struct s
         rc = rules_build(e, &b, err);
     free(b.off);
     free(b.wl);
+    free(b.ls);
+    free(b.stamp);
+    free(b.hit);
     if (rc != 0) {
         np_engine_free(e);
         return rc;
