@@ -68,7 +68,13 @@ struct np_each_cache {
      * the workload-level bitsets would be read at random. */
     uint64_t *by_rule, *by_class;
     size_t kwords, rwords;
+    /* Per workload class and direction, its rules in np_side's order (rules[d][off[d][x] ..
+     * off[d][x + 1]), bit 31 set on a rule that names a port: the mask test reads these
+     * arrays instead of the policies. */
+    uint32_t *roff[2], *rules[2];
 };
+
+#define RULE_NAMED 0x80000000u
 
 /* Bound on the two class-level match tables together (8 bytes a word: 256 MiB). */
 #define NP_EACH_MAX_MATCH_WORDS ((size_t)32 << 20)
@@ -362,6 +368,49 @@ static int match_tables_build(const struct np_engine *e, struct np_each_cache *c
     return 0;
 }
 
+static int class_rules_build(const struct np_engine *e, struct np_each_cache *c)
+{
+    for (int d = 0; d < 2; d++) {
+        size_t total = 0;
+        c->roff[d] = calloc(c->k + 1, sizeof *c->roff[d]);
+        if (c->roff[d] == NULL)
+            return STRATA_ENOMEM;
+        for (size_t x = 0; x < c->k; x++) {
+            size_t w = c->rep[x], n = 0;
+            for (uint32_t k = w < e->n_wl ? e->off[d][w] : 0; w < e->n_wl && k < e->off[d][w + 1];
+                 k++) {
+                const struct np_policy *pol = &e->c->pol[e->sel[d][k]];
+                n += d ? pol->n_eg : pol->n_in;
+            }
+            if (total + n > UINT32_MAX / 2)
+                return STRATA_ENOMEM;
+            total += n;
+            c->roff[d][x + 1] = (uint32_t)total;
+        }
+        c->rules[d] = malloc((total + 1) * sizeof *c->rules[d]);
+        if (c->rules[d] == NULL)
+            return STRATA_ENOMEM;
+        size_t at = 0;
+        for (size_t x = 0; x < c->k; x++) {
+            size_t w = c->rep[x];
+            for (uint32_t k = w < e->n_wl ? e->off[d][w] : 0; w < e->n_wl && k < e->off[d][w + 1];
+                 k++) {
+                uint32_t p = e->sel[d][k];
+                const struct np_policy *pol = &e->c->pol[p];
+                uint32_t r0 = d ? e->pols[p].eg0 : e->pols[p].in0, nr = d ? pol->n_eg : pol->n_in;
+                for (uint32_t r = r0; r < r0 + nr; r++) {
+                    uint32_t v = r;
+                    for (uint32_t q = 0; q < e->rules[r].r->n_ports; q++)
+                        if (e->rules[r].r->ports[q].name != NULL)
+                            v |= RULE_NAMED;
+                    c->rules[d][at++] = v;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 static int cache_build(struct np_engine *e)
 {
     struct np_each_cache *c = calloc(1, sizeof *c);
@@ -376,6 +425,8 @@ static int cache_build(struct np_engine *e)
     }
     if (rc == 0 && !c->direct)
         rc = match_tables_build(e, c);
+    if (rc == 0 && !c->direct)
+        rc = class_rules_build(e, c);
     if (rc == 0 && !c->direct) {
         c->cell = calloc(c->matrix ? c->k * c->k + 1 : c->k + 1, sizeof *c->cell);
         c->done = calloc(c->k + 1, 1);
@@ -402,6 +453,10 @@ void np_each_cache_free(struct np_each_cache *c)
     free(c->memo.slot);
     free(c->by_rule);
     free(c->by_class);
+    for (int d = 0; d < 2; d++) {
+        free(c->roff[d]);
+        free(c->rules[d]);
+    }
     free(c);
 }
 
@@ -421,31 +476,26 @@ static int rule_hits(const struct np_engine *e, const struct erule *r, size_t ot
 
 /* Which of w's rules in a direction match other (bit i = i-th rule over w's selecting
  * policies in order), and whether a matching rule names a port. -1 beyond 64 rules. */
-static int rule_mask(const struct np_engine *e, const struct np_each_cache *c, size_t w,
+static int rule_mask(const struct np_engine *e, const struct np_each_cache *c, uint32_t cw,
                      size_t other, uint32_t co, int egress, uint64_t *mask, int *named)
 {
+    uint32_t from = c->roff[egress][cw], to = c->roff[egress][cw + 1];
+    if (to - from > 64)
+        return -1;
     uint64_t m = 0;
-    unsigned i = 0;
     *named = 0;
     /* in a row the source is fixed: its egress rules' class bitsets (egress) and its class's
      * rule bitset (ingress of each destination) are the memory read again and again */
     const uint64_t *row = c->by_class && !egress ? c->by_class + (size_t)co * c->rwords : NULL;
-    for (uint32_t k = e->off[egress][w]; k < e->off[egress][w + 1]; k++) {
-        uint32_t p = e->sel[egress][k];
-        const struct np_policy *pol = &e->c->pol[p];
-        uint32_t r0 = egress ? e->pols[p].eg0 : e->pols[p].in0, nr = egress ? pol->n_eg : pol->n_in;
-        for (uint32_t r = r0; r < r0 + nr; r++, i++) {
-            if (i >= 64)
-                return -1;
-            int hit = row != NULL          ? wbit(row, r)
-                      : c->by_rule != NULL ? wbit(c->by_rule + (size_t)r * c->kwords, co)
-                                           : rule_hits(e, &e->rules[r], other);
-            if (!hit)
-                continue;
-            m |= (uint64_t)1 << i;
-            for (uint32_t q = 0; q < e->rules[r].r->n_ports && !*named; q++)
-                *named = e->rules[r].r->ports[q].name != NULL;
-        }
+    for (uint32_t i = from; i < to; i++) {
+        uint32_t r = c->rules[egress][i] & ~RULE_NAMED;
+        int hit = row != NULL          ? wbit(row, r)
+                  : c->by_rule != NULL ? wbit(c->by_rule + (size_t)r * c->kwords, co)
+                                       : rule_hits(e, &e->rules[r], other);
+        if (!hit)
+            continue;
+        m |= (uint64_t)1 << (i - from);
+        *named |= (c->rules[egress][i] & RULE_NAMED) != 0;
     }
     *mask = m;
     return 0;
@@ -503,13 +553,14 @@ static int side_id(struct np_engine *e, struct np_each_cache *c, size_t w, uint3
                    size_t other, uint32_t co, int egress, size_t dst, struct np_allow *scratch,
                    uint32_t *id)
 {
+    /* isolation is being selected by a policy of that type, rules or not */
     if (w >= e->n_wl || e->off[egress][w + 1] == e->off[egress][w]) {
         *id = c->memo.all; /* outside addresses, or not isolated that way */
         return 0;
     }
     uint64_t mask;
     int named, found, rc;
-    if (rule_mask(e, c, w, other, co, egress, &mask, &named) != 0) {
+    if (rule_mask(e, c, cw, other, co, egress, &mask, &named) != 0) {
         /* too many rules for a mask: computed as is */
         rc = np_side(e, w, other, egress, dst, scratch);
         if (rc == 0 && scratch->all) {

@@ -584,6 +584,23 @@ static void each_all_after_ported_rule(void **state)
     net_free(&n);
 }
 
+/* Regression: a policy with no rules still isolates what it selects; the class walk once
+ * took "no rules in that direction" for "not isolated" and allowed everything. */
+static void each_isolated_without_rules(void **state)
+{
+    (void)state;
+    struct net n;
+    net_load(&n, NULL,
+             POD("a", "x1", "{app: x}") POD("a", "x2", "{app: x}") POD("a", "x3", "{app: x}")
+                 POD("a", "y1", "{app: y}") POD("a", "y2", "{app: y}") POD("a", "y3", "{app: y}")
+                     POLICY("a", "deny-y", "  podSelector: {matchLabels: {app: y}}\n"));
+    size_t k = 0;
+    assert_int_equal(np_engine_each(n.e, count_pair, &k), 0);
+    /* x->x 9, x->outside 3, y->x 9, y->y none, y->outside 3, outside->x 3, ->y none */
+    assert_int_equal(k, 27);
+    net_free(&n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -602,6 +619,7 @@ int main(void)
         cmocka_unit_test(each_pair),
         cmocka_unit_test(each_matches_pair),
         cmocka_unit_test(each_all_after_ported_rule),
+        cmocka_unit_test(each_isolated_without_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
