@@ -50,12 +50,17 @@ static const char page_head[] =
     "body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}\n"
     "h1{font-size:1.3em}table{border-collapse:collapse;font-size:.85em}\n"
     "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}th{background:#f3f3f3}\n"
-    ".e{fill:none;stroke:#8892a6;stroke-opacity:.45;stroke-width:1}\n"
-    ".e.ext{stroke:#d9534f;stroke-opacity:.7}\n"
-    ".e.hi{stroke:#1f6feb;stroke-opacity:1;stroke-width:2}\n"
-    ".n circle{stroke:#333;stroke-width:.5}.n text{font-size:10px}\n"
-    ".n.dim text{fill:#bbb}.legend{font-size:.85em}\n"
+    ".legend{font-size:.85em}\n"
     "</style>\n</head>\n<body>\n";
+
+/* Inside the SVG, so that the graph renders the same when cut out of the page. */
+static const char svg_style[] = "<style>\n"
+                                ".e{fill:none;stroke:#8892a6;stroke-opacity:.45;stroke-width:1}\n"
+                                ".e.ext{stroke:#d9534f;stroke-opacity:.7}\n"
+                                ".e.hi{stroke:#1f6feb;stroke-opacity:1;stroke-width:2}\n"
+                                ".n circle{stroke:#333;stroke-width:.5}\n"
+                                ".n text{font-family:Helvetica,Arial,sans-serif;font-size:10px}\n"
+                                "</style>\n";
 
 static const char page_script[] =
     "<script>\n"
@@ -109,7 +114,14 @@ int np_html_write(FILE *out, struct np_engine *e, const struct np_names *names,
         return STRATA_ELIMIT;
     }
     double r = n < 40 ? 220.0 : 220.0 + (double)(n - 40) * 3.2;
-    double margin = 260.0, size = 2 * (r + margin), c = r + margin;
+    /* room for the longest label (10px text: about 6 px a character) */
+    size_t longest = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t l = strlen(names->name[nodes[k].ent]);
+        if (l > longest)
+            longest = l;
+    }
+    double margin = 30.0 + 6.0 * (double)longest, size = 2 * (r + margin), c = r + margin;
     unsigned gap_units = groups + (n > 0 && nodes[0].group == 0 ? 1 : 0);
     double units = (double)n + (double)gap_units * 1.5;
     double step = units > 0 ? 2 * M_PI / units : 0, a = -M_PI / 2;
@@ -135,6 +147,7 @@ int np_html_write(FILE *out, struct np_engine *e, const struct np_names *names,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
             "viewBox=\"0 0 %.0f %.0f\">\n",
             size, size, size, size);
+    fputs(svg_style, out);
     fputs("<defs><marker id=\"arr\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
           "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
           "<path d=\"M0,0L10,5L0,10z\" fill=\"#666\"/></marker></defs>\n",

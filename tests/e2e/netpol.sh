@@ -56,8 +56,8 @@ fi
 "$STRATA" netpol conn -q -f html -o "$WORK/g.html" "$SHOP"
 if grep -q "<svg" "$WORK/g.html" && ! grep -Eq '(src|href)=' "$WORK/g.html" &&
     [ "$(grep -c '<path class="e' "$WORK/g.html")" = 53 ] &&
-    $PY -c 'import sys, xml.dom.minidom as m; s=open(sys.argv[1]).read(); a=s.index("<svg"); m.parseString(s[a:s.index("</svg>")+6])' "$WORK/g.html"; then
-    pass "netpol conn: html is self-contained, its SVG well-formed, one edge per connection"
+    $PY -c 'import sys, xml.dom.minidom as m; s=open(sys.argv[1]).read(); a=s.index("<svg"); svg=s[a:s.index("</svg>")+6]; m.parseString(svg); assert ".e{fill:none" in svg' "$WORK/g.html"; then
+    pass "netpol conn: html is self-contained, its SVG well-formed and styled on its own, one edge per connection"
 else
     fail "netpol conn: html" "$(head -c 600 "$WORK/g.html")"
 fi
