@@ -1,8 +1,8 @@
 # strata — build, test, demo. Out-of-tree objects under build/ (build-san/ for SANITIZE=1).
 .DEFAULT_GOAL := all
 
-PKGS      := libarchive zlib libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml libhs libbpf
-DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libzstd-dev libjansson-dev \
+PKGS      := libarchive zlib libdeflate libzstd jansson libcrypto sqlite3 libzip libcurl libfyaml libhs libbpf
+DEB_BUILD := build-essential pkg-config libarchive-dev zlib1g-dev libdeflate-dev libzstd-dev libjansson-dev \
              libssl-dev libsqlite3-dev libcmocka-dev libzip-dev libcurl4-openssl-dev \
              libfyaml-dev libhyperscan-dev libbpf-dev bpftool clang
 DEB_TEST  := rpm db-util python3-jsonschema zstd gzip curl ca-certificates tar \

@@ -15,6 +15,7 @@
 #include "image/view_build.h"
 #include "source/fs_dir.h"
 #include "source/image_source.h"
+#include "source/layer_memory.h"
 #include "inventory/attribution.h"
 #include "inventory/os_owner.h"
 #include "secrets/image_secrets.h"
@@ -23,6 +24,18 @@
 
 #define SCAN_MAX_JOBS 64
 #define SCAN_MAX_ANALYZERS 32
+/* Layers decompressed whole in memory at once (layer_memory.h), compressed and uncompressed
+ * bytes together: a layer waits for room rather than being streamed, so which path reads a
+ * layer never depends on what the other threads hold. One layer takes at most
+ * LAYER_MEMORY_MAX_IN + LAYER_MEMORY_MAX_OUT (512 MiB). */
+#define SCAN_MEMORY_BUDGET (1ULL << 30)
+
+/* Bytes of SCAN_MEMORY_BUDGET not held by a layer. */
+struct memory_budget {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    uint64_t left;
+};
 
 struct scan_job {
     struct image_source *src;
@@ -38,6 +51,7 @@ struct scan_job {
     atomic_size_t done;
     int progress;
     pthread_mutex_t progress_lock;
+    struct memory_budget memory;
 };
 
 /* The built-in analyzers --pkg-types selects, into sel (room for all of them), then the
@@ -61,6 +75,48 @@ static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer 
     return n;
 }
 
+static void memory_take(struct memory_budget *m, uint64_t n)
+{
+    pthread_mutex_lock(&m->lock);
+    while (m->left < n)
+        pthread_cond_wait(&m->freed, &m->lock);
+    m->left -= n;
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void memory_give(struct memory_budget *m, uint64_t n)
+{
+    pthread_mutex_lock(&m->lock);
+    m->left += n;
+    pthread_cond_broadcast(&m->freed);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* The layer decompressed whole in memory and walked there (layer_memory.h). Returns 1 when
+ * the layer is to be streamed instead (nothing was read into lr then). */
+static int read_layer_in_memory(struct scan_job *job, const struct blob *b, struct layer_result *lr,
+                                struct strata_error *err)
+{
+    uint64_t need = layer_memory_need(b, &job->limits);
+    if (need == 0 || need > SCAN_MEMORY_BUDGET)
+        return 1;
+    memory_take(&job->memory, need);
+    struct layer_memory m;
+    int rc = layer_memory_load(b, &job->limits, NULL, &m);
+    if (rc == 0) {
+        uint64_t held = m.map_len; /* the compressed copy is freed already */
+        memory_give(&job->memory, need > held ? need - held : 0);
+        need = held;
+        rc = layer_tar_read_memory(m.data, m.len, lr, err);
+        memcpy(lr->blob_digest, m.blob_digest, sizeof lr->blob_digest);
+        memcpy(lr->diff_id, m.diff_id, sizeof lr->diff_id);
+        lr->uncompressed_size = m.len;
+        layer_memory_release(&m);
+    }
+    memory_give(&job->memory, need);
+    return rc;
+}
+
 /* Reads layer i and checks it against the digests the manifest and config announce. */
 static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
 {
@@ -68,6 +124,8 @@ static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
     struct layer_result *lr = &job->results[i];
     int rc = layer_result_init(lr, (int)i, job->src->path, job->analyzers, job->n_analyzers, err);
     if (rc == 0)
+        rc = read_layer_in_memory(job, &sl->blob, lr, err);
+    if (rc == 1)
         rc = layer_tar_read(&sl->blob, &job->limits, lr, err);
     if (rc != 0)
         return rc;
@@ -280,6 +338,9 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
         job.limits.max_uncompressed = opts->max_layer_bytes;
     job.progress = opts->progress;
     pthread_mutex_init(&job.progress_lock, NULL);
+    pthread_mutex_init(&job.memory.lock, NULL);
+    pthread_cond_init(&job.memory.freed, NULL);
+    job.memory.left = SCAN_MEMORY_BUDGET;
     size_t n = src->n_layers;
     job.results = calloc(n ? n : 1, sizeof *job.results);
     job.errors = calloc(n ? n : 1, sizeof *job.errors);
@@ -342,6 +403,8 @@ out:
     free(job.status);
     free(job.order);
     pthread_mutex_destroy(&job.progress_lock);
+    pthread_mutex_destroy(&job.memory.lock);
+    pthread_cond_destroy(&job.memory.freed);
     image_source_free(src);
     secrets_engine_free(secrets);
     if (rc != 0) {

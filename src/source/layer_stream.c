@@ -5,8 +5,6 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#define LAYER_INBUF (256 * 1024)
-
 const struct layer_limits layer_limits_default = {
     .max_uncompressed = 16ULL << 30,
     .ratio_after = 64ULL << 20,
@@ -67,7 +65,7 @@ int layer_stream_open(const struct blob *b, const struct layer_limits *lim,
         return strata_error_nomem(err);
     s->blob = *b;
     s->lim = lim ? *lim : layer_limits_default;
-    s->in = malloc(LAYER_INBUF);
+    s->in = malloc(LAYER_STREAM_INBUF);
     s->blob_hash = sha256_new();
     s->diff_hash = sha256_new();
     if (s->in == NULL || s->blob_hash == NULL || s->diff_hash == NULL) {
@@ -119,7 +117,7 @@ static int64_t fill_input(struct layer_stream *s, struct strata_error *err)
 {
     if (s->in_off < s->in_len)
         return (int64_t)(s->in_len - s->in_off);
-    int64_t n = blob_pread(&s->blob, s->in, LAYER_INBUF, s->in_pos, err);
+    int64_t n = blob_pread(&s->blob, s->in, LAYER_STREAM_INBUF, s->in_pos, err);
     if (n <= 0)
         return n;
     sha256_update(s->blob_hash, s->in, (size_t)n);

@@ -24,6 +24,9 @@ struct layer_limits {
     uint64_t max_ratio;        /* uncompressed/compressed bound */
 };
 
+/* Compressed bytes read from the blob at a time. */
+#define LAYER_STREAM_INBUF (256 * 1024)
+
 /* Default limits: 16 GiB per layer, ratio 1000 after 64 MiB. */
 extern const struct layer_limits layer_limits_default;
 
