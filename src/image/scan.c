@@ -16,6 +16,7 @@
 #include "source/fs_dir.h"
 #include "source/image_source.h"
 #include "source/layer_memory.h"
+#include "source/registry_source.h"
 #include "inventory/attribution.h"
 #include "inventory/os_owner.h"
 #include "secrets/image_secrets.h"
@@ -29,6 +30,20 @@
  * layer never depends on what the other threads hold. One layer takes at most
  * LAYER_MEMORY_MAX_IN + LAYER_MEMORY_MAX_OUT (512 MiB). */
 #define SCAN_MEMORY_BUDGET (1ULL << 30)
+
+/* The secrets engine compiling in its own thread (hyperscan takes ~0.2 s without its
+ * database cache) while the first layers download and decompress; a layer's walk, which
+ * feeds the secrets analyzer, waits for it. */
+struct engine_build {
+    struct secrets_engine *engine;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+    int joinable; /* the thread was started and not joined yet */
+    int done;
+    int rc;
+    struct strata_error err;
+};
 
 /* Bytes of SCAN_MEMORY_BUDGET not held by a layer. */
 struct memory_budget {
@@ -52,6 +67,7 @@ struct scan_job {
     int progress;
     pthread_mutex_t progress_lock;
     struct memory_budget memory;
+    struct engine_build *secrets; /* NULL: no secrets, or compiled already */
 };
 
 /* The built-in analyzers --pkg-types selects, into sel (room for all of them), then the
@@ -92,9 +108,55 @@ static void memory_give(struct memory_budget *m, uint64_t n)
     pthread_mutex_unlock(&m->lock);
 }
 
-/* The layer decompressed whole in memory and walked there (layer_memory.h). Returns 1 when
- * the layer is to be streamed instead (nothing was read into lr then). */
-static int read_layer_in_memory(struct scan_job *job, const struct blob *b, struct layer_result *lr,
+static void *engine_build_run(void *arg)
+{
+    struct engine_build *b = arg;
+    struct strata_error e;
+    memset(&e, 0, sizeof e);
+    int rc = secrets_engine_compile(b->engine, &e);
+    pthread_mutex_lock(&b->lock);
+    b->rc = rc;
+    b->err = e;
+    b->done = 1;
+    pthread_cond_broadcast(&b->finished);
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/* Joins the compile thread (once); its result. */
+static int engine_build_join(struct engine_build *b, struct strata_error *err)
+{
+    if (b->joinable) {
+        pthread_join(b->thread, NULL);
+        b->joinable = 0;
+    }
+    if (b->rc != 0)
+        *err = b->err;
+    return b->rc;
+}
+
+/* Waits for the secrets engine; its compile error, if any (strata_scan_image reports it
+ * rather than the layer's). */
+static int engine_ready(struct scan_job *job, struct strata_error *err)
+{
+    struct engine_build *b = job->secrets;
+    if (b == NULL)
+        return 0;
+    pthread_mutex_lock(&b->lock);
+    while (!b->done)
+        pthread_cond_wait(&b->finished, &b->lock);
+    int rc = b->rc;
+    if (rc != 0)
+        *err = b->err;
+    pthread_mutex_unlock(&b->lock);
+    return rc;
+}
+
+/* The layer decompressed whole in memory and walked there (layer_memory.h). known_digest:
+ * the blob's digest when this process just downloaded and checked it. Returns 1 when the
+ * layer is to be streamed instead (nothing was read into lr then). */
+static int read_layer_in_memory(struct scan_job *job, const struct blob *b,
+                                const char *known_digest, struct layer_result *lr,
                                 struct strata_error *err)
 {
     uint64_t need = layer_memory_need(b, &job->limits);
@@ -102,12 +164,16 @@ static int read_layer_in_memory(struct scan_job *job, const struct blob *b, stru
         return 1;
     memory_take(&job->memory, need);
     struct layer_memory m;
-    int rc = layer_memory_load(b, &job->limits, NULL, &m);
+    int rc = layer_memory_load(b, &job->limits, known_digest, &m);
     if (rc == 0) {
         uint64_t held = m.map_len; /* the compressed copy is freed already */
         memory_give(&job->memory, need > held ? need - held : 0);
         need = held;
-        rc = layer_tar_read_memory(m.data, m.len, lr, err);
+        rc = engine_ready(job, err);
+        if (rc == 0)
+            rc = layer_tar_read_memory(m.data, m.len, lr, err);
+        if (rc == 0 && layer_memory_finish(&m) != 0) /* the diffID, hashed during the walk */
+            rc = strata_error_nomem(err);
         memcpy(lr->blob_digest, m.blob_digest, sizeof lr->blob_digest);
         memcpy(lr->diff_id, m.diff_id, sizeof lr->diff_id);
         lr->uncompressed_size = m.len;
@@ -117,16 +183,20 @@ static int read_layer_in_memory(struct scan_job *job, const struct blob *b, stru
     return rc;
 }
 
-/* Reads layer i and checks it against the digests the manifest and config announce. */
-static int read_layer(struct scan_job *job, size_t i, struct strata_error *err)
+/* Reads layer i and checks it against the digests the manifest and config announce.
+ * verified: the blob was downloaded and checked against sl->digest by this process. */
+static int read_layer(struct scan_job *job, size_t i, int verified, struct strata_error *err)
 {
     struct source_layer *sl = &job->src->layers[i];
     struct layer_result *lr = &job->results[i];
     int rc = layer_result_init(lr, (int)i, job->src->path, job->analyzers, job->n_analyzers, err);
     if (rc == 0)
-        rc = read_layer_in_memory(job, &sl->blob, lr, err);
-    if (rc == 1)
-        rc = layer_tar_read(&sl->blob, &job->limits, lr, err);
+        rc = read_layer_in_memory(job, &sl->blob, verified ? sl->digest : NULL, lr, err);
+    if (rc == 1) { /* streamed */
+        rc = engine_ready(job, err);
+        if (rc == 0)
+            rc = layer_tar_read(&sl->blob, &job->limits, lr, err);
+    }
     if (rc != 0)
         return rc;
     if (sl->digest && strcmp(sl->digest, lr->blob_digest) != 0)
@@ -161,15 +231,22 @@ static void *layer_worker(void *arg)
             break;
         size_t i = job->order[k];
         struct strata_error *e = &job->errors[i];
-        int rc = read_layer(job, i, e);
-        job->status[i] = rc;
-        if (rc != 0) {
-            strata_error_prefix(e, "%s: layer %zu (%s): ", job->src->path, i,
-                                job->src->layers[i].member);
-            atomic_store(&job->failed, 1);
+        /* a registry layer may still be downloading; its errors name the reference already */
+        int verified = 0;
+        int rc = registry_pull_wait(job->src, i, &verified, e);
+        if (rc == 0) {
+            rc = read_layer(job, i, verified, e);
+            if (rc != 0)
+                strata_error_prefix(e, "%s: layer %zu (%s): ", job->src->path, i,
+                                    job->src->layers[i].member);
         }
+        job->status[i] = rc;
+        if (rc != 0)
+            atomic_store(&job->failed, 1);
         size_t done = atomic_fetch_add(&job->done, 1) + 1;
-        if (job->progress) {
+        if (job->progress && job->src->pull != NULL) {
+            registry_pull_note_read(job->src->pull, done, job->src->n_layers);
+        } else if (job->progress) {
             pthread_mutex_lock(&job->progress_lock);
             fprintf(stderr, "\rstrata: %s: read %zu/%zu layers", job->src->path, done,
                     job->src->n_layers);
@@ -289,17 +366,42 @@ static int finish_analyzers(const struct strata_analyzer *const *analyzers, size
 }
 
 /* The secrets engine (built-in pack plus the user's rule files) and its file analyzer, unless
- * secrets are skipped (*engine stays NULL then). */
+ * secrets are skipped (*engine stays NULL then). With build, the rules are loaded here (so a
+ * bad rule file is reported at once) and compiled in a thread started into *build; without,
+ * compiled here. */
 static int secrets_setup(const struct strata_scan_opts *opts, struct secrets_engine **engine,
-                         struct strata_analyzer *a, struct strata_error *err)
+                         struct strata_analyzer *a, struct engine_build *build,
+                         struct strata_error *err)
 {
     *engine = NULL;
     if (opts->skip & STRATA_SCANNER_SECRETS)
         return 0;
-    int rc = secrets_engine_for_scan(opts->secret_rules, engine, err);
-    if (rc != 0)
+    if (build == NULL) {
+        int rc = secrets_engine_for_scan(opts->secret_rules, engine, err);
+        if (rc == 0)
+            secrets_file_analyzer(a, *engine);
         return rc;
-    secrets_file_analyzer(a, *engine);
+    }
+    struct secrets_engine *e = secrets_engine_new();
+    if (e == NULL)
+        return strata_error_nomem(err);
+    int rc = secrets_engine_add_builtin(e, err);
+    for (size_t i = 0; opts->secret_rules && opts->secret_rules[i] && rc == 0; i++)
+        rc = secrets_engine_add_file(e, opts->secret_rules[i], err);
+    if (rc != 0) {
+        secrets_engine_free(e);
+        return rc;
+    }
+    memset(build, 0, sizeof *build);
+    build->engine = e;
+    pthread_mutex_init(&build->lock, NULL);
+    pthread_cond_init(&build->finished, NULL);
+    if (pthread_create(&build->thread, NULL, engine_build_run, build) == 0)
+        build->joinable = 1;
+    else
+        engine_build_run(build); /* no thread: compile now */
+    *engine = e;
+    secrets_file_analyzer(a, e);
     return 0;
 }
 
@@ -318,10 +420,11 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     struct image_source *src = NULL;
     struct secrets_engine *secrets = NULL;
     struct strata_analyzer secrets_analyzer;
+    struct engine_build build;
     int rc = image_source_open(src_spec, opts->platform, opts->registry, &src, err);
     if (rc != 0)
         return rc;
-    rc = secrets_setup(opts, &secrets, &secrets_analyzer, err);
+    rc = secrets_setup(opts, &secrets, &secrets_analyzer, &build, err);
     if (rc != 0) {
         image_source_free(src);
         return rc;
@@ -329,6 +432,7 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     struct scan_job job;
     memset(&job, 0, sizeof job);
     job.src = src;
+    job.secrets = secrets ? &build : NULL;
     const struct strata_analyzer *selected[SCAN_MAX_ANALYZERS + 1];
     job.n_analyzers =
         select_analyzers(opts->pkg_types, secrets ? &secrets_analyzer : NULL, selected);
@@ -372,6 +476,9 @@ int strata_scan_image(const char *src_spec, const struct strata_scan_opts *opts,
     for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
 
+    /* A rule hyperscan refuses is the error, whatever the layers did meanwhile. */
+    if (job.secrets != NULL && (rc = engine_build_join(job.secrets, err)) != 0)
+        goto out;
     /* Report the lowest failing layer, so the message does not depend on timing. */
     for (size_t i = 0; i < n; i++) {
         if (job.status[i] < 0) {
@@ -406,6 +513,12 @@ out:
     pthread_mutex_destroy(&job.memory.lock);
     pthread_cond_destroy(&job.memory.freed);
     image_source_free(src);
+    if (job.secrets != NULL) {
+        struct strata_error ignored;
+        engine_build_join(job.secrets, &ignored);
+        pthread_mutex_destroy(&build.lock);
+        pthread_cond_destroy(&build.finished);
+    }
     secrets_engine_free(secrets);
     if (rc != 0) {
         strata_report_free(r);
@@ -423,7 +536,7 @@ int strata_scan_fs(const char *dir, const struct strata_scan_opts *opts, struct 
         opts = &defaults;
     struct secrets_engine *secrets = NULL;
     struct strata_analyzer secrets_analyzer;
-    int rc = secrets_setup(opts, &secrets, &secrets_analyzer, err);
+    int rc = secrets_setup(opts, &secrets, &secrets_analyzer, NULL, err);
     if (rc != 0)
         return rc;
     const struct strata_analyzer *analyzers[SCAN_MAX_ANALYZERS + 1];

@@ -11,6 +11,7 @@ void image_source_free(struct image_source *s)
 {
     if (s == NULL)
         return;
+    registry_pull_free(s->pull); /* its downloads use the layers and the container */
     free(s->kind);
     free(s->name);
     free(s->digest);

@@ -23,6 +23,8 @@ struct source_layer {
     char *created_by; /* matching config history entry, NULL when absent */
 };
 
+struct registry_pull;
+
 struct image_source {
     char *path;   /* archive or layout path as given (without transport and :REF) */
     char *kind;   /* "docker-archive", "oci-archive", "oci-layout" */
@@ -32,6 +34,9 @@ struct image_source {
     struct source_layer *layers;
     size_t n_layers;
     struct container container;
+    /* A registry image whose missing layers are still downloading (registry_source.h):
+     * registry_pull_wait() before reading a layer. NULL when every blob is there. */
+    struct registry_pull *pull;
 };
 
 struct image_open_opts {

@@ -2,6 +2,7 @@
 #include "source/layer_memory.h"
 
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,11 +149,74 @@ static int unzstd_all(const unsigned char *in, size_t in_len, unsigned char *out
     return rc;
 }
 
+/* sha256 of a buffer, in a thread of its own when the buffer is large enough for that to pay
+ * (the layer's decompression or walk goes on meanwhile), else at once. */
+struct hash_job {
+    const void *data;
+    size_t len;
+    char out[STRATA_DIGEST_STRLEN];
+    int rc;
+    pthread_t thread;
+    int running;
+};
+
+static void *hash_run(void *arg)
+{
+    struct hash_job *h = arg;
+    h->rc = sha256_buffer_str(h->data, h->len, h->out);
+    return NULL;
+}
+
+static void hash_start(struct hash_job *h, const void *data, size_t len)
+{
+    h->data = data;
+    h->len = len;
+    h->running =
+        len >= LAYER_MEMORY_HASH_THREAD && pthread_create(&h->thread, NULL, hash_run, h) == 0;
+    if (!h->running)
+        hash_run(h);
+}
+
+static int hash_wait(struct hash_job *h, char out[STRATA_DIGEST_STRLEN])
+{
+    if (h->running)
+        pthread_join(h->thread, NULL);
+    h->running = 0;
+    if (h->rc == 0 && out != NULL)
+        memcpy(out, h->out, STRATA_DIGEST_STRLEN);
+    return h->rc;
+}
+
 void layer_memory_release(struct layer_memory *m)
 {
+    if (m->diff_hash != NULL) {
+        hash_wait(m->diff_hash, NULL);
+        free(m->diff_hash);
+    }
     if (m->data != NULL)
         munmap(m->data, m->map_len);
     memset(m, 0, sizeof *m);
+}
+
+int layer_memory_finish(struct layer_memory *m)
+{
+    if (m->diff_hash == NULL)
+        return 0;
+    int rc = hash_wait(m->diff_hash, m->diff_id);
+    free(m->diff_hash);
+    m->diff_hash = NULL;
+    return rc;
+}
+
+/* Gives back the pages of the mapping past the output. */
+static void trim_mapping(struct layer_memory *m)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    size_t page = ps > 0 ? (size_t)ps : 4096, keep = (m->len + page - 1) / page * page;
+    if (keep == 0)
+        keep = page;
+    if (keep < m->map_len && munmap((char *)m->data + keep, m->map_len - keep) == 0)
+        m->map_len = keep;
 }
 
 int layer_memory_load(const struct blob *b, const struct layer_limits *lim,
@@ -171,31 +235,33 @@ int layer_memory_load(const struct blob *b, const struct layer_limits *lim,
     /* mapped rather than malloc'ed: a zstd layer's bound is reserved, only what the output
      * touches is ever backed by memory, and the tail is given back below */
     void *out = mmap(NULL, (size_t)cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (out == MAP_FAILED) {
+    struct hash_job *diff = calloc(1, sizeof *diff);
+    if (out == MAP_FAILED || diff == NULL) {
+        if (out != MAP_FAILED)
+            munmap(out, (size_t)cap);
+        free(diff);
         free(in);
         return 1;
     }
     m->data = out;
     m->map_len = (size_t)cap;
+    struct hash_job blob_hash = {0};
+    if (known_digest == NULL)
+        hash_start(&blob_hash, in, in_len);
     int rc = comp == LAYER_GZIP ? inflate_all((unsigned char *)in, in_len, out, cap, &m->len)
                                 : unzstd_all((unsigned char *)in, in_len, out, cap, &m->len);
-    if (rc == 0 && known_digest != NULL) {
+    if (known_digest != NULL)
         snprintf(m->blob_digest, sizeof m->blob_digest, "%s", known_digest);
-    } else if (rc == 0 && sha256_buffer_str(in, in_len, m->blob_digest) != 0) {
+    else if (hash_wait(&blob_hash, m->blob_digest) != 0)
         rc = 1;
-    }
     free(in);
-    if (rc == 0 && sha256_buffer_str(m->data, m->len, m->diff_id) != 0)
-        rc = 1;
     if (rc != 0) {
+        free(diff);
         layer_memory_release(m);
         return 1;
     }
-    long ps = sysconf(_SC_PAGESIZE);
-    size_t page = ps > 0 ? (size_t)ps : 4096, keep = (m->len + page - 1) / page * page;
-    if (keep == 0)
-        keep = page;
-    if (keep < m->map_len && munmap((char *)m->data + keep, m->map_len - keep) == 0)
-        m->map_len = keep;
+    trim_mapping(m);
+    hash_start(diff, m->data, m->len);
+    m->diff_hash = diff;
     return 0;
 }

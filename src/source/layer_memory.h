@@ -25,13 +25,19 @@
 
 #define LAYER_MEMORY_MAX_IN (256ULL << 20)
 #define LAYER_MEMORY_MAX_OUT (256ULL << 20)
+/* Buffers at least this large are hashed in a thread of their own: the compressed bytes
+ * while they are decompressed, the output while the caller walks it. */
+#define LAYER_MEMORY_HASH_THREAD (4u << 20)
+
+struct hash_job;
 
 struct layer_memory {
     unsigned char *data; /* the uncompressed tar stream */
     size_t len;
     size_t map_len; /* bytes mapped for data */
     char blob_digest[STRATA_DIGEST_STRLEN];
-    char diff_id[STRATA_DIGEST_STRLEN];
+    char diff_id[STRATA_DIGEST_STRLEN]; /* set by layer_memory_finish */
+    struct hash_job *diff_hash;         /* the output's sha256, still running */
 };
 
 /* Memory the whole-layer path would hold for b at most (compressed bytes plus the output
@@ -41,10 +47,14 @@ uint64_t layer_memory_need(const struct blob *b, const struct layer_limits *lim)
 
 /* Decompresses b into m. known_digest, when not NULL, is b's digest as already verified by
  * the caller (a download that was hashed as it arrived): the compressed bytes are then not
- * hashed again. Returns 0 with m filled (release it with layer_memory_release), or 1 when the
- * layer is to be streamed instead. Never an error: whatever went wrong, the stream says. */
+ * hashed again. Returns 0 with m->data, m->len and m->blob_digest filled and the output's
+ * hash running (layer_memory_finish), or 1 when the layer is to be streamed instead. Never an
+ * error: whatever went wrong, the stream says. Release m with layer_memory_release. */
 int layer_memory_load(const struct blob *b, const struct layer_limits *lim,
                       const char *known_digest, struct layer_memory *m);
+
+/* Waits for the output's hash into m->diff_id. 0, or STRATA_ENOMEM. */
+int layer_memory_finish(struct layer_memory *m);
 
 void layer_memory_release(struct layer_memory *m);
 

@@ -128,98 +128,168 @@ static int check_platform(struct pull *p, struct strata_error *err)
                             p->ref.canonical, os, arch, want);
 }
 
-struct download_job {
-    struct pull *p;
-    const struct registry_descriptor **todo;
-    size_t n;
-    atomic_size_t next;
-    atomic_int failed;
-    struct strata_error *errors;
-    int *status;
-    atomic_size_t done;
+/* One blob to download (layers with the same digest share one). */
+enum slot_state {
+    SLOT_QUEUED = 0,
+    SLOT_DONE,
+    SLOT_FAILED,
 };
 
-static void *download_worker(void *arg)
+struct pull_slot {
+    const char *digest; /* the first such layer's s->layers[i].digest */
+    uint64_t size;
+    enum slot_state state;
+    int verified; /* downloaded and checked by this process (not found in the cache) */
+    struct strata_error err;
+};
+
+struct registry_pull {
+    struct registry_client *c; /* owned from registry_image_load on */
+    char *cache_root;          /* owned */
+    const char *display;       /* the reference, for progress */
+    int progress;
+    pthread_mutex_t lock; /* guards what follows and the source's container */
+    pthread_cond_t changed;
+    struct pull_slot *slots;     /* largest first, the order the scan reads layers in */
+    size_t n_slots, next;        /* next: the first slot no thread has taken */
+    int *slot_of;                /* per layer: its slot, -1 when it was cached already */
+    int stop;                    /* a download failed, or the source is being freed */
+    struct strata_error failure; /* the first failed download's error */
+    size_t downloaded, read, n_layers;
+    pthread_t threads[REGISTRY_PULL_THREADS];
+    size_t n_threads;
+};
+
+/* "\rstrata: REF: 2/4 layers downloaded, 1/5 read", a newline when both are complete.
+ * Called with the lock held. */
+static void show_progress(struct registry_pull *p)
 {
-    struct download_job *j = arg;
-    for (;;) {
-        size_t k = atomic_fetch_add(&j->next, 1);
-        if (k >= j->n || atomic_load(&j->failed))
-            break;
-        int downloaded;
-        j->status[k] = registry_cache_fetch(j->p->c, j->p->cache_root, j->todo[k]->digest,
-                                            j->todo[k]->size, &downloaded, &j->errors[k]);
-        if (j->status[k] != 0)
-            atomic_store(&j->failed, 1);
-        size_t done = atomic_fetch_add(&j->done, 1) + 1;
-        if (j->p->o->progress) {
-            static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
-            pthread_mutex_lock(&progress_lock);
-            fprintf(stderr, "\rstrata: %s: downloaded %zu/%zu layers", j->p->ref.canonical, done,
-                    j->n);
-            if (done == j->n)
-                fputc('\n', stderr);
-            fflush(stderr);
-            pthread_mutex_unlock(&progress_lock);
+    if (!p->progress)
+        return;
+    fprintf(stderr, "\rstrata: %s: %zu/%zu layers downloaded, %zu/%zu read", p->display,
+            p->downloaded, p->n_slots, p->read, p->n_layers);
+    if (p->downloaded == p->n_slots && p->read == p->n_layers)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void *pull_worker(void *arg)
+{
+    struct registry_pull *p = arg;
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop && p->next < p->n_slots) {
+        struct pull_slot *sl = &p->slots[p->next++];
+        pthread_mutex_unlock(&p->lock);
+        struct strata_error e;
+        memset(&e, 0, sizeof e);
+        int downloaded = 0;
+        int rc = registry_cache_fetch(p->c, p->cache_root, sl->digest, sl->size, &downloaded, &e);
+        pthread_mutex_lock(&p->lock);
+        if (rc == 0) {
+            sl->state = SLOT_DONE;
+            sl->verified = downloaded;
+        } else {
+            sl->state = SLOT_FAILED;
+            sl->err = e;
+            if (!p->stop)
+                p->failure = e;
+            p->stop = 1; /* the scan fails anyway: start nothing more */
         }
+        p->downloaded++;
+        show_progress(p);
+        pthread_cond_broadcast(&p->changed);
     }
+    pthread_mutex_unlock(&p->lock);
     return NULL;
 }
 
-/* Downloads the layers the cache lacks (each digest once), REGISTRY_PULL_THREADS at a time. */
-static int download_layers(struct pull *p, const struct registry_image_manifest *im,
-                           struct strata_error *err)
+void registry_pull_free(struct registry_pull *p)
 {
-    struct download_job j;
-    memset(&j, 0, sizeof j);
-    j.p = p;
-    j.todo = calloc(im->n_layers ? im->n_layers : 1, sizeof *j.todo);
-    j.errors = calloc(im->n_layers ? im->n_layers : 1, sizeof *j.errors);
-    j.status = calloc(im->n_layers ? im->n_layers : 1, sizeof *j.status);
-    int rc = 0;
-    if (j.todo == NULL || j.errors == NULL || j.status == NULL) {
-        rc = strata_error_nomem(err);
-        goto out;
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1;
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->changed);
+    registry_client_free(p->c);
+    free(p->cache_root);
+    free(p->slots);
+    free(p->slot_of);
+    free(p);
+}
+
+void registry_pull_note_read(struct registry_pull *p, size_t read, size_t n)
+{
+    pthread_mutex_lock(&p->lock);
+    p->read = read;
+    p->n_layers = n;
+    show_progress(p);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Points layer i's blob at its cache file, which must have the manifest's size. The
+ * container is shared: callers hold the pull's lock, or run before the pull starts. */
+static int attach_layer(struct image_source *s, size_t i, const char *display,
+                        const char *cache_root, struct strata_error *err)
+{
+    struct source_layer *sl = &s->layers[i];
+    uint64_t want = sl->blob.size;
+    int rc = container_blob(&s->container, sl->member, &sl->blob, err);
+    if (rc != 0)
+        return strata_error_prefix(err, "%s: layer %zu: ", display, i);
+    if (sl->blob.size != want)
+        return strata_error_set(err, STRATA_EDIGEST,
+                                "%s: layer %zu: cached blob %s/%s has %llu bytes, the "
+                                "manifest says %llu",
+                                display, i, cache_root, sl->member,
+                                (unsigned long long)sl->blob.size, (unsigned long long)want);
+    return 0;
+}
+
+int registry_pull_wait(struct image_source *s, size_t i, int *verified, struct strata_error *err)
+{
+    struct registry_pull *p = s->pull;
+    *verified = 0;
+    if (p == NULL || p->slot_of[i] < 0)
+        return 0; /* attached when the source was loaded */
+    pthread_mutex_lock(&p->lock);
+    size_t k = (size_t)p->slot_of[i];
+    struct pull_slot *sl = &p->slots[k];
+    while (sl->state == SLOT_QUEUED && !(p->stop && k >= p->next))
+        pthread_cond_wait(&p->changed, &p->lock);
+    int rc;
+    if (sl->state == SLOT_DONE) {
+        rc = attach_layer(s, i, p->display, p->cache_root, err);
+        *verified = rc == 0 && sl->verified;
+    } else {
+        *err = sl->state == SLOT_FAILED ? sl->err : p->failure;
+        rc = err->code;
     }
-    for (size_t i = 0; i < im->n_layers; i++) {
-        const struct registry_descriptor *d = &im->layers[i];
-        int dup = 0;
-        for (size_t k = 0; k < j.n && !dup; k++)
-            dup = strcmp(j.todo[k]->digest, d->digest) == 0;
-        if (!dup && !registry_cache_has(p->cache_root, d->digest, d->size))
-            j.todo[j.n++] = d;
-    }
-    if (j.n == 0)
-        goto out;
-    pthread_t t[REGISTRY_PULL_THREADS];
-    size_t started = 0;
-    for (size_t i = 1; i < REGISTRY_PULL_THREADS && i < j.n; i++) {
-        if (pthread_create(&t[started], NULL, download_worker, &j) != 0)
-            break; /* fewer threads is fine: this one works too */
-        started++;
-    }
-    download_worker(&j);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
-    for (size_t k = 0; k < j.n; k++) {
-        if (j.status[k] != 0) {
-            *err = j.errors[k];
-            rc = err->code;
-            break;
-        }
-    }
-out:
-    free(j.todo);
-    free(j.errors);
-    free(j.status);
+    pthread_mutex_unlock(&p->lock);
     return rc;
 }
 
-static int attach_layers(struct pull *p, const struct registry_image_manifest *im,
-                         struct strata_error *err)
+/* Largest first, then by index (as the scan orders its layers). */
+static int cmp_slot(const void *a, const void *b)
+{
+    const struct pull_slot *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return 0;
+}
+
+/* The layers: those in the cache are attached now; the others get a download slot, and
+ * threads start on them unless threads cannot be created (then they are downloaded here,
+ * before returning, as one thread). */
+static int start_layers(struct pull *p, const struct registry_image_manifest *im,
+                        struct strata_error *err)
 {
     struct image_source *s = p->s;
-    for (size_t i = 0; i < im->n_layers; i++) {
+    size_t n = im->n_layers;
+    for (size_t i = 0; i < n; i++) {
         struct source_layer *sl = &s->layers[i];
         const struct registry_descriptor *d = &im->layers[i];
         char member[80];
@@ -227,16 +297,68 @@ static int attach_layers(struct pull *p, const struct registry_image_manifest *i
         if ((sl->member = strdup(member)) == NULL || (sl->digest = strdup(d->digest)) == NULL ||
             (d->media_type[0] && (sl->media_type = strdup(d->media_type)) == NULL))
             return strata_error_nomem(err);
-        int rc = container_blob(&s->container, sl->member, &sl->blob, err);
-        if (rc != 0)
-            return strata_error_prefix(err, "%s: layer %zu: ", p->ref.canonical, i);
-        if (sl->blob.size != d->size)
-            return strata_error_set(err, STRATA_EDIGEST,
-                                    "%s: layer %zu: cached blob %s/%s has %llu bytes, the "
-                                    "manifest says %llu",
-                                    p->ref.canonical, i, p->cache_root, member,
-                                    (unsigned long long)sl->blob.size, (unsigned long long)d->size);
+        sl->blob = (struct blob){.fd = -1, .size = d->size, .name = sl->member};
     }
+    struct registry_pull *rp = calloc(1, sizeof *rp);
+    if (rp == NULL)
+        return strata_error_nomem(err);
+    rp->slots = calloc(n ? n : 1, sizeof *rp->slots);
+    rp->slot_of = calloc(n ? n : 1, sizeof *rp->slot_of);
+    if (rp->slots == NULL || rp->slot_of == NULL) {
+        free(rp->slots);
+        free(rp->slot_of);
+        free(rp);
+        return strata_error_nomem(err);
+    }
+    /* descriptor digests were checked when the manifest was read */
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct source_layer *sl = &s->layers[i];
+        rp->slot_of[i] = -1;
+        if (registry_cache_has(p->cache_root, sl->digest, sl->blob.size)) {
+            rc = attach_layer(s, i, p->ref.canonical, p->cache_root, err);
+            continue;
+        }
+        size_t k = 0;
+        while (k < rp->n_slots && strcmp(rp->slots[k].digest, sl->digest) != 0)
+            k++;
+        if (k == rp->n_slots)
+            rp->slots[rp->n_slots++] =
+                (struct pull_slot){.digest = sl->digest, .size = sl->blob.size};
+        rp->slot_of[i] = 0; /* its slot, once the slots are sorted */
+    }
+    if (rc != 0 || rp->n_slots == 0) {
+        free(rp->slots);
+        free(rp->slot_of);
+        free(rp);
+        return rc;
+    }
+    qsort(rp->slots, rp->n_slots, sizeof *rp->slots, cmp_slot);
+    for (size_t i = 0; i < n; i++) {
+        if (rp->slot_of[i] < 0)
+            continue;
+        size_t k = 0;
+        while (strcmp(rp->slots[k].digest, s->layers[i].digest) != 0)
+            k++;
+        rp->slot_of[i] = (int)k;
+    }
+    pthread_mutex_init(&rp->lock, NULL);
+    pthread_cond_init(&rp->changed, NULL);
+    rp->c = p->c;
+    rp->cache_root = p->cache_root;
+    p->c = NULL;
+    p->cache_root = NULL;
+    rp->display = s->path;
+    rp->progress = p->o->progress;
+    rp->n_layers = n;
+    s->pull = rp;
+    for (size_t t = 0; t < REGISTRY_PULL_THREADS && t < rp->n_slots; t++) {
+        if (pthread_create(&rp->threads[rp->n_threads], NULL, pull_worker, rp) != 0)
+            break;
+        rp->n_threads++;
+    }
+    if (rp->n_threads == 0)
+        pull_worker(rp);
     return 0;
 }
 
@@ -279,9 +401,7 @@ static int load(struct pull *p, const char *text, struct strata_error *err)
     if (rc == 0)
         rc = check_platform(p, err);
     if (rc == 0)
-        rc = download_layers(p, &im, err);
-    if (rc == 0)
-        rc = attach_layers(p, &im, err);
+        rc = start_layers(p, &im, err);
     /* container messages are done; its display must outlive cache_root */
     s->container.display = s->path;
     registry_image_manifest_release(&im);

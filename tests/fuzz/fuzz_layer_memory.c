@@ -26,6 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t need = layer_memory_need(&b, &lim);
     struct layer_memory m;
     if (layer_memory_load(&b, &lim, NULL, &m) == 0) {
+        if (layer_memory_finish(&m) != 0)
+            abort();
         if (need < size + m.len)
             abort();
         struct layer_stream *s;

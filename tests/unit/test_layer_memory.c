@@ -76,6 +76,8 @@ static int memory_read(const void *data, size_t len, const struct layer_limits *
     struct layer_memory m;
     int rc = layer_memory_load(&b, l, NULL, &m);
     close(fd);
+    if (rc == 0)
+        assert_int_equal(layer_memory_finish(&m), 0);
     assert_true(rc == 0 || rc == 1);
     if (rc != 0) {
         assert_null(m.data);
@@ -286,6 +288,7 @@ static void test_known_digest(void **state)
     struct layer_memory m;
     const char *known = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
     assert_int_equal(layer_memory_load(&b, &layer_limits_default, known, &m), 0);
+    assert_int_equal(layer_memory_finish(&m), 0);
     assert_string_equal(m.blob_digest, known);
     char want[STRATA_DIGEST_STRLEN];
     sha256_buffer_str(plain, n, want);
