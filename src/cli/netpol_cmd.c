@@ -263,6 +263,15 @@ int netpol_load(const char *const *paths, size_t n, const char *ns, int quiet,
     return 0;
 }
 
+int netpol_load_args(const char *cmd, int argc, char **argv, const char *ns, int quiet,
+                     struct np_cluster **cluster, struct np_engine **engine)
+{
+    if (optind >= argc)
+        return cli_usage_error(cmd, "missing PATH");
+    return netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
+                       cluster, engine);
+}
+
 FILE *netpol_open_output(const char *output)
 {
     if (output == NULL)
@@ -321,12 +330,9 @@ static int netpol_conn(int argc, char **argv)
         }
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(cmd, "missing PATH");
     struct np_cluster *cl = NULL;
     struct np_engine *e = NULL;
-    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
-                         &cl, &e);
+    int rc = netpol_load_args(cmd, argc, argv, ns, quiet, &cl, &e);
     if (rc != 0)
         return rc;
     FILE *out = netpol_open_output(output);
@@ -473,12 +479,9 @@ static int netpol_paths(int argc, char **argv)
     if (po.to_glob == NULL && sensitive == NULL && !po.exposed)
         return cli_usage_error(cmd, "say which targets: --to GLOB, --sensitive SELECTOR or "
                                     "--exposed");
-    if (optind >= argc)
-        return cli_usage_error(cmd, "missing PATH");
     struct np_cluster *cl = NULL;
     struct np_engine *e = NULL;
-    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
-                         &cl, &e);
+    int rc = netpol_load_args(cmd, argc, argv, ns, quiet, &cl, &e);
     if (rc != 0)
         return rc;
     struct strata_error err = {0};
@@ -611,12 +614,9 @@ static int netpol_suggest(int argc, char **argv)
         }
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(cmd, "missing PATH");
     struct np_cluster *cl = NULL;
     struct np_engine *e = NULL;
-    int rc = netpol_load((const char *const *)argv + optind, (size_t)(argc - optind), ns, quiet,
-                         &cl, &e);
+    int rc = netpol_load_args(cmd, argc, argv, ns, quiet, &cl, &e);
     if (rc != 0)
         return rc;
     struct strata_error err = {0};
