@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
-# Overhead of `strata watch` (default rules) on an open-heavy and an exec-heavy workload, and
-# the event rate it handles. Needs root and the eBPF sensor (skips otherwise).
+# Overhead of `strata watch` (default rules) on open-heavy, exec-heavy and syscall-heavy
+# workloads, and the event rate it handles. Needs root and the eBPF sensor (skips otherwise).
 #
-# Each round runs every workload without the watcher, then starts `strata watch` (default rule
-# pack, alerts to a file), runs them again and stops it: ROUNDS rounds, medians reported. The
-# cost is measured as the CPU time (user + system) of the workload process: the sensor's BPF
-# programs run in the workload's own context, so their cost lands there, while other load on
-# this shared machine does not (wall time is printed too, but it moves with the machine's
-# load). The watcher's own CPU is reported separately.
+# Each round runs every workload without the watcher and with `strata watch` (default rule
+# pack, alerts to a file) running; odd rounds run the bare pass first, even rounds the watched
+# one, so a drift of the machine's load does not favour either side. ROUNDS rounds; the
+# overhead is given on the medians and on the minimums (the minimum is the run least disturbed
+# by other load on a shared machine). The cost is measured as the CPU time (user + system) of
+# the workload process: the sensor's BPF programs run in the workload's own context, so their
+# cost lands there, while other load on the machine does not (wall time is printed too, but it
+# moves with the machine's load). The watcher's own CPU is reported separately.
 #   open-ro   N read-only open+close of a file nobody watches (filtered in the kernel)
 #   open-rd   N read-only open + read of 4 KiB + close (a file being read, filtered in the kernel)
 #   open-wr   N O_WRONLY open+close: every one is reported to userspace and runs the rules
 #   exec      M fork+exec of /bin/true (exec, fork and exit events)
+#   pread     N pread of 4 KiB from an open file: syscalls the sensor does not watch
 #   rate      O_WRONLY opens paced at RATE/s for SECS s under the watcher: events delivered,
 #             events lost (the target: none at 100,000/s)
-# Usage: bench/watch.sh [STRATA]   env: ROUNDS (5), N (300000), M (1000), RATE (100000), SECS (3)
+# Usage: bench/watch.sh [STRATA]
+#   env: ROUNDS (7), N (300000), M (1000), RATE (100000), SECS (3),
+#        ATTACH (tracepoint, tp_btf or raw_tp: the sensor's attach points; default: its choice)
 set -u
 STRATA=${1:-${STRATA:-build/strata}}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 N=${N:-300000}
 M=${M:-1000}
 RATE=${RATE:-100000}
 SECS=${SECS:-3}
+ATTACH=${ATTACH:-}
+WORKLOADS="open-ro open-rd open-wr exec pread"
 here=$(cd "$(dirname "$0")" && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: bench watch: needs root"; exit 0; }
@@ -33,8 +40,8 @@ mkdir -p "$tmp/d"
 
 start_watch() {
     rm -f "$tmp/ready"
-    "$STRATA" watch --output "$tmp/alerts.jsonl" --ready-file "$tmp/ready" --no-actions \
-        2>"$tmp/watch.err" &
+    STRATA_WATCH_ATTACH=$ATTACH "$STRATA" watch --output "$tmp/alerts.jsonl" \
+        --ready-file "$tmp/ready" --no-actions 2>"$tmp/watch.err" &
     WPID=$!
     for _ in $(seq 200); do [ -s "$tmp/ready" ] && return 0; kill -0 $WPID 2>/dev/null || break; sleep 0.05; done
     echo "SKIP: bench watch: strata watch did not start: $(head -2 "$tmp/watch.err")"
@@ -47,31 +54,40 @@ stop_watch() {
     kill -INT $WPID; wait $WPID; WPID=""
     echo "$st" | awk '{print ($1+$2)}' >>"$tmp/watch_ticks"
     grep "events (" "$tmp/watch.err" >>"$tmp/summaries"
+    sed -n 's/.*sensor attached (\([a-z_]*\)).*/\1/p' "$tmp/watch.err" | head -1 >"$tmp/kind"
 }
 run() { # WORKLOAD LABEL -> appends "wall cpu" to $tmp/LABEL
     case $1 in
-    open-ro|open-wr) "$tmp/load" "$1" "$N" "$tmp/d" ;;
+    open-ro|open-wr|pread) "$tmp/load" "$1" "$N" "$tmp/d" ;;
     open-rd) "$tmp/load" open-read "$N" "$tmp/d" ;;
     exec) "$tmp/load" exec "$M" ;;
     esac | awk '{print $1, $2}' >>"$tmp/$2"
 }
+pass() { # base|watch
+    [ "$1" = watch ] && start_watch
+    for w in $WORKLOADS; do run $w "$1-$w"; done
+    [ "$1" = watch ] && stop_watch
+    return 0
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+minimum() { sort -n | head -1; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f%%", (b / a - 1) * 100}'; }
 
 for r in $(seq "$ROUNDS"); do
-    for w in open-ro open-rd open-wr exec; do run $w "base-$w"; done
-    start_watch
-    for w in open-ro open-rd open-wr exec; do run $w "watch-$w"; done
-    stop_watch
+    if [ $((r % 2)) = 1 ]; then pass base; pass watch; else pass watch; pass base; fi
 done
 
-printf '%-9s %12s %12s %10s %12s %12s\n' workload "cpu base s" "cpu watch s" overhead "wall base s" "wall watch s"
-for w in open-ro open-rd open-wr exec; do
+echo "sensor attach points: $(cat "$tmp/kind")"
+printf '%-8s %10s %10s %9s %10s %10s %9s %10s %10s\n' workload "cpu base" "cpu watch" overhead \
+    "min base" "min watch" overhead "wall base" "wall watch"
+for w in $WORKLOADS; do
     cb=$(awk '{print $2}' "$tmp/base-$w" | median); cw=$(awk '{print $2}' "$tmp/watch-$w" | median)
+    mb=$(awk '{print $2}' "$tmp/base-$w" | minimum); mw=$(awk '{print $2}' "$tmp/watch-$w" | minimum)
     wb=$(awk '{print $1}' "$tmp/base-$w" | median); ww=$(awk '{print $1}' "$tmp/watch-$w" | median)
-    printf '%-9s %12.3f %12.3f %9.1f%% %12.3f %12.3f\n' "$w" "$cb" "$cw" \
-        "$(awk -v a="$cb" -v b="$cw" 'BEGIN {print (b / a - 1) * 100}')" "$wb" "$ww"
+    printf '%-8s %10.3f %10.3f %9s %10.3f %10.3f %9s %10.3f %10.3f\n' "$w" "$cb" "$cw" \
+        "$(pct "$cb" "$cw")" "$mb" "$mw" "$(pct "$mb" "$mw")" "$wb" "$ww"
 done
-echo "ops per run: open-ro/open-rd/open-wr $N, exec $M; rounds $ROUNDS; medians"
+echo "seconds of CPU per run (medians, then minimums, of $ROUNDS rounds); ops per run: open-*/pread $N, exec $M"
 echo "watcher CPU per round (s): $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f ", $1 / hz}' "$tmp/watch_ticks")"
 
 # event rate: paced write opens from two processes (RATE/2 each), each one reported

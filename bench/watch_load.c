@@ -2,6 +2,7 @@
  *   watch_load open-ro N DIR   N read-only open+close of DIR/f (filtered in the kernel)
  *   watch_load open-wr N DIR   N O_WRONLY open+close of DIR/f (reported to userspace)
  *   watch_load open-read N DIR N read-only open + read of 4 KiB + close of DIR/f
+ *   watch_load pread N DIR     N pread of 4 KiB from DIR/f opened once (syscalls not watched)
  *   watch_load exec N          N fork + exec of /bin/true
  *   watch_load rate SECS RATE DIR  O_WRONLY opens paced at RATE a second for SECS seconds
  * Prints the elapsed seconds, the CPU seconds (user + system, the kernel's BPF programs run
@@ -52,6 +53,22 @@ int main(int argc, char **argv)
                 return 1;
             close(fd);
         }
+        done = n;
+    } else if (strcmp(mode, "pread") == 0) {
+        char buf[4096];
+        if (argc < 4)
+            return 2;
+        snprintf(path, sizeof(path), "%s/f", argv[3]);
+        int fd = open(path, O_RDWR | O_CREAT, 0644);
+        if (fd < 0)
+            return 1;
+        memset(buf, 'x', sizeof(buf));
+        if (pwrite(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+            return 1;
+        for (long i = 0; i < n; i++)
+            if (pread(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+                return 1;
+        close(fd);
         done = n;
     } else if (strcmp(mode, "exec") == 0) {
         for (long i = 0; i < n; i++) {

@@ -15,13 +15,23 @@
 #include "runtime/event.h"
 #include "strata/error.h"
 
+/* Attach points (docs/strata-watch.md). AUTO takes the first this kernel accepts, in this
+ * order; the environment variable STRATA_WATCH_ATTACH (tracepoint, tp_btf, raw_tp) forces one
+ * for AUTO too. A forced kind that cannot be loaded is an error, not a fallback. */
+enum sensor_attach {
+    SENSOR_ATTACH_AUTO = 0,
+    SENSOR_ATTACH_TRACEPOINT, /* per-syscall exit tracepoints (tracefs) + tp_btf sched events */
+    SENSOR_ATTACH_TP_BTF,     /* tp_btf: sched events and one sys_exit program for every syscall */
+    SENSOR_ATTACH_RAW_TP,     /* the same as plain raw tracepoints (kernels without tp_btf) */
+};
+
 struct sensor_opts {
     size_t ring_bytes;          /* ring buffer size, power of two >= 4096; 0 = 16 MiB */
     const char *const *watch;   /* extra paths whose reads, writes, renames and unlinks are
                                    reported (NULL-terminated, may be NULL) */
     int no_default_watch;       /* report only what `watch` names (plus writes anywhere) */
     const struct ct_meta *meta; /* --containers metadata, may be NULL */
-    int force_raw_tp;           /* use raw_tp attach points even when tp_btf works (tests) */
+    enum sensor_attach attach;  /* AUTO unless a test or a bench wants one kind */
 };
 
 /* Counters, cumulative since open. */
@@ -52,8 +62,12 @@ int sensor_poll(struct sensor *s, int timeout_ms, sensor_event_fn fn, void *ctx,
                 struct strata_error *err);
 
 void sensor_stats(const struct sensor *s, struct sensor_stats *out);
-/* "tp_btf" or "raw_tp": which attach points were used. */
+/* "tracepoint", "tp_btf" or "raw_tp": which attach points were used. */
 const char *sensor_attach_kind(const struct sensor *s);
+/* With "tracepoint": the watched syscalls this kernel has no tracepoint for, because it does
+ * not implement them (e.g. "init_module,finit_module" without CONFIG_MODULES; their attempts,
+ * which fail with ENOSYS, are not reported). "" when none, and with the other kinds. */
+const char *sensor_unhooked_syscalls(const struct sensor *s);
 /* The attribution resolver the sensor uses (shared with the actions). */
 struct ct_resolver *sensor_resolver(struct sensor *s);
 void sensor_close(struct sensor *s);

@@ -3,9 +3,11 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@ struct sensor {
     struct sensor_decoder *dec;
     struct ct_resolver *resolver;
     const char *attach_kind;
+    char unhooked[256]; /* syscalls without a tracepoint here (sensor_unhooked_syscalls) */
     int ncpu;
     uint64_t *percpu; /* scratch for per-CPU reads */
     struct sensor_stats st;
@@ -229,29 +232,87 @@ static int watch_add(struct sensor *s, const char *prefix, unsigned bits, struct
 
 /* ---- open ---- */
 
-static void set_autoload(struct strata_sensor *skel, int raw)
+static const char *const attach_names[] = {
+    [SENSOR_ATTACH_TRACEPOINT] = "tracepoint",
+    [SENSOR_ATTACH_TP_BTF] = "tp_btf",
+    [SENSOR_ATTACH_RAW_TP] = "raw_tp",
+};
+
+static int ends_with(const char *s, const char *suffix)
 {
-    struct bpf_program *p;
-    bpf_object__for_each_program(p, skel->obj)
-    {
-        const char *name = bpf_program__name(p);
-        size_t n = strlen(name);
-        int is_raw = n > 4 && strcmp(name + n - 4, "_raw") == 0;
-        bpf_program__set_autoload(p, raw ? is_raw : !is_raw);
-    }
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int try_load(struct sensor *s, const struct sensor_opts *o, int raw, int *rc_out)
+/* Chooses the programs of one attach kind (their names say which: sc_* per-syscall
+ * tracepoints, *_btf, *_raw). With per-syscall tracepoints, a program whose tracepoint is not
+ * in tc_dir (a syscall this kernel does not implement) is left out and named in unhooked.
+ * Returns -1 when the kind cannot work here (openat has no tracepoint). */
+static int set_autoload(struct sensor *s, enum sensor_attach kind, const char *tp_dir)
 {
+    struct bpf_program *p;
+    int have_openat = 0;
+    s->unhooked[0] = '\0';
+    bpf_object__for_each_program(p, s->skel->obj)
+    {
+        const char *name = bpf_program__name(p);
+        bool load;
+        if (strncmp(name, "sc_", 3) == 0) {
+            load = kind == SENSOR_ATTACH_TRACEPOINT;
+            if (load) {
+                /* "tracepoint/syscalls/sys_exit_X" -> TP_DIR/sys_exit_X */
+                const char *sec = bpf_program__section_name(p), *tp = strrchr(sec, '/');
+                char path[512];
+                struct stat st;
+                snprintf(path, sizeof(path), "%s%s", tp_dir, tp ? tp : "");
+                load = tp && stat(path, &st) == 0;
+                if (!load) {
+                    size_t have = strlen(s->unhooked);
+                    snprintf(s->unhooked + have, sizeof(s->unhooked) - have, "%s%s",
+                             have ? "," : "", name + 3);
+                }
+                have_openat |= load && strcmp(name, "sc_openat") == 0;
+            }
+        } else if (ends_with(name, "_raw")) {
+            load = kind == SENSOR_ATTACH_RAW_TP;
+        } else {
+            load = kind == SENSOR_ATTACH_TP_BTF ||
+                   (kind == SENSOR_ATTACH_TRACEPOINT && strcmp(name, "sys_exit_btf") != 0);
+        }
+        bpf_program__set_autoload(p, load);
+    }
+    return kind == SENSOR_ATTACH_TRACEPOINT && !have_openat ? -1 : 0;
+}
+
+static int try_load(struct sensor *s, const struct sensor_opts *o, enum sensor_attach kind,
+                    int *rc_out)
+{
+    char tp_dir[256] = "";
+    if (kind == SENSOR_ATTACH_TRACEPOINT) {
+        int mounted = 0; /* left mounted, as a boot would have it */
+        if (sensor_tracefs_syscalls(tp_dir, sizeof(tp_dir), &mounted) != 0) {
+            snprintf(libbpf_last, sizeof(libbpf_last),
+                     "no syscall tracepoints: tracefs is not mounted at /sys/kernel/tracing "
+                     "and could not be, or the kernel has no CONFIG_FTRACE_SYSCALLS\n");
+            *rc_out = -ENOENT;
+            return -1;
+        }
+    }
     s->skel = strata_sensor__open();
     if (!s->skel) {
         *rc_out = -errno;
         return -1;
     }
-    set_autoload(s->skel, raw);
+    if (set_autoload(s, kind, tp_dir) != 0) {
+        snprintf(libbpf_last, sizeof(libbpf_last), "no tracepoint %s/sys_exit_openat\n", tp_dir);
+        strata_sensor__destroy(s->skel);
+        s->skel = NULL;
+        *rc_out = -ENOENT;
+        return -1;
+    }
     s->skel->rodata->self_tgid = (uint32_t)getpid();
     s->skel->rodata->read_prefilter = (uint32_t)prefilter_ok(o);
-    s->skel->rodata->btf_mode = raw ? 0 : 1;
+    s->skel->rodata->btf_mode = kind == SENSOR_ATTACH_RAW_TP ? 0 : 1;
     size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
     bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ring);
     int rc = strata_sensor__load(s->skel);
@@ -263,8 +324,27 @@ static int try_load(struct sensor *s, const struct sensor_opts *o, int raw, int 
         *rc_out = rc;
         return -1;
     }
-    s->attach_kind = raw ? "raw_tp" : "tp_btf";
+    s->attach_kind = attach_names[kind];
+    if (kind != SENSOR_ATTACH_TRACEPOINT)
+        s->unhooked[0] = '\0';
     return 0;
+}
+
+/* The kind asked for: the option, else $STRATA_WATCH_ATTACH, else AUTO. */
+static int wanted_attach(const struct sensor_opts *o, enum sensor_attach *out,
+                         struct strata_error *err)
+{
+    *out = o->attach;
+    const char *env = getenv("STRATA_WATCH_ATTACH");
+    if (*out != SENSOR_ATTACH_AUTO || !env || !*env)
+        return 0;
+    for (int k = SENSOR_ATTACH_TRACEPOINT; k <= SENSOR_ATTACH_RAW_TP; k++)
+        if (strcmp(env, attach_names[k]) == 0) {
+            *out = (enum sensor_attach)k;
+            return 0;
+        }
+    return strata_error_set(err, STRATA_EUSAGE,
+                            "STRATA_WATCH_ATTACH=%s: tracepoint, tp_btf or raw_tp is needed", env);
 }
 
 static int on_record(void *ctx, void *data, size_t len);
@@ -284,8 +364,17 @@ int sensor_open(const struct sensor_opts *o, struct sensor **out, struct strata_
         return strata_error_nomem(err);
     libbpf_set_print(libbpf_log);
     libbpf_last[0] = '\0';
-    int lrc = 0;
-    if ((o->force_raw_tp || try_load(s, o, 0, &lrc) != 0) && try_load(s, o, 1, &lrc) != 0) {
+    enum sensor_attach want;
+    if ((rc = wanted_attach(o, &want, err)) != 0) {
+        free(s);
+        return rc;
+    }
+    int lrc = 0, loaded = 0;
+    /* cheapest first (docs/strata-watch.md): per-syscall tracepoints, tp_btf, raw_tp */
+    for (int k = SENSOR_ATTACH_TRACEPOINT; k <= SENSOR_ATTACH_RAW_TP && !loaded; k++)
+        if (want == SENSOR_ATTACH_AUTO || want == (enum sensor_attach)k)
+            loaded = try_load(s, o, (enum sensor_attach)k, &lrc) == 0;
+    if (!loaded) {
         free(s);
         return load_error(lrc, "loading and attaching the sensor programs", err);
     }
@@ -421,6 +510,11 @@ void sensor_stats(const struct sensor *s, struct sensor_stats *out)
 const char *sensor_attach_kind(const struct sensor *s)
 {
     return s->attach_kind;
+}
+
+const char *sensor_unhooked_syscalls(const struct sensor *s)
+{
+    return s->unhooked;
 }
 
 struct ct_resolver *sensor_resolver(struct sensor *s)

@@ -17,4 +17,10 @@ int sensor_write_file(const char *path, const char *s);
 /* Copies the NUL-terminated s into dst[cap], cutting it; returns 1 when cut. */
 int sensor_strlcpy(char *dst, const char *s, size_t cap);
 
+/* The directory holding the syscall tracepoints (events/syscalls) where libbpf will look for
+ * them: below /sys/kernel/debug/tracing when that exists, else /sys/kernel/tracing, which is
+ * mounted (tracefs, left mounted; *mounted set) when nothing is mounted there and we may.
+ * Returns 0 with dir filled, or -1 when this kernel or these privileges give none. */
+int sensor_tracefs_syscalls(char *dir, size_t cap, int *mounted);
+
 #endif
