@@ -1,4 +1,5 @@
 /* Whole-layer decompression in memory; see layer_memory.h. */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer */
 #include "source/layer_memory.h"
 
 #include <libdeflate.h>
@@ -121,7 +122,8 @@ static int inflate_all(const unsigned char *in, size_t in_len, unsigned char *ou
 /* zstd through the same streaming decoder as the stream, given the whole input and an output
  * that holds everything: the one-shot decoder is not used because it accepts frames the
  * streaming one refuses (RLE blocks beyond the block size limit, windows past its limit).
- * Every frame must end, as in the stream; output past cap declines. */
+ * With a stable output buffer the decoder writes blocks straight into it instead of copying
+ * them out of its window. Every frame must end, as in the stream; output past cap declines. */
 static int unzstd_all(const unsigned char *in, size_t in_len, unsigned char *out, size_t cap,
                       size_t *out_len)
 {
@@ -129,6 +131,7 @@ static int unzstd_all(const unsigned char *in, size_t in_len, unsigned char *out
     if (z == NULL)
         return 1;
     ZSTD_initDStream(z);
+    ZSTD_DCtx_setParameter(z, ZSTD_d_stableOutBuffer, 1); /* refused: the copying mode */
     ZSTD_inBuffer zin = {in, in_len, 0};
     ZSTD_outBuffer zout = {out, cap, 0};
     int rc = 1;
