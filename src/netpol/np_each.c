@@ -51,6 +51,18 @@ struct memo {
     uint32_t all;  /* id of the unrestricted allowance */
 };
 
+/* Small caches in front of the memo, for what repeats along a walk: per destination class
+ * its last ingress mask (consecutive sources mostly match the same of its rules, often none),
+ * per row the egress sides by mask, and the last intersections. */
+#define FRONT_EG 64u
+#define FRONT_PAIR 1024u
+struct front {
+    uint64_t *in_mask; /* per class */
+    uint32_t *in_id;   /* per class, UINT32_MAX: none yet */
+    struct memo_slot eg[FRONT_EG];
+    struct memo_slot pair[FRONT_PAIR];
+};
+
 struct np_each_cache {
     uint32_t *ecls; /* class of each entity (workloads, then external entities) */
     uint32_t *rep;  /* an entity of each class */
@@ -62,6 +74,7 @@ struct np_each_cache {
     uint32_t row_of; /* row mode: the class whose row cell holds, UINT32_MAX none */
     struct allow_tab tab;
     struct memo memo;
+    struct front front;
     /* Rule matches at class level, both ways, when they fit NP_EACH_MAX_MATCH_WORDS: rule r
      * matches class x iff bit x of by_rule[r] (and bit r of by_class[x]). Rows read the
      * source's own rules' bitsets and the source class's bitset, which stay in cache, where
@@ -451,6 +464,8 @@ void np_each_cache_free(struct np_each_cache *c)
     free(c->done);
     tab_release(&c->tab);
     free(c->memo.slot);
+    free(c->front.in_mask);
+    free(c->front.in_id);
     free(c->by_rule);
     free(c->by_class);
     for (int d = 0; d < 2; d++) {
@@ -574,11 +589,27 @@ static int side_id(struct np_engine *e, struct np_each_cache *c, size_t w, uint3
         return rc;
     }
     uint32_t kind = egress ? 1 : 2, b = egress && named ? co : UINT32_MAX;
+    struct memo_slot *fe = NULL;
+    if (!egress && c->front.in_id[cw] != UINT32_MAX && c->front.in_mask[cw] == mask) {
+        *id = c->front.in_id[cw];
+        return 0;
+    }
+    if (egress) { /* the row's source is cw: the front is reset per row */
+        fe = &c->front.eg[(mask ^ (mask >> 17) ^ b) % FRONT_EG];
+        if (fe->kind == 1 && fe->mask == mask && fe->b == b && fe->a == cw) {
+            *id = fe->id;
+            return 0;
+        }
+    }
     struct memo_slot *sl = memo_find(&c->memo, kind, mask, cw, b, &found);
     if (sl == NULL)
         return STRATA_ENOMEM;
     if (found) {
         *id = sl->id;
+        if (fe != NULL)
+            *fe = *sl;
+        else
+            c->front.in_mask[cw] = mask, c->front.in_id[cw] = sl->id;
         return 0;
     }
     if ((rc = np_side(e, w, other, egress, dst, scratch)) != 0)
@@ -591,7 +622,12 @@ static int side_id(struct np_engine *e, struct np_each_cache *c, size_t w, uint3
     if (!np_allow_empty(scratch) && (rc = tab_intern(&c->tab, scratch, id)) != 0)
         return rc;
     /* tab_intern may have moved nothing in the memo: the slot pointer is still good */
-    return memo_put(&c->memo, sl, kind, mask, cw, b, *id);
+    memo_put(&c->memo, sl, kind, mask, cw, b, *id);
+    if (fe != NULL)
+        *fe = *sl;
+    else
+        c->front.in_mask[cw] = mask, c->front.in_id[cw] = *id;
+    return 0;
 }
 
 static int pair_id(struct np_engine *e, struct np_each_cache *c, size_t s, uint32_t cs, size_t d,
@@ -610,11 +646,17 @@ static int pair_id(struct np_engine *e, struct np_each_cache *c, size_t s, uint3
         return 0;
     }
     int found;
+    struct memo_slot *fp = &c->front.pair[(eg * 2654435761u ^ in) % FRONT_PAIR];
+    if (fp->kind == 3 && fp->a == eg && fp->b == in) {
+        *id = fp->id;
+        return 0;
+    }
     struct memo_slot *sl = memo_find(&c->memo, 3, 0, eg, in, &found);
     if (sl == NULL)
         return STRATA_ENOMEM;
     if (found) {
         *id = sl->id;
+        *fp = *sl;
         return 0;
     }
     np_allow_clear(scratch);
@@ -625,7 +667,9 @@ static int pair_id(struct np_engine *e, struct np_each_cache *c, size_t s, uint3
     *id = 0;
     if (!np_allow_empty(scratch) && (rc = tab_intern(&c->tab, scratch, id)) != 0)
         return rc;
-    return memo_put(&c->memo, sl, 3, 0, eg, in, *id);
+    memo_put(&c->memo, sl, 3, 0, eg, in, *id);
+    *fp = *sl;
+    return 0;
 }
 
 static int row_fill(struct np_engine *e, struct np_each_cache *c, uint32_t cs, uint32_t *row)
@@ -638,6 +682,15 @@ static int row_fill(struct np_engine *e, struct np_each_cache *c, uint32_t cs, u
         rc = tab_intern(&c->tab, &scratch, &c->memo.all);
         scratch.all = 0;
     }
+    if (rc == 0 && c->front.in_id == NULL) {
+        c->front.in_mask = calloc(c->k + 1, sizeof *c->front.in_mask);
+        c->front.in_id = malloc((c->k + 1) * sizeof *c->front.in_id);
+        if (c->front.in_mask == NULL || c->front.in_id == NULL)
+            rc = STRATA_ENOMEM;
+        for (size_t x = 0; rc == 0 && x <= c->k; x++)
+            c->front.in_id[x] = UINT32_MAX;
+    }
+    memset(c->front.eg, 0, sizeof c->front.eg);
     for (size_t cd = 0; cd < c->k && rc == 0; cd++) {
         size_t d = c->rep[cd];
         row[cd] = 0;
