@@ -14,7 +14,8 @@
 #include "runtime/replay.h"
 
 static const char watch_help[] =
-    "usage: strata watch --rules FILE [--rules FILE...] --validate\n"
+    "usage: strata watch [--rules FILE]... [OPTIONS]          live: the eBPF sensor (root)\n"
+    "       strata watch --rules FILE [--rules FILE...] --validate\n"
     "       strata watch --replay RECORDING [--rules FILE...] [-f json|text] [options]\n"
     "\n"
     "Runtime detection with Falco-format rules. --validate checks rule files without\n"
@@ -42,8 +43,9 @@ static const char watch_help[] =
     "  -q, --quiet           no summary or warnings on stderr\n"
     "  -h, --help            this help\n"
     "\n"
-    "Live capture (the eBPF sensor, root) is 'strata watch' without --validate or --replay;\n"
-    "see docs/runtime-events.md.\n"
+    "Live capture (the eBPF sensor, root) is 'strata watch' without --validate or --replay:\n"
+    "its options (outputs, webhook, /metrics, actions, --record) are in 'strata watch help'\n"
+    "and docs/strata-watch.md; the event model is docs/runtime-events.md.\n"
     "\n"
     "exit codes: 0 done, 2 usage error or a rule file / recording that could not be read\n"
     "(FILE:LINE[:COL] names the place), 3 internal error\n"
