@@ -13,8 +13,8 @@ int json_load_document(const void *data, size_t len, const char *path, size_t ma
     json_error_t je;
     json_t *j = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &je);
     if (j == NULL) {
-        /* jansson reports an allocation failure as text only */
-        if (strstr(je.text, "out of memory") != NULL)
+        /* by its error code: input whose error text quotes "out of memory" is still input */
+        if (json_error_code(&je) == json_error_out_of_memory)
             return strata_error_nomem(err);
         return strata_error_set(err, STRATA_EFORMAT, "%s:%d:%d: invalid JSON: %s", path,
                                 je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, je.text);

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "core/json_load.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +157,20 @@ static void test_purl(void **state)
     free(p);
 }
 
+/* A syntax error whose text quotes "out of memory" is a format error, not ENOMEM (jansson's
+ * error code decides; fuzz_runtime_container found the text match wrong). */
+static void test_json_load_error_kind(void **state)
+{
+    (void)state;
+    struct strata_error err = {0};
+    json_t *j = NULL;
+    const char *in = "\"out of memory";
+    assert_int_equal(json_load_document(in, strlen(in), "x.json", 1024, 0, &j, &err),
+                     STRATA_EFORMAT);
+    assert_non_null(strstr(err.msg, "x.json:1:"));
+    assert_null(j);
+}
+
 static void test_line_reader(void **state)
 {
     (void)state;
@@ -189,10 +205,15 @@ static void test_line_reader(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_path_normalize), cmocka_unit_test(test_path_resolve_link),
-        cmocka_unit_test(test_strmap),         cmocka_unit_test(test_strbuf_arena),
-        cmocka_unit_test(test_error_prefix),   cmocka_unit_test(test_digest),
-        cmocka_unit_test(test_purl),           cmocka_unit_test(test_line_reader),
+        cmocka_unit_test(test_path_normalize),
+        cmocka_unit_test(test_path_resolve_link),
+        cmocka_unit_test(test_strmap),
+        cmocka_unit_test(test_strbuf_arena),
+        cmocka_unit_test(test_error_prefix),
+        cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_purl),
+        cmocka_unit_test(test_line_reader),
+        cmocka_unit_test(test_json_load_error_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
