@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/trust_cli.h"
 #include "cli/scan_vulns.h"
 #include "source/image_source.h"
 #include "source/registry.h"
@@ -111,59 +112,7 @@ enum {
     OPT_SECRET_RULES,
     OPT_NO_CHECKS,
     OPT_SETUID_ALLOW,
-    OPT_INSECURE,
-    OPT_CA_FILE,
-    OPT_TIMEOUT,
-    OPT_USERNAME,
-    OPT_PASSWORD,
-    OPT_PASSWORD_STDIN,
 };
-
-/* The registry options, and whether the password is still to be read from stdin. */
-struct registry_cli {
-    struct registry_options o;
-    int password_stdin;
-    char password[4096];
-};
-
-static int registry_option(int c, const char *arg, struct registry_cli *r, const char *cmd)
-{
-    long v;
-    switch (c) {
-    case OPT_INSECURE:
-        r->o.insecure = 1;
-        return 0;
-    case OPT_CA_FILE:
-        r->o.ca_file = arg;
-        return 0;
-    case OPT_TIMEOUT:
-        if (cli_parse_long(arg, 1, 86400, &v) != 0)
-            return cli_usage_error(cmd, "--timeout: expected 1..86400 seconds, got '%s'", arg);
-        r->o.timeout_s = v;
-        return 0;
-    case OPT_USERNAME:
-        r->o.username = arg;
-        return 0;
-    case OPT_PASSWORD:
-        r->o.password = arg;
-        return 0;
-    default:
-        r->password_stdin = 1;
-        return 0;
-    }
-}
-
-/* --password-stdin: the first line of stdin, without its line end. */
-static int read_password(struct registry_cli *r, const char *cmd)
-{
-    if (r->o.username == NULL || r->o.password != NULL)
-        return cli_usage_error(cmd, "--password-stdin needs --username and no --password");
-    if (fgets(r->password, sizeof r->password, stdin) == NULL)
-        return cli_usage_error(cmd, "--password-stdin: nothing on stdin");
-    r->password[strcspn(r->password, "\r\n")] = '\0';
-    r->o.password = r->password;
-    return 0;
-}
 
 /* Repeated options' values, NULL-terminated for the library. */
 #define SCAN_MAX_LIST 64
@@ -193,12 +142,7 @@ static int run(int argc, char **argv, int is_image)
         {"secret-rules", required_argument, NULL, OPT_SECRET_RULES},
         {"no-checks", no_argument, NULL, OPT_NO_CHECKS},
         {"setuid-allow", required_argument, NULL, OPT_SETUID_ALLOW},
-        {"insecure", no_argument, NULL, OPT_INSECURE},
-        {"ca-file", required_argument, NULL, OPT_CA_FILE},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"username", required_argument, NULL, OPT_USERNAME},
-        {"password", required_argument, NULL, OPT_PASSWORD},
-        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        TRUST_REGISTRY_LONG_OPTS,
         {"help", no_argument, NULL, 'h'},
         CLI_REPORT_LONG_OPTS,
         {NULL, 0, NULL, 0},
@@ -208,7 +152,7 @@ static int run(int argc, char **argv, int is_image)
     struct strata_scan_opts so = {0};
     struct scan_vulns sv = {0};
     struct opt_list rules = {0}, setuid = {0};
-    struct registry_cli reg = {0};
+    struct trust_registry reg = {0};
     int c;
     opterr = 0;
     optind = 1;
@@ -253,15 +197,15 @@ static int run(int argc, char **argv, int is_image)
             if ((c = list_add(&setuid, optarg, cmd, "--setuid-allow")) != 0)
                 return c;
             break;
-        case OPT_INSECURE:
-        case OPT_CA_FILE:
-        case OPT_TIMEOUT:
-        case OPT_USERNAME:
-        case OPT_PASSWORD:
-        case OPT_PASSWORD_STDIN:
+        case TRUST_OPT_INSECURE:
+        case TRUST_OPT_CA_FILE:
+        case TRUST_OPT_TIMEOUT:
+        case TRUST_OPT_USERNAME:
+        case TRUST_OPT_PASSWORD:
+        case TRUST_OPT_PASSWORD_STDIN:
             if (!is_image)
                 return cli_usage_error(cmd, "%s applies to registry images only", argv[optind - 1]);
-            if ((c = registry_option(c, optarg, &reg, cmd)) != 0)
+            if ((c = trust_registry_option(c, optarg, &reg, cmd)) != 0)
                 return c;
             break;
         case 'h':
@@ -278,10 +222,8 @@ static int run(int argc, char **argv, int is_image)
         return cli_usage_error(cmd, optind >= argc ? "missing %s" : "expected one %s",
                                is_image ? "SRC" : "DIR");
     const char *target = argv[optind];
-    if (reg.password_stdin && (c = read_password(&reg, cmd)) != 0)
+    if ((c = trust_registry_finish(&reg, cmd)) != 0)
         return c;
-    if ((reg.o.username == NULL) != (reg.o.password == NULL))
-        return cli_usage_error(cmd, "--username and a password (--password-stdin) go together");
     so.progress = !ro.quiet && isatty(STDERR_FILENO);
     reg.o.progress = so.progress;
     so.registry = &reg.o;
@@ -292,7 +234,7 @@ static int run(int argc, char **argv, int is_image)
     struct strata_report *report = NULL;
     int rc = is_image ? strata_scan_image(target, &so, &report, &err)
                       : strata_scan_fs(target, &so, &report, &err);
-    explicit_bzero(reg.password, sizeof reg.password);
+    trust_registry_clear(&reg);
     if (rc != 0)
         return cli_fail(&err);
     int status;

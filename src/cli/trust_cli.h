@@ -1,5 +1,5 @@
-/* What `strata sign`, `strata verify` and `strata policy check` share: the registry options
- * (the same flags as `strata image`), telling a registry image from a local one, and opening
+/* What `strata image`, `strata sign`, `strata verify` and `strata policy check` share: the
+ * registry options, telling a registry image from a local one, and opening
  * a registry image's repository with its digest resolved. */
 #ifndef STRATA_CLI_TRUST_CLI_H
 #define STRATA_CLI_TRUST_CLI_H
