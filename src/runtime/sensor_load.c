@@ -315,6 +315,7 @@ static int try_load(struct sensor *s, const struct sensor_opts *o, enum sensor_a
     s->skel->rodata->btf_mode = kind == SENSOR_ATTACH_RAW_TP ? 0 : 1;
     size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
     bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ring);
+    s->skel->rodata->wakeup_bytes = ring / 8;
     int rc = strata_sensor__load(s->skel);
     if (rc == 0)
         rc = strata_sensor__attach(s->skel);

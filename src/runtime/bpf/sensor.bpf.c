@@ -81,9 +81,11 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load. */
 const volatile __u32 self_tgid = 0;
-/* Wake the reader when this many bytes wait; below it the reader finds records on its poll
- * timeout. One wakeup per record would cost more than the record at 100k events/s. */
-const volatile __u64 wakeup_bytes = 64 * 1024;
+/* Wake the reader once per this many queued bytes (the loader sets an eighth of the ring);
+ * in between the reader finds records on its poll timeout (100 ms), so a wakeup only matters
+ * when the ring would otherwise fill before that. A wakeup is an IPI (a VM exit under a
+ * hypervisor) and costs the process being observed more than its record. A power of two. */
+const volatile __u64 wakeup_bytes = 2 << 20;
 /* Watch bits for relative paths, which the trie cannot place. */
 const volatile __u32 relative_watch = WATCH_WRITE;
 /* Set when every WATCH_READ prefix is at least 3 bytes long: a read-only open whose 2nd and
@@ -147,10 +149,19 @@ static __always_inline void *reserve(__u32 size, __u32 type)
     return r;
 }
 
+/* Wakes the reader only when this record's bytes cross a multiple of wakeup_bytes of queued
+ * data: waking whenever more than wakeup_bytes wait would wake it on every record while it
+ * is being scheduled. The queued bytes include this reserved record (and its 8-byte ring
+ * header); a crossing missed because another CPU reserved in between only delays the reader
+ * to the next crossing or its poll timeout. */
 static __always_inline void submit(void *r)
 {
     __u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-    bpf_ringbuf_submit(r, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+    __u64 size = ((struct kev_hdr *)r)->size + 8;
+    __u64 before = avail > size ? avail - size : 0;
+
+    bpf_ringbuf_submit(r, avail / wakeup_bytes != before / wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                        : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 size,
@@ -210,7 +221,14 @@ static __always_inline void fill_hdr_nr(struct kev_hdr *h, __u32 type, __u32 siz
                       level * sizeof(struct upid));
     h->vpid = up.nr;
     h->pidns = BPF_CORE_READ(up.ns, ns.inum);
-    bpf_get_current_comm(h->comm, sizeof(h->comm));
+    if (btf_mode) {
+        /* two loads instead of a helper call */
+        struct task_struct *ct = bpf_get_current_task_btf();
+        *(__u64 *)&h->comm[0] = *(__u64 *)&ct->comm[0];
+        *(__u64 *)&h->comm[8] = *(__u64 *)&ct->comm[8];
+    } else {
+        bpf_get_current_comm(h->comm, sizeof(h->comm));
+    }
 }
 
 #define fill_hdr(h, type, size, t, ret) fill_hdr_nr(h, type, size, t, ret, 0)
