@@ -25,10 +25,10 @@
 
 #define SCAN_MAX_JOBS 64
 #define SCAN_MAX_ANALYZERS 32
-/* Layers decompressed whole in memory at once (layer_memory.h), compressed and uncompressed
- * bytes together: a layer waits for room rather than being streamed, so which path reads a
- * layer never depends on what the other threads hold. One layer takes at most
- * LAYER_MEMORY_MAX_IN + LAYER_MEMORY_MAX_OUT (512 MiB). */
+/* Memory the workers' layer buffers (layer_memory.h: compressed input and output, kept from
+ * one layer to the next) may map at once. A layer waits for room rather than being streamed,
+ * so which path reads a layer never depends on what the other threads hold; one layer needs
+ * at most LAYER_MEMORY_MAX_IN + LAYER_MEMORY_MAX_OUT (512 MiB). */
 #define SCAN_MEMORY_BUDGET (1ULL << 30)
 
 /* The secrets engine compiling in its own thread (hyperscan takes ~0.2 s without its
@@ -45,11 +45,12 @@ struct engine_build {
     struct strata_error err;
 };
 
-/* Bytes of SCAN_MEMORY_BUDGET not held by a layer. */
+/* Bytes of SCAN_MEMORY_BUDGET no worker's buffers hold. */
 struct memory_budget {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     uint64_t left;
+    int waiting; /* workers blocked in memory_take */
 };
 
 struct scan_job {
@@ -94,10 +95,23 @@ static size_t select_analyzers(unsigned pkg_types, const struct strata_analyzer 
 static void memory_take(struct memory_budget *m, uint64_t n)
 {
     pthread_mutex_lock(&m->lock);
+    m->waiting++;
     while (m->left < n)
         pthread_cond_wait(&m->freed, &m->lock);
+    m->waiting--;
     m->left -= n;
     pthread_mutex_unlock(&m->lock);
+}
+
+/* Takes n bytes if they are free and nobody waits for memory. */
+static int memory_try_take(struct memory_budget *m, uint64_t n)
+{
+    pthread_mutex_lock(&m->lock);
+    int ok = m->left >= n && m->waiting == 0;
+    if (ok)
+        m->left -= n;
+    pthread_mutex_unlock(&m->lock);
+    return ok;
 }
 
 static void memory_give(struct memory_budget *m, uint64_t n)
@@ -152,46 +166,87 @@ static int engine_ready(struct scan_job *job, struct strata_error *err)
     return rc;
 }
 
+/* A worker's layer buffers and the budget they hold. */
+struct worker_memory {
+    struct layer_buffers bufs;
+    uint64_t held;
+};
+
+static void worker_memory_release(struct scan_job *job, struct worker_memory *w)
+{
+    layer_buffers_release(&w->bufs);
+    memory_give(&job->memory, w->held);
+    w->held = 0;
+}
+
+/* Makes w's budget cover buffers of in + out bytes. A worker that would have to wait first
+ * gives back what it holds (its buffers are unmapped): a waiting worker holds nothing, so the
+ * others can always finish and no two wait for each other. */
+static void memory_cover(struct scan_job *job, struct worker_memory *w, uint64_t in, uint64_t out)
+{
+    uint64_t want = (in > w->bufs.in_cap ? in : w->bufs.in_cap) +
+                    (out > w->bufs.out_cap ? out : w->bufs.out_cap);
+    if (want <= w->held)
+        return;
+    if (memory_try_take(&job->memory, want - w->held)) {
+        w->held = want;
+        return;
+    }
+    worker_memory_release(job, w);
+    memory_take(&job->memory, in + out);
+    w->held = in + out;
+}
+
+/* At a layer's start: while another worker waits for memory, this one keeps no buffers. */
+static void memory_yield(struct scan_job *job, struct worker_memory *w)
+{
+    if (w->held == 0)
+        return;
+    pthread_mutex_lock(&job->memory.lock);
+    int others_wait = job->memory.waiting > 0;
+    pthread_mutex_unlock(&job->memory.lock);
+    if (others_wait)
+        worker_memory_release(job, w);
+}
+
 /* The layer decompressed whole in memory and walked there (layer_memory.h). known_digest:
  * the blob's digest when this process just downloaded and checked it. Returns 1 when the
  * layer is to be streamed instead (nothing was read into lr then). */
-static int read_layer_in_memory(struct scan_job *job, const struct blob *b,
+static int read_layer_in_memory(struct scan_job *job, struct worker_memory *w, const struct blob *b,
                                 const char *known_digest, struct layer_result *lr,
                                 struct strata_error *err)
 {
-    uint64_t need = layer_memory_need(b, &job->limits);
-    if (need == 0 || need > SCAN_MEMORY_BUDGET)
+    memory_yield(job, w);
+    uint64_t in, out;
+    if (!layer_memory_sizes(b, &job->limits, &in, &out) || in + out > SCAN_MEMORY_BUDGET)
         return 1;
-    memory_take(&job->memory, need);
+    memory_cover(job, w, in, out);
     struct layer_memory m;
-    int rc = layer_memory_load(b, &job->limits, known_digest, &m);
-    if (rc == 0) {
-        uint64_t held = m.map_len; /* the compressed copy is freed already */
-        memory_give(&job->memory, need > held ? need - held : 0);
-        need = held;
-        rc = engine_ready(job, err);
-        if (rc == 0)
-            rc = layer_tar_read_memory(m.data, m.len, lr, err);
-        if (rc == 0 && layer_memory_finish(&m) != 0) /* the diffID, hashed during the walk */
-            rc = strata_error_nomem(err);
-        memcpy(lr->blob_digest, m.blob_digest, sizeof lr->blob_digest);
-        memcpy(lr->diff_id, m.diff_id, sizeof lr->diff_id);
-        lr->uncompressed_size = m.len;
-        layer_memory_release(&m);
-    }
-    memory_give(&job->memory, need);
+    int rc = layer_memory_load(b, &job->limits, known_digest, &w->bufs, &m);
+    if (rc != 0)
+        return rc;
+    rc = engine_ready(job, err);
+    if (rc == 0)
+        rc = layer_tar_read_memory(m.data, m.len, lr, err);
+    if (rc == 0 && layer_memory_finish(&m) != 0) /* the diffID, hashed during the walk */
+        rc = strata_error_nomem(err);
+    memcpy(lr->blob_digest, m.blob_digest, sizeof lr->blob_digest);
+    memcpy(lr->diff_id, m.diff_id, sizeof lr->diff_id);
+    lr->uncompressed_size = m.len;
+    layer_memory_release(&m);
     return rc;
 }
 
 /* Reads layer i and checks it against the digests the manifest and config announce.
  * verified: the blob was downloaded and checked against sl->digest by this process. */
-static int read_layer(struct scan_job *job, size_t i, int verified, struct strata_error *err)
+static int read_layer(struct scan_job *job, struct worker_memory *w, size_t i, int verified,
+                      struct strata_error *err)
 {
     struct source_layer *sl = &job->src->layers[i];
     struct layer_result *lr = &job->results[i];
     int rc = layer_result_init(lr, (int)i, job->src->path, job->analyzers, job->n_analyzers, err);
     if (rc == 0)
-        rc = read_layer_in_memory(job, &sl->blob, verified ? sl->digest : NULL, lr, err);
+        rc = read_layer_in_memory(job, w, &sl->blob, verified ? sl->digest : NULL, lr, err);
     if (rc == 1) { /* streamed */
         rc = engine_ready(job, err);
         if (rc == 0)
@@ -225,6 +280,7 @@ static int cmp_layer_size(const void *a, const void *b, void *ctx)
 static void *layer_worker(void *arg)
 {
     struct scan_job *job = arg;
+    struct worker_memory w = {0};
     for (;;) {
         size_t k = atomic_fetch_add(&job->next, 1);
         if (k >= job->src->n_layers || atomic_load(&job->failed))
@@ -235,7 +291,7 @@ static void *layer_worker(void *arg)
         int verified = 0;
         int rc = registry_pull_wait(job->src, i, &verified, e);
         if (rc == 0) {
-            rc = read_layer(job, i, verified, e);
+            rc = read_layer(job, &w, i, verified, e);
             if (rc != 0)
                 strata_error_prefix(e, "%s: layer %zu (%s): ", job->src->path, i,
                                     job->src->layers[i].member);
@@ -256,6 +312,7 @@ static void *layer_worker(void *arg)
             pthread_mutex_unlock(&job->progress_lock);
         }
     }
+    worker_memory_release(job, &w);
     return NULL;
 }
 

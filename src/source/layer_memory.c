@@ -77,13 +77,6 @@ static uint64_t output_capacity(const struct blob *b, const struct layer_limits 
     return *comp == LAYER_ZSTD ? bound : 0;
 }
 
-uint64_t layer_memory_need(const struct blob *b, const struct layer_limits *lim)
-{
-    enum layer_compression comp;
-    uint64_t cap = output_capacity(b, lim, &comp);
-    return cap ? b->size + cap : 0;
-}
-
 /* libdeflate, member after member; between members only zero padding, as in the stream. A
  * member that libdeflate refuses, or output beyond cap (a multi-member stream whose last
  * trailer undercounts), declines. */
@@ -196,8 +189,6 @@ void layer_memory_release(struct layer_memory *m)
         hash_wait(m->diff_hash, NULL);
         free(m->diff_hash);
     }
-    if (m->data != NULL)
-        munmap(m->data, m->map_len);
     memset(m, 0, sizeof *m);
 }
 
@@ -211,59 +202,95 @@ int layer_memory_finish(struct layer_memory *m)
     return rc;
 }
 
-/* Gives back the pages of the mapping past the output. */
-static void trim_mapping(struct layer_memory *m)
+static size_t page_round(uint64_t n)
 {
     long ps = sysconf(_SC_PAGESIZE);
-    size_t page = ps > 0 ? (size_t)ps : 4096, keep = (m->len + page - 1) / page * page;
-    if (keep == 0)
-        keep = page;
-    if (keep < m->map_len && munmap((char *)m->data + keep, m->map_len - keep) == 0)
-        m->map_len = keep;
+    size_t page = ps > 0 ? (size_t)ps : 4096;
+    return (size_t)((n + page - 1) / page * page);
+}
+
+/* Makes *map at least n bytes, keeping the pages it has (mremap): a buffer reused for the next
+ * layer costs no page faults where it was touched before. */
+static int grow(void **map, size_t *cap, uint64_t n)
+{
+    size_t want = page_round(n ? n : 1);
+    if (*cap >= want)
+        return 0;
+    void *p = *map != NULL
+                  ? mremap(*map, *cap, want, MREMAP_MAYMOVE)
+                  : mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return -1;
+    *map = p;
+    *cap = want;
+    return 0;
+}
+
+int layer_memory_sizes(const struct blob *b, const struct layer_limits *lim, uint64_t *in,
+                       uint64_t *out)
+{
+    enum layer_compression comp;
+    uint64_t cap = output_capacity(b, lim, &comp);
+    *in = cap ? page_round(b->size) : 0;
+    *out = cap ? page_round(cap) : 0;
+    return cap != 0;
+}
+
+void layer_buffers_release(struct layer_buffers *bufs)
+{
+    if (bufs->in != NULL)
+        munmap(bufs->in, bufs->in_cap);
+    if (bufs->out != NULL)
+        munmap(bufs->out, bufs->out_cap);
+    memset(bufs, 0, sizeof *bufs);
+}
+
+static int read_input(const struct blob *b, unsigned char *in)
+{
+    struct strata_error e;
+    uint64_t pos = 0;
+    while (pos < b->size) {
+        int64_t n = blob_pread(b, in + pos, (size_t)(b->size - pos), pos, &e);
+        if (n <= 0)
+            return -1;
+        pos += (uint64_t)n;
+    }
+    return 0;
 }
 
 int layer_memory_load(const struct blob *b, const struct layer_limits *lim,
-                      const char *known_digest, struct layer_memory *m)
+                      const char *known_digest, struct layer_buffers *bufs, struct layer_memory *m)
 {
     memset(m, 0, sizeof *m);
     enum layer_compression comp;
     uint64_t cap = output_capacity(b, lim, &comp);
     if (cap == 0)
         return 1;
-    struct strata_error e;
-    char *in = NULL;
-    size_t in_len = 0;
-    if (blob_read_all(b, LAYER_MEMORY_MAX_IN, &in, &in_len, &e) != 0)
-        return 1;
-    /* mapped rather than malloc'ed: a zstd layer's bound is reserved, only what the output
-     * touches is ever backed by memory, and the tail is given back below */
-    void *out = mmap(NULL, (size_t)cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     struct hash_job *diff = calloc(1, sizeof *diff);
-    if (out == MAP_FAILED || diff == NULL) {
-        if (out != MAP_FAILED)
-            munmap(out, (size_t)cap);
+    /* mapped rather than malloc'ed: a zstd layer's bound is reserved, and only what the
+     * output touches is ever backed by memory */
+    if (diff == NULL || grow(&bufs->in, &bufs->in_cap, b->size) != 0 ||
+        grow(&bufs->out, &bufs->out_cap, cap) != 0 || read_input(b, bufs->in) != 0) {
         free(diff);
-        free(in);
         return 1;
     }
-    m->data = out;
-    m->map_len = (size_t)cap;
+    unsigned char *in = bufs->in, *out = bufs->out;
+    size_t in_len = (size_t)b->size;
     struct hash_job blob_hash = {0};
     if (known_digest == NULL)
         hash_start(&blob_hash, in, in_len);
-    int rc = comp == LAYER_GZIP ? inflate_all((unsigned char *)in, in_len, out, cap, &m->len)
-                                : unzstd_all((unsigned char *)in, in_len, out, cap, &m->len);
+    int rc = comp == LAYER_GZIP ? inflate_all(in, in_len, out, (size_t)cap, &m->len)
+                                : unzstd_all(in, in_len, out, (size_t)cap, &m->len);
     if (known_digest != NULL)
         snprintf(m->blob_digest, sizeof m->blob_digest, "%s", known_digest);
     else if (hash_wait(&blob_hash, m->blob_digest) != 0)
         rc = 1;
-    free(in);
     if (rc != 0) {
         free(diff);
-        layer_memory_release(m);
+        memset(m, 0, sizeof *m);
         return 1;
     }
-    trim_mapping(m);
+    m->data = out;
     hash_start(diff, m->data, m->len);
     m->diff_hash = diff;
     return 0;

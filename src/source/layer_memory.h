@@ -32,30 +32,43 @@
 struct hash_job;
 
 struct layer_memory {
-    unsigned char *data; /* the uncompressed tar stream */
+    unsigned char *data; /* the uncompressed tar stream, in the layer_buffers' output */
     size_t len;
-    size_t map_len; /* bytes mapped for data */
     char blob_digest[STRATA_DIGEST_STRLEN];
     char diff_id[STRATA_DIGEST_STRLEN]; /* set by layer_memory_finish */
     struct hash_job *diff_hash;         /* the output's sha256, still running */
 };
 
-/* Memory the whole-layer path would hold for b at most (compressed bytes plus the output
- * bound), or 0 when b is to be streamed. Reads b's first bytes and, for gzip, its size
- * trailer; any read problem is a 0 (the stream reports it). */
-uint64_t layer_memory_need(const struct blob *b, const struct layer_limits *lim);
+/* The two mappings (compressed input, output) a reader keeps from one layer to the next:
+ * grown as needed, never shrunk, so that the pages one layer touched cost the next one no
+ * page faults (first touches are a large share of decompressing into fresh memory).
+ * Zero-initialized; layer_buffers_release unmaps them. */
+struct layer_buffers {
+    void *in, *out;
+    size_t in_cap, out_cap;
+};
 
-/* Decompresses b into m. known_digest, when not NULL, is b's digest as already verified by
- * the caller (a download that was hashed as it arrived): the compressed bytes are then not
- * hashed again. Returns 0 with m->data, m->len and m->blob_digest filled and the output's
- * hash running (layer_memory_finish), or 1 when the layer is to be streamed instead. Never an
- * error: whatever went wrong, the stream says. Release m with layer_memory_release. */
+/* Whether b is to be read whole, and then the sizes bufs grow to for it (page-rounded: the
+ * compressed bytes, the output bound). Reads b's first bytes and, for gzip, its size trailer;
+ * any read problem is a 0 (the stream reports it). */
+int layer_memory_sizes(const struct blob *b, const struct layer_limits *lim, uint64_t *in,
+                       uint64_t *out);
+
+void layer_buffers_release(struct layer_buffers *bufs);
+
+/* Decompresses b into bufs (grown as needed) and points m at the output. known_digest, when
+ * not NULL, is b's digest as already verified by the caller (a download that was hashed as
+ * it arrived): the compressed bytes are then not hashed again. Returns 0 with m->data,
+ * m->len and m->blob_digest filled and the output's hash running (layer_memory_finish), or 1
+ * when the layer is to be streamed instead. Never an error: whatever went wrong, the stream
+ * says. m is valid until bufs are used again or released; release it first. */
 int layer_memory_load(const struct blob *b, const struct layer_limits *lim,
-                      const char *known_digest, struct layer_memory *m);
+                      const char *known_digest, struct layer_buffers *bufs, struct layer_memory *m);
 
 /* Waits for the output's hash into m->diff_id. 0, or STRATA_ENOMEM. */
 int layer_memory_finish(struct layer_memory *m);
 
+/* Waits for the output's hash if it still runs; the buffers stay. */
 void layer_memory_release(struct layer_memory *m);
 
 #endif

@@ -138,6 +138,7 @@ enum slot_state {
 struct pull_slot {
     const char *digest; /* the first such layer's s->layers[i].digest */
     uint64_t size;
+    size_t first; /* that layer's index */
     enum slot_state state;
     int verified; /* downloaded and checked by this process (not found in the cache) */
     struct strata_error err;
@@ -278,7 +279,7 @@ static int cmp_slot(const void *a, const void *b)
     const struct pull_slot *x = a, *y = b;
     if (x->size != y->size)
         return x->size > y->size ? -1 : 1;
-    return 0;
+    return x->first < y->first ? -1 : (x->first > y->first);
 }
 
 /* The layers: those in the cache are attached now; the others get a download slot, and
@@ -324,7 +325,7 @@ static int start_layers(struct pull *p, const struct registry_image_manifest *im
             k++;
         if (k == rp->n_slots)
             rp->slots[rp->n_slots++] =
-                (struct pull_slot){.digest = sl->digest, .size = sl->blob.size};
+                (struct pull_slot){.digest = sl->digest, .size = sl->blob.size, .first = i};
         rp->slot_of[i] = 0; /* its slot, once the slots are sorted */
     }
     if (rc != 0 || rp->n_slots == 0) {

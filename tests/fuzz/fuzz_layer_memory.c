@@ -11,6 +11,9 @@
 #include "source/layer_memory.h"
 #include "source/layer_stream.h"
 
+/* Kept from one input to the next, as a scan worker keeps them from one layer to the next. */
+static struct layer_buffers bufs;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int fd = memfd_create("fuzz-layer", 0);
@@ -23,12 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct layer_limits lim = {
         .max_uncompressed = 8 << 20, .ratio_after = 1 << 20, .max_ratio = 1000};
     struct blob b = {fd, 0, size, "fuzz"};
-    uint64_t need = layer_memory_need(&b, &lim);
+    uint64_t in = 0, out = 0;
+    int sized = layer_memory_sizes(&b, &lim, &in, &out);
     struct layer_memory m;
-    if (layer_memory_load(&b, &lim, NULL, &m) == 0) {
+    if (layer_memory_load(&b, &lim, NULL, &bufs, &m) == 0) {
         if (layer_memory_finish(&m) != 0)
             abort();
-        if (need < size + m.len)
+        if (!sized || in < size || out < m.len)
             abort();
         struct layer_stream *s;
         struct strata_error err;

@@ -64,6 +64,17 @@ static struct outcome stream_read(const void *data, size_t len, const struct lay
     return o;
 }
 
+/* One set of buffers for every read of a test, as a scan worker keeps them from one layer to
+ * the next: a layer read after a larger one must not see what that one left behind. */
+static struct layer_buffers bufs;
+
+static int release_bufs(void **state)
+{
+    (void)state;
+    layer_buffers_release(&bufs);
+    return 0;
+}
+
 /* The memory path's answer; when it takes the layer, the stream must agree exactly. want is
  * the expected uncompressed content (NULL: not checked). Returns layer_memory_load's result. */
 static int memory_read(const void *data, size_t len, const struct layer_limits *lim,
@@ -72,10 +83,16 @@ static int memory_read(const void *data, size_t len, const struct layer_limits *
     const struct layer_limits *l = lim ? lim : &layer_limits_default;
     int fd = memfd_with(data, len);
     struct blob b = {fd, 0, len, "blob"};
-    uint64_t need = layer_memory_need(&b, l);
+    uint64_t in = 0, out = 0;
+    int sized = layer_memory_sizes(&b, l, &in, &out);
     struct layer_memory m;
-    int rc = layer_memory_load(&b, l, NULL, &m);
+    int rc = layer_memory_load(&b, l, NULL, &bufs, &m);
     close(fd);
+    if (rc == 0) {
+        assert_true(sized);
+        assert_true(in >= len && out >= m.len);
+        assert_true(bufs.in_cap >= in && bufs.out_cap >= out);
+    }
     if (rc == 0)
         assert_int_equal(layer_memory_finish(&m), 0);
     assert_true(rc == 0 || rc == 1);
@@ -83,7 +100,6 @@ static int memory_read(const void *data, size_t len, const struct layer_limits *
         assert_null(m.data);
         return rc;
     }
-    assert_true(need >= len + m.len);
     struct outcome s = stream_read(data, len, l);
     assert_int_equal(s.rc, 0);
     assert_string_equal(s.blob, m.blob_digest);
@@ -170,7 +186,8 @@ static void test_gzip_declined(void **state)
     assert_int_equal(memory_read(gz, 5, NULL, NULL, 0), 1);
     int fd = memfd_with(plain, n);
     struct blob b = {fd, 0, n, "blob"};
-    assert_int_equal(layer_memory_need(&b, &layer_limits_default), 0);
+    uint64_t in, out;
+    assert_int_equal(layer_memory_sizes(&b, &layer_limits_default, &in, &out), 0);
     close(fd);
     free(plain);
     free(gz);
@@ -276,6 +293,28 @@ static void test_zstd_oversized_block(void **state)
     assert_int_equal(memory_read(frame, sizeof frame, NULL, NULL, 0), 1);
 }
 
+/* Buffers kept from a large layer to smaller and then larger ones (grown in place or moved,
+ * the old pages kept): every read still equals the stream's. */
+static void test_buffer_reuse(void **state)
+{
+    (void)state;
+    size_t sizes[] = {900000, 1000, 300000, 2000000, 5};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        unsigned char *plain = pattern(n), *gz = malloc(2 * n + 64), *zs = malloc(2 * n + 64);
+        for (size_t i = 0; i < n; i++)
+            plain[i] ^= (unsigned char)k;
+        size_t g = gzip_member(plain, n, gz, 2 * n + 64, 6);
+        assert_int_equal(memory_read(gz, g, NULL, plain, n), 0);
+        size_t z = ZSTD_compress(zs, 2 * n + 64, plain, n, 3);
+        assert_false(ZSTD_isError(z));
+        assert_int_equal(memory_read(zs, z, NULL, plain, n), 0);
+        free(plain);
+        free(gz);
+        free(zs);
+    }
+}
+
 /* A digest the caller verified is taken as the blob digest without hashing again. */
 static void test_known_digest(void **state)
 {
@@ -287,7 +326,7 @@ static void test_known_digest(void **state)
     struct blob b = {fd, 0, g, "blob"};
     struct layer_memory m;
     const char *known = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-    assert_int_equal(layer_memory_load(&b, &layer_limits_default, known, &m), 0);
+    assert_int_equal(layer_memory_load(&b, &layer_limits_default, known, &bufs, &m), 0);
     assert_int_equal(layer_memory_finish(&m), 0);
     assert_string_equal(m.blob_digest, known);
     char want[STRATA_DIGEST_STRLEN];
@@ -302,13 +341,14 @@ static void test_known_digest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gzip),
-        cmocka_unit_test(test_gzip_declined),
-        cmocka_unit_test(test_bounds),
-        cmocka_unit_test(test_zstd),
-        cmocka_unit_test(test_zstd_large_window),
-        cmocka_unit_test(test_known_digest),
-        cmocka_unit_test(test_zstd_oversized_block),
+        cmocka_unit_test_teardown(test_gzip, release_bufs),
+        cmocka_unit_test_teardown(test_gzip_declined, release_bufs),
+        cmocka_unit_test_teardown(test_bounds, release_bufs),
+        cmocka_unit_test_teardown(test_zstd, release_bufs),
+        cmocka_unit_test_teardown(test_zstd_large_window, release_bufs),
+        cmocka_unit_test_teardown(test_known_digest, release_bufs),
+        cmocka_unit_test_teardown(test_zstd_oversized_block, release_bufs),
+        cmocka_unit_test_teardown(test_buffer_reuse, release_bufs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
