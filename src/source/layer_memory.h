@@ -12,7 +12,11 @@
  * most the smallest of LAYER_MEMORY_MAX_OUT, the layer size limit, and what the stream's
  * ratio bound lets through at its first input refill (ratio_after, or max_ratio times the
  * first 256 KiB read: 250 MiB with the default limits) — below that bound the stream's
- * progressive ratio check cannot fire, so both paths accept exactly the same layers. */
+ * progressive ratio check cannot fire, so both paths accept exactly the same layers. (One
+ * caveat: libdeflate is not zlib, and a malformed deflate encoding one of them tolerates and
+ * the other refuses — zlib refuses 287-288 literal/length codes in a block header, for one —
+ * would be read by one path and refused by the other; the member's CRC-32, the blob digest
+ * and the diffID still have to match either way.) */
 #ifndef STRATA_SOURCE_LAYER_MEMORY_H
 #define STRATA_SOURCE_LAYER_MEMORY_H
 
