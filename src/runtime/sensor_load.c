@@ -1,5 +1,6 @@
 /* Loading, configuring and reading the eBPF sensor (sensor.h). */
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -26,7 +27,8 @@ struct sensor {
     struct sensor_decoder *dec;
     struct ct_resolver *resolver;
     const char *attach_kind;
-    char unhooked[256]; /* syscalls without a tracepoint here (sensor_unhooked_syscalls) */
+    char unhooked[256];   /* syscalls without a tracepoint here (sensor_unhooked_syscalls) */
+    int have_rdonly_cast; /* the kernel has bpf_rdonly_cast: the file-name pre-filter works */
     int ncpu;
     uint64_t *percpu; /* scratch for per-CPU reads */
     struct sensor_stats st;
@@ -197,6 +199,46 @@ static void read_head_add(struct sensor *s, const char *prefix)
     s->skel->bss->read_head_bits[idx >> 3] |= (uint8_t)(1u << (idx & 7));
 }
 
+/* For the kernel's file-name pre-filter (file_may_be_watched in sensor.bpf.c): the first two
+ * bytes of the component every path below the prefix has among its names — its last
+ * component, a name beginning with it (/etc/sudoers: sudoers, sudoers.d), or for a prefix
+ * ending in '/' the directory it names, whole (/etc/ssh/: ssh). */
+static void name_head_add(struct sensor *s, const char *prefix)
+{
+    uint8_t *bits = s->skel->bss->name_head_bits;
+    size_t n = strlen(prefix);
+    int whole = n > 1 && prefix[n - 1] == '/';
+    const char *end = prefix + n - (whole ? 1 : 0), *start = end;
+    while (start > prefix && start[-1] != '/')
+        start--;
+    size_t len = (size_t)(end - start);
+    if (len == 0) { /* "/" itself: every name */
+        memset(bits, 0xff, sizeof(s->skel->bss->name_head_bits));
+        return;
+    }
+    unsigned c0 = (unsigned char)start[0];
+    if (len >= 2 || whole) {
+        unsigned idx = c0 | (len >= 2 ? (unsigned)(unsigned char)start[1] : 0u) << 8;
+        bits[idx >> 3] |= (uint8_t)(1u << (idx & 7));
+        return;
+    }
+    for (unsigned c1 = 0; c1 < 256; c1++) { /* a one-byte name prefix: any second byte */
+        unsigned idx = c0 | c1 << 8;
+        bits[idx >> 3] |= (uint8_t)(1u << (idx & 7));
+    }
+}
+
+/* Whether the kernel has the bpf_rdonly_cast kfunc the file-name pre-filter needs (6.2+). */
+static int kernel_has_rdonly_cast(void)
+{
+    struct btf *btf = btf__load_vmlinux_btf();
+    if (!btf)
+        return 0;
+    int have = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+    btf__free(btf);
+    return have;
+}
+
 /* Whether every read-watched prefix has 3 bytes (then the pre-filter is exact). */
 static int prefilter_ok(const struct sensor_opts *o)
 {
@@ -225,8 +267,10 @@ static int watch_add(struct sensor *s, const char *prefix, unsigned bits, struct
     if (bpf_map__update_elem(s->skel->maps.watch_paths, &k, sizeof(k), &v, sizeof(v), BPF_ANY) != 0)
         return strata_error_set(err, STRATA_EIO, "configuring watched path %s: %s", prefix,
                                 strerror(errno));
-    if ((bits & WATCH_READ) && n >= 3)
+    if ((bits & WATCH_READ) && n >= 3) {
         read_head_add(s, prefix);
+        name_head_add(s, prefix);
+    }
     return 0;
 }
 
@@ -312,6 +356,8 @@ static int try_load(struct sensor *s, const struct sensor_opts *o, enum sensor_a
     }
     s->skel->rodata->self_tgid = (uint32_t)getpid();
     s->skel->rodata->read_prefilter = (uint32_t)prefilter_ok(o);
+    s->skel->rodata->file_prefilter =
+        kind != SENSOR_ATTACH_RAW_TP && prefilter_ok(o) && s->have_rdonly_cast;
     s->skel->rodata->btf_mode = kind == SENSOR_ATTACH_RAW_TP ? 0 : 1;
     size_t ring = o->ring_bytes ? o->ring_bytes : DEFAULT_RING;
     bpf_map__set_max_entries(s->skel->maps.events, (uint32_t)ring);
@@ -370,6 +416,7 @@ int sensor_open(const struct sensor_opts *o, struct sensor **out, struct strata_
         free(s);
         return rc;
     }
+    s->have_rdonly_cast = kernel_has_rdonly_cast();
     int lrc = 0, loaded = 0;
     /* cheapest first (docs/strata-watch.md): per-syscall tracepoints, tp_btf, raw_tp */
     for (int k = SENSOR_ATTACH_TRACEPOINT; k <= SENSOR_ATTACH_RAW_TP && !loaded; k++)

@@ -3,7 +3,8 @@
  * (insert/delete/backward shift), and, as root with BPF, the real sensor on this kernel
  * (per-syscall tracepoints, tp_btf and raw_tp attach points): a child's exec, sensitive read,
  * connect and exit arrive with the right fields, and every other record kind is produced for
- * real (test_live_kinds, with per-syscall tracepoints and with tp_btf). */
+ * real (test_live_kinds, with per-syscall tracepoints and with tp_btf); without tracefs the
+ * sensor mounts it, or falls back to tp_btf when it may not. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -727,14 +728,99 @@ static void test_live_kinds_tp_btf(void **state)
     run_kinds(SENSOR_ATTACH_TP_BTF);
 }
 
+/* In a private mount namespace without tracefs (and without debugfs, where libbpf would look
+ * first): as root the sensor mounts tracefs and uses per-syscall tracepoints; without
+ * CAP_SYS_ADMIN it cannot, and falls back to tp_btf. Exit codes: 0 as expected, 20 nothing to
+ * test here (no mount namespace, or tracefs cannot be mounted on this kernel), others fail. */
+static int tracefs_child(int drop_sys_admin)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return 20;
+    umount2("/sys/kernel/debug", MNT_DETACH);
+    umount2("/sys/kernel/tracing", MNT_DETACH);
+    if (access("/sys/kernel/tracing/events", F_OK) == 0 ||
+        access("/sys/kernel/debug/tracing", F_OK) == 0)
+        return 21; /* still visible: the umounts did not take */
+    if (drop_sys_admin) {
+        struct {
+            uint32_t version;
+            int pid;
+        } h = {0x20080522, 0};
+        struct {
+            uint32_t eff, prm, inh;
+        } d[2];
+        if (syscall(SYS_capget, &h, d) != 0)
+            return 22;
+        d[0].eff &= ~(1u << 21); /* CAP_SYS_ADMIN */
+        if (syscall(SYS_capset, &h, d) != 0)
+            return 22;
+    }
+    struct strata_error err;
+    struct sensor *s = NULL;
+    struct sensor_opts o = {0};
+    o.ring_bytes = 1u << 20;
+    if (sensor_open(&o, &s, &err) != 0) {
+        fprintf(stderr, "tracefs_child: %s\n", err.msg);
+        return 23;
+    }
+    const char *kind = sensor_attach_kind(s);
+    int rc = 0;
+    if (drop_sys_admin)
+        rc = strcmp(kind, "tp_btf") == 0 ? 0 : 24;
+    else if (strcmp(kind, "tracepoint") != 0)
+        rc = 20; /* tracefs could not be mounted: a kernel without it */
+    else if (access("/sys/kernel/tracing/events/syscalls", F_OK) != 0)
+        rc = 25;
+    sensor_close(s);
+    return rc;
+}
+
+static void run_tracefs_child(int drop_sys_admin)
+{
+    if (geteuid() != 0) {
+        skip();
+        return;
+    }
+    fflush(NULL);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(tracefs_child(drop_sys_admin));
+    int status;
+    assert_int_equal(waitpid(c, &status, 0), c);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 20) {
+        skip();
+        return;
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_live_tracefs_mounted(void **state)
+{
+    (void)state;
+    run_tracefs_child(0);
+}
+
+static void test_live_tracefs_fallback(void **state)
+{
+    (void)state;
+    run_tracefs_child(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exec_and_table),    cmocka_unit_test(test_other_records),
-        cmocka_unit_test(test_malformed),         cmocka_unit_test(test_proc_table),
-        cmocka_unit_test(test_live_tracepoint),   cmocka_unit_test(test_live_tp_btf),
-        cmocka_unit_test(test_live_raw_tp),       cmocka_unit_test(test_live_kinds_tracepoint),
+        cmocka_unit_test(test_exec_and_table),
+        cmocka_unit_test(test_other_records),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_proc_table),
+        cmocka_unit_test(test_live_tracepoint),
+        cmocka_unit_test(test_live_tp_btf),
+        cmocka_unit_test(test_live_raw_tp),
+        cmocka_unit_test(test_live_kinds_tracepoint),
         cmocka_unit_test(test_live_kinds_tp_btf),
+        cmocka_unit_test(test_live_tracefs_mounted),
+        cmocka_unit_test(test_live_tracefs_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

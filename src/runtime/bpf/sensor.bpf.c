@@ -132,10 +132,33 @@ struct {
  * skeleton's .bss): a plain load, no map lookup, on the hottest path. */
 __u8 read_head_bits[8192];
 
-/* A syscall at its exit: number, result, the first four arguments (x86_64 order). */
+/* Set by the loader when the kernel has bpf_rdonly_cast (6.2+) and every WATCH_READ prefix
+ * is at least 3 bytes long: a successful read-only open is then first checked on the names of
+ * the opened file and its directories (file_may_be_watched), with BTF loads only, before the
+ * path string is read from the process's memory (a ~100 ns helper call on every open). */
+const volatile __u32 file_prefilter = 0;
+/* Bit (name[0], name[1]) is set for the component every path below a WATCH_READ prefix has
+ * among its names (its last component, or the directory a prefix ending in '/' names). */
+__u8 name_head_bits[8192];
+
+/* A kernel object at an address known only as a number, typed for BTF loads (6.2+; the
+ * verifier turns the call into a move). Only file_may_be_watched calls it, and only when the
+ * loader found it: a kernel without it drops that code as dead. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* The inline name of a dentry on kernels before 6.14 (d_shortname since). */
+struct dentry___iname {
+    unsigned char d_iname[32];
+};
+
+#define NAME_WALK_DEPTH 16
+
+/* A syscall at its exit: number, result, the first four arguments (x86_64 order), and the
+ * BTF-typed current task when the program already has it (NULL otherwise). */
 struct sys_args {
     long nr, ret;
     long a[4];
+    struct task_struct *task;
 };
 
 static __always_inline void *reserve(__u32 size, __u32 type)
@@ -450,7 +473,78 @@ int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
 
 /* ---- syscalls, at exit ---- */
 
-static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret)
+/* The first two bytes of a dentry's name as one index into name_head_bits; -1 when the name
+ * is not stored inline (40 bytes or more): unknown. */
+static __always_inline long name_head(struct dentry *d)
+{
+    if (bpf_core_field_exists(d->d_shortname)) {
+        if ((__u64)d->d_name.name != (__u64)&d->d_shortname)
+            return -1;
+        return d->d_shortname.words[0] & 0xffff;
+    } else {
+        struct dentry___iname *o = (void *)d;
+        if ((__u64)d->d_name.name != (__u64)&o->d_iname)
+            return -1;
+        return *(__u16 *)&o->d_iname[0];
+    }
+}
+
+/* Whether the file just opened at fd may lie below a read-watched prefix: 0 when none of its
+ * names up to the process's root — the file's, its directories', the mount points' where it
+ * crosses mounts, as the kernel resolved them — begins like the component a read-watched
+ * prefix requires (name_head_bits); 1 when one does or the walk cannot tell (names of 40
+ * bytes or more, deeper than NAME_WALK_DEPTH). 1 lets the path string decide. BTF loads only,
+ * no helper call but the current task: the common read-only open leaves here. */
+static __always_inline int file_may_be_watched(struct task_struct *t, long fd)
+{
+    struct fdtable *fdt = t->files->fdt;
+    struct dentry *d, *root_d = t->fs->root.dentry;
+    struct vfsmount *mnt, *root_mnt = t->fs->root.mnt;
+    struct kiocb *slot;
+    struct file *f;
+
+    if (fd < 0 || fd >= fdt->max_fds)
+        return 1;
+    /* fdt->fd[fd] typed through a struct whose first member is a struct file pointer */
+    slot = bpf_rdonly_cast((void *)((__u64)fdt->fd + fd * sizeof(void *)),
+                           bpf_core_type_id_kernel(struct kiocb));
+    f = slot->ki_filp;
+    if (!f)
+        return 1;
+    d = f->f_path.dentry;
+    mnt = f->f_path.mnt;
+    for (int i = 0; i < NAME_WALK_DEPTH; i++) {
+        long head;
+
+        if (!d)
+            return 1;
+        if (d == root_d && mnt == root_mnt)
+            return 0;
+        if (d == mnt->mnt_root) {
+            /* a mount's root: go on from its mount point in the parent mount */
+            struct mount *m =
+                bpf_rdonly_cast((void *)mnt - bpf_core_field_offset(struct mount, mnt),
+                                bpf_core_type_id_kernel(struct mount));
+            struct mount *parent = m->mnt_parent;
+
+            if (parent == m)
+                return 1; /* the namespace root, not the process's: outside its root */
+            d = m->mnt_mountpoint;
+            mnt = &parent->mnt;
+            continue;
+        }
+        head = name_head(d);
+        if (head < 0 || (name_head_bits[head >> 3] & (1u << (head & 7))))
+            return 1;
+        d = d->d_parent;
+    }
+    return 1;
+}
+
+/* btf_prog: a compile-time constant, 1 in the programs that may use BTF loads (tp_btf and
+ * per-syscall tracepoints), 0 in the raw_tp ones (which must not reference the kfunc). */
+static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret,
+                                    const int btf_prog)
 {
     struct task_struct *t;
     const char *upath;
@@ -483,8 +577,12 @@ static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret
     }
     write = (flags & (O_WRONLY_ | O_RDWR_ | O_CREAT_ | O_TRUNC_)) != 0;
     if (!write) {
-        /* most opens are reads of files nobody watches: decide on 4 bytes when possible */
+        /* most opens are reads of files nobody watches: decide on the opened file's names,
+         * then on 4 bytes of the path, before reading all of it */
         __u32 head = 0;
+        if (btf_prog && file_prefilter && ret >= 0 &&
+            !file_may_be_watched(sa->task ? sa->task : bpf_get_current_task_btf(), ret))
+            return 0;
         if (bpf_probe_read_user(&head, sizeof(head), upath) != 0)
             return 0;
         if ((head & 0xff) != '/') {
@@ -498,6 +596,9 @@ static __always_inline int sys_open(const struct sys_args *sa, long nr, long ret
     }
     watch = path_watch(upath, &k);
     if (!k || !(watch & (write ? WATCH_WRITE : WATCH_READ)))
+        return 0;
+    /* the watcher's own opens: checked only now, the hot path above has no helper to spare */
+    if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
         return 0;
     e = reserve(sizeof(*e), KEV_OPEN);
     if (!e)
@@ -848,18 +949,16 @@ static __always_inline int interesting(long nr)
     }
 }
 
-static __always_inline int on_sys_exit(const struct sys_args *sa)
+static __always_inline int on_sys_exit(const struct sys_args *sa, const int btf_prog)
 {
     long nr = sa->nr, ret = sa->ret;
 
+    /* opens first: the hottest syscalls, which check for the watcher's own process last */
+    if (nr == NR_open || nr == NR_creat || nr == NR_openat || nr == NR_openat2)
+        return sys_open(sa, nr, ret, btf_prog);
     if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
         return 0;
     switch (nr) {
-    case NR_open:
-    case NR_creat:
-    case NR_openat:
-    case NR_openat2:
-        return sys_open(sa, nr, ret);
     case NR_rename:
     case NR_renameat:
     case NR_renameat2:
@@ -906,12 +1005,13 @@ int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
     sa.nr = regs->orig_ax;
     if (!interesting(sa.nr))
         return 0;
+    sa.task = NULL;
     sa.ret = ret;
     sa.a[0] = regs->di;
     sa.a[1] = regs->si;
     sa.a[2] = regs->dx;
     sa.a[3] = regs->r10;
-    return on_sys_exit(&sa);
+    return on_sys_exit(&sa, 1);
 }
 
 SEC("raw_tp/sys_exit")
@@ -922,12 +1022,13 @@ int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
     sa.nr = BPF_CORE_READ(regs, orig_ax);
     if (!interesting(sa.nr))
         return 0;
+    sa.task = NULL;
     sa.ret = ret;
     sa.a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
     sa.a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
     sa.a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
     sa.a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-    return on_sys_exit(&sa);
+    return on_sys_exit(&sa, 0);
 }
 
 /* ---- per-syscall exit tracepoints ---- */
@@ -945,16 +1046,18 @@ struct sc_exit_ctx {
  * program's own, so the dispatch in on_sys_exit folds away at compile time. */
 static __always_inline int sc_exit(long nr, long ret)
 {
-    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    struct task_struct *task = bpf_get_current_task_btf();
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
     struct sys_args sa;
 
+    sa.task = task;
     sa.nr = nr;
     sa.ret = ret;
     sa.a[0] = regs->di;
     sa.a[1] = regs->si;
     sa.a[2] = regs->dx;
     sa.a[3] = regs->r10;
-    return on_sys_exit(&sa);
+    return on_sys_exit(&sa, 1);
 }
 
 /* One program per watched syscall, named sc_<tracepoint>: the loader skips those whose
