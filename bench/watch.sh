@@ -5,8 +5,9 @@
 # Each round runs every workload without the watcher and with `strata watch` (default rule
 # pack, alerts to a file) running; odd rounds run the bare pass first, even rounds the watched
 # one, so a drift of the machine's load does not favour either side. ROUNDS rounds; the
-# overhead is given on the medians and on the minimums (the minimum is the run least disturbed
-# by other load on a shared machine). The cost is measured as the CPU time (user + system) of
+# overhead is the median of the rounds' ratios (each watched run against the bare run next to
+# it in time), and, as a check, the ratio of the minimums (the runs least disturbed by other
+# load on a shared machine). The cost is measured as the CPU time (user + system) of
 # the workload process: the sensor's BPF programs run in the workload's own context, so their
 # cost lands there, while other load on the machine does not (wall time is printed too, but it
 # moves with the machine's load). The watcher's own CPU is reported separately.
@@ -79,15 +80,16 @@ done
 
 echo "sensor attach points: $(cat "$tmp/kind")"
 printf '%-8s %10s %10s %9s %10s %10s %9s %10s %10s\n' workload "cpu base" "cpu watch" overhead \
-    "min base" "min watch" overhead "wall base" "wall watch"
+    "min base" "min watch" "(min)" "wall base" "wall watch"
 for w in $WORKLOADS; do
     cb=$(awk '{print $2}' "$tmp/base-$w" | median); cw=$(awk '{print $2}' "$tmp/watch-$w" | median)
     mb=$(awk '{print $2}' "$tmp/base-$w" | minimum); mw=$(awk '{print $2}' "$tmp/watch-$w" | minimum)
     wb=$(awk '{print $1}' "$tmp/base-$w" | median); ww=$(awk '{print $1}' "$tmp/watch-$w" | median)
-    printf '%-8s %10.3f %10.3f %9s %10.3f %10.3f %9s %10.3f %10.3f\n' "$w" "$cb" "$cw" \
-        "$(pct "$cb" "$cw")" "$mb" "$mw" "$(pct "$mb" "$mw")" "$wb" "$ww"
+    paired=$(paste -d' ' "$tmp/base-$w" "$tmp/watch-$w" | awk '{print ($4 / $2 - 1) * 100}' | median)
+    printf '%-8s %10.3f %10.3f %+8.1f%% %10.3f %10.3f %9s %10.3f %10.3f\n' "$w" "$cb" "$cw" \
+        "$paired" "$mb" "$mw" "$(pct "$mb" "$mw")" "$wb" "$ww"
 done
-echo "seconds of CPU per run (medians, then minimums, of $ROUNDS rounds); ops per run: open-*/pread $N, exec $M"
+echo "seconds of CPU per run, medians and minimums of $ROUNDS rounds; overhead: median of the rounds' ratios; ops per run: open-*/pread $N, exec $M"
 echo "watcher CPU per round (s): $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f ", $1 / hz}' "$tmp/watch_ticks")"
 
 # event rate: paced write opens from two processes (RATE/2 each), each one reported
