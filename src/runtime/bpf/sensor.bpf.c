@@ -143,7 +143,8 @@ __u8 name_head_bits[8192];
 
 /* A kernel object at an address known only as a number, typed for BTF loads (6.2+; the
  * verifier turns the call into a move). Only file_may_be_watched calls it, and only when the
- * loader found it: a kernel without it drops that code as dead. */
+ * loader found it: a kernel without it drops that code as dead (kernels before 5.18 refuse
+ * even a dead reference: the loader then ends up with the raw_tp programs, which have none). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 /* The inline name of a dentry on kernels before 6.14 (d_shortname since). */
@@ -474,7 +475,7 @@ int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
 /* ---- syscalls, at exit ---- */
 
 /* The first two bytes of a dentry's name as one index into name_head_bits; -1 when the name
- * is not stored inline (40 bytes or more): unknown. */
+ * is too long to be stored inline in the dentry (40 bytes here): unknown. */
 static __always_inline long name_head(struct dentry *d)
 {
     if (bpf_core_field_exists(d->d_shortname)) {
