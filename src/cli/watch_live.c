@@ -450,10 +450,18 @@ int cmd_watch_live(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     struct rt_rules_counts rcnt;
     rt_rules_counts(l.rules, &rcnt);
-    if (!quiet)
+    if (!quiet) {
         fprintf(stderr, "strata watch: sensor attached (%s), %zu rules enabled%s%s\n",
                 sensor_attach_kind(s), rcnt.rules_enabled, ao.dry_run ? ", dry-run" : "",
                 l.no_actions ? ", actions off" : "");
+        /* never silent: say which watched syscalls this kernel gives no hook for */
+        const char *unhooked = sensor_unhooked_syscalls(s);
+        if (unhooked != NULL && unhooked[0] != '\0')
+            fprintf(stderr,
+                    "strata watch: no tracepoint on this kernel for %s (not implemented here: "
+                    "their failing attempts are not reported)\n",
+                    unhooked);
+    }
     if (ready) {
         FILE *f = fopen(ready, "we");
         if (f) {
